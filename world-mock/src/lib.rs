@@ -1,0 +1,31 @@
+//! The diorama chain ("world mock"): accounts, blocks and transactions executed by revm, with
+//! every call frame routed by its code kind — EVM bytecode to revm's interpreter, Stylus programs
+//! (`EF F0 00` prefix) to a pluggable [`StylusExecutor`] that reaches the chain only through the
+//! [`VmHooks`] trait.
+//!
+//! It does not parse scenario files or check expectations (that is the runner's job), and it
+//! does not execute WASM itself (that is `executors/`).
+//!
+//! Main types: [`World`], [`WorldState`], [`TxRequest`], [`TxOutcome`], [`StylusExecutor`], [`VmHooks`].
+
+mod block;
+mod code_kind;
+mod diff;
+mod naming;
+mod outcome;
+mod router;
+mod state;
+pub mod stylus;
+mod world;
+
+pub use block::{BlockSettings, DEFAULT_ARBOS_VERSION, DEFAULT_BLOCK_GAS_LIMIT, DEFAULT_CHAIN_ID};
+pub use code_kind::{CodeKind, STYLUS_PREFIX};
+pub use diff::{AccountDiff, Change, StateDiff};
+pub use outcome::{TxOutcome, TxStatus};
+pub use router::Router;
+pub use state::{AccountState, WorldState, default_block_hash};
+pub use stylus::{StylusExecutor, VmHooks};
+pub use world::{Commit, DEFAULT_SPEC, TxRejected, TxRequest, World, WorldCtx, WorldEvm};
+
+/// Re-exported so that users name the same revm types the world uses.
+pub use revm;

@@ -1,0 +1,53 @@
+//! `newAddresses`: a scenario can name the address that a creator's deploy at a given nonce gets.
+//!
+//! Implemented as an inspector that rewrites the CREATE scheme to revm's `Custom { address }`
+//! before the frame opens, so the contract runs its constructor at the named address.
+
+use std::collections::HashMap;
+
+use revm::context_interface::{ContextTr, JournalTr};
+use revm::context_interface::CreateScheme;
+use revm::interpreter::{CreateInputs, CreateOutcome, interpreter::EthInterpreter};
+use revm::primitives::Address;
+use revm::Inspector;
+
+/// Named addresses keyed by (creator, creator nonce at deploy time).
+#[derive(Clone, Debug, Default)]
+pub struct AddressNamer {
+    names: HashMap<(Address, u64), Address>,
+}
+
+impl AddressNamer {
+    /// Registers the address a CREATE by `creator` at `nonce` will get.
+    pub fn insert(&mut self, creator: Address, nonce: u64, address: Address) {
+        self.names.insert((creator, nonce), address);
+    }
+
+    /// True when no address is named (transactions can then skip the inspector).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The named address for a CREATE by `creator` at `nonce`, if any.
+    pub fn get(&self, creator: Address, nonce: u64) -> Option<Address> {
+        self.names.get(&(creator, nonce)).copied()
+    }
+}
+
+impl<CTX: ContextTr> Inspector<CTX, EthInterpreter> for AddressNamer {
+    fn create(&mut self, context: &mut CTX, inputs: &mut CreateInputs) -> Option<CreateOutcome> {
+        if inputs.scheme() != CreateScheme::Create {
+            return None;
+        }
+        let caller = inputs.caller();
+        // revm bumps the creator's nonce when the create frame opens, after this hook.
+        let nonce = match context.journal_mut().load_account(caller) {
+            Ok(account) => account.data.info.nonce,
+            Err(_) => return None,
+        };
+        if let Some(address) = self.get(caller, nonce) {
+            inputs.set_scheme(CreateScheme::Custom { address });
+        }
+        None
+    }
+}

@@ -1,0 +1,95 @@
+//! Call routing by code kind: revm asks the precompile provider about every call frame, after
+//! it has opened the frame's journal checkpoint and moved the value. Ethereum precompiles run
+//! as usual; frames whose code is a Stylus program go to the configured Stylus executor; all
+//! other frames fall through to revm's interpreter.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use revm::context::{Cfg, ContextTr};
+use revm::handler::{EthPrecompiles, PrecompileProvider};
+use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
+use revm::primitives::hardfork::SpecId;
+use revm::primitives::{AddressSet, Bytes};
+
+use crate::code_kind::CodeKind;
+use crate::outcome::TxStatus;
+use crate::stylus::{RootCtx, StylusExecutor};
+
+/// What the router learned during one transaction, read back by the world afterwards.
+#[derive(Debug, Default)]
+pub(crate) struct RouteLog {
+    /// The classified status of a foreign frame at depth 0 (the transaction's own frame),
+    /// which revm's `ExecutionResult` cannot express (e.g. `outOfInk`).
+    pub(crate) top_status: Option<(TxStatus, String)>,
+    /// Ink used by all Stylus frames of the transaction.
+    pub(crate) ink_used: u64,
+    /// Whether any Stylus frame ran (so ink is meaningful).
+    pub(crate) stylus_ran: bool,
+}
+
+/// The world's precompile provider: Ethereum precompiles plus Stylus routing.
+#[derive(Clone)]
+pub struct Router {
+    eth: EthPrecompiles,
+    pub(crate) executor: Option<Rc<dyn StylusExecutor>>,
+    pub(crate) log: Rc<RefCell<RouteLog>>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("spec", &self.eth.spec)
+            .field("executor", &self.executor.as_ref().map(|e| e.name()))
+            .finish()
+    }
+}
+
+impl Router {
+    /// A router for `spec` with no Stylus executor: Stylus frames fail as `invalidCode`.
+    pub fn new(spec: SpecId) -> Self {
+        Self { eth: EthPrecompiles::new(spec), executor: None, log: Rc::default() }
+    }
+
+    /// Records a foreign frame's classified status if it is the transaction's own frame.
+    pub(crate) fn note_status(&self, depth: usize, status: TxStatus, detail: String) {
+        if depth <= 1 {
+            self.log.borrow_mut().top_status = Some((status, detail));
+        }
+    }
+}
+
+impl<C> PrecompileProvider<C> for Router
+where
+    C: ContextTr<Cfg: Cfg<Spec = SpecId>> + RootCtx,
+{
+    type Output = InterpreterResult;
+
+    fn set_spec(&mut self, spec: SpecId) -> bool {
+        <EthPrecompiles as PrecompileProvider<C>>::set_spec(&mut self.eth, spec)
+    }
+
+    fn run(&mut self, context: &mut C, inputs: &CallInputs) -> Result<Option<InterpreterResult>, String> {
+        if CodeKind::of(inputs.known_bytecode.1.original_byte_slice()) != CodeKind::Stylus {
+            return self.eth.run(context, inputs);
+        }
+        let depth = context.root().journaled_state.depth;
+        match self.executor.clone() {
+            Some(executor) => crate::stylus::run_frame(executor.as_ref(), self, context.root(), inputs).map(Some),
+            None => {
+                self.note_status(depth, TxStatus::InvalidCode, "no Stylus executor is configured".into());
+                let mut gas = Gas::new(inputs.gas_limit);
+                gas.spend_all();
+                Ok(Some(InterpreterResult::new(InstructionResult::OpcodeNotFound, Bytes::new(), gas)))
+            }
+        }
+    }
+
+    fn warm_addresses(&self) -> &AddressSet {
+        self.eth.warm_addresses()
+    }
+
+    fn contains(&self, address: &revm::primitives::Address) -> bool {
+        self.eth.contains(address)
+    }
+}

@@ -1,0 +1,206 @@
+//! The seam between the chain and Stylus executors (the MultiversX "Big Diagram" split):
+//! revm is the high-level VM; a call frame whose code is a Stylus program is routed to a
+//! [`StylusExecutor`], which runs it and reaches the chain only through [`VmHooks`].
+//!
+//! Hooks speak in EVM gas: each returns the gas its chain-side work costs (EIP-2929 warm/cold
+//! accesses, SSTORE, logs, nested calls), and the executor converts that to its own units
+//! (ink for the WASM executor) on top of its own per-hostio base prices.
+
+mod frame;
+
+pub use frame::{FrameHooks, INK_PRICE};
+pub(crate) use frame::run_frame;
+
+use revm::primitives::{Address, B256, Bytes, U256};
+
+use crate::world::WorldCtx;
+
+/// Access to the one concrete revm context, from the top-level EVM or a nested one.
+pub trait RootCtx {
+    /// The world's context.
+    fn root(&mut self) -> &mut WorldCtx;
+}
+
+impl RootCtx for WorldCtx {
+    fn root(&mut self) -> &mut WorldCtx {
+        self
+    }
+}
+
+impl RootCtx for &mut WorldCtx {
+    fn root(&mut self) -> &mut WorldCtx {
+        self
+    }
+}
+
+/// A Stylus frame to run.
+#[derive(Clone, Debug)]
+pub struct StylusCall {
+    /// The program's on-chain code (`EF F0 00` + dictionary byte + compressed WASM).
+    pub code: Bytes,
+    /// The account whose code runs (differs from `contract` in a delegate call).
+    pub code_address: Address,
+    /// The account whose storage and balance the frame uses.
+    pub contract: Address,
+    /// `msg.sender`.
+    pub caller: Address,
+    /// `msg.value`.
+    pub value: U256,
+    /// Calldata.
+    pub calldata: Bytes,
+    /// EVM gas the frame may use.
+    pub gas_limit: u64,
+    /// Writes are forbidden (static call).
+    pub is_static: bool,
+    /// Call depth of this frame (1 for the transaction's own frame).
+    pub depth: usize,
+}
+
+/// How a Stylus frame ended (nitro's `UserOutcomeKind`, plus activation errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StylusStatus {
+    /// Returned 0: success with the written result.
+    Success,
+    /// Returned non-zero: revert with the written result.
+    Revert,
+    /// Trapped or a hook failed: revert with empty data, remaining gas kept.
+    Failure,
+    /// Ran out of ink: all gas used.
+    OutOfInk,
+    /// Exhausted the stack budget: all gas used.
+    OutOfStack,
+    /// The program was never activated: all gas used.
+    NotActivated,
+    /// The code is not a valid Stylus program: all gas used.
+    InvalidCode,
+}
+
+/// What a Stylus frame produced.
+#[derive(Clone, Debug)]
+pub struct StylusOutcome {
+    /// How it ended.
+    pub status: StylusStatus,
+    /// Return or revert data.
+    pub output: Bytes,
+    /// EVM gas used by the frame, including everything its hooks charged.
+    pub gas_used: u64,
+    /// Ink used, when the executor meters ink.
+    pub ink_used: Option<u64>,
+    /// A human-readable reason for non-success outcomes (trap message, hook error).
+    pub detail: Option<String>,
+}
+
+/// A VM that runs Stylus frames (`executors/wasmer`, `executors/debugger`).
+pub trait StylusExecutor {
+    /// Label used in reports (`wasmer`, `debugger`).
+    fn name(&self) -> &'static str;
+    /// Runs one frame against the chain's hooks.
+    fn execute(&self, call: &StylusCall, hooks: &mut dyn VmHooks) -> StylusOutcome;
+}
+
+/// A hook that could not complete; the executor ends the frame with [`StylusStatus::Failure`]
+/// (or `OutOfInk` when `out_of_gas`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct HookError {
+    /// What went wrong.
+    pub message: String,
+    /// The hook needed more gas than the frame had.
+    pub out_of_gas: bool,
+}
+
+impl HookError {
+    /// A failure that is not about gas (e.g. a write in a static call).
+    pub fn failure(message: impl Into<String>) -> Self {
+        Self { message: message.into(), out_of_gas: false }
+    }
+
+    /// Not enough gas for the hook's chain-side work.
+    pub fn out_of_gas(message: impl Into<String>) -> Self {
+        Self { message: message.into(), out_of_gas: true }
+    }
+}
+
+/// Result of a nested call or create made by a Stylus frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubCallResult {
+    /// 0 on success, 2 otherwise (nitro's status byte for revert and error alike).
+    pub status: u8,
+    /// Gas charged to the calling frame (base cost plus what the callee used).
+    pub gas_cost: u64,
+    /// The created address (creates only; zero when creation failed).
+    pub created: Option<Address>,
+}
+
+/// Kind of nested call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallKind {
+    /// CALL.
+    Call,
+    /// DELEGATECALL: callee's code, caller's storage, sender and value.
+    Delegate,
+    /// STATICCALL.
+    Static,
+}
+
+/// The Stylus host API (nitro's `vm_hooks`), seen from the chain side.
+///
+/// Each method returns the EVM gas its chain-side work costs; `gas_left` arguments tell the
+/// hook what the frame can still spend, for "require" checks and the 63/64 rule.
+pub trait VmHooks {
+    /// Loads a storage word of the frame's contract (through the per-call cache).
+    fn storage_load(&mut self, key: B256, gas_left: u64) -> Result<(B256, u64), HookError>;
+    /// Writes a storage word into the per-call cache (flushed by [`VmHooks::storage_flush`]).
+    fn storage_cache(&mut self, key: B256, value: B256, gas_left: u64) -> Result<u64, HookError>;
+    /// Writes dirty cached slots to state; `clear` also empties the cache.
+    fn storage_flush(&mut self, clear: bool, gas_left: u64) -> Result<u64, HookError>;
+    /// Transient load (EIP-1153).
+    fn transient_load(&mut self, key: B256) -> Result<(B256, u64), HookError>;
+    /// Transient store (EIP-1153).
+    fn transient_store(&mut self, key: B256, value: B256) -> Result<u64, HookError>;
+    /// Emits a log; `topics` are the first `n` 32-byte words of `data` as nitro lays them out.
+    fn emit_log(&mut self, topics: Vec<B256>, data: Bytes, gas_left: u64) -> Result<u64, HookError>;
+    /// Balance of an account (EIP-2929 priced).
+    fn account_balance(&mut self, address: Address, gas_left: u64) -> Result<(U256, u64), HookError>;
+    /// Code of an account.
+    fn account_code(&mut self, address: Address, gas_left: u64) -> Result<(Bytes, u64), HookError>;
+    /// Code hash of an account (zero for a non-existent account).
+    fn account_codehash(&mut self, address: Address, gas_left: u64) -> Result<(B256, u64), HookError>;
+    /// A nested call; its return data becomes the frame's return-data buffer.
+    fn call(&mut self, kind: CallKind, to: Address, data: Bytes, value: U256, gas_left: u64, gas_req: u64)
+        -> Result<SubCallResult, HookError>;
+    /// CREATE (`salt = None`) or CREATE2.
+    fn create(&mut self, code: Bytes, endowment: U256, salt: Option<B256>, gas_left: u64)
+        -> Result<SubCallResult, HookError>;
+    /// The return data of the last nested call or create.
+    fn return_data(&self) -> &[u8];
+    /// Whether the frame's contract already has an open frame lower in the call stack.
+    fn msg_reentrant(&self) -> bool;
+    /// The block and transaction environment.
+    fn env(&self) -> FrameEnv;
+}
+
+/// Environment values a Stylus frame can read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameEnv {
+    /// Block base fee.
+    pub basefee: U256,
+    /// Block coinbase.
+    pub coinbase: Address,
+    /// Block gas limit.
+    pub gas_limit: u64,
+    /// Block number.
+    pub number: u64,
+    /// Block timestamp.
+    pub timestamp: u64,
+    /// Chain id.
+    pub chain_id: u64,
+    /// Transaction origin.
+    pub origin: Address,
+    /// Effective gas price.
+    pub gas_price: U256,
+    /// Ink per gas (10,000 on chains with Stylus v1/v2 parameters).
+    pub ink_price: u32,
+    /// ArbOS version whose rules apply.
+    pub arbos_version: u64,
+}
