@@ -1,3 +1,4 @@
+#![doc = include_str!("../README.md")]
 //! The diorama chain ("world mock"): accounts, blocks and transactions executed by revm, with
 //! every call frame routed by its code kind — EVM bytecode to revm's interpreter, Stylus programs
 //! (`EF F0 00` prefix) to a pluggable [`StylusExecutor`] that reaches the chain only through the

@@ -2,19 +2,22 @@
 //! it has opened the frame's journal checkpoint and moved the value. Ethereum precompiles run
 //! as usual; frames whose code is a Stylus program go to the configured Stylus executor; all
 //! other frames fall through to revm's interpreter.
+//!
+//! Calls from Stylus frames back into the EVM run as nested revm frame loops over the same
+//! context (see `stylus::calls`); they reuse this provider through a clone of the router.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use revm::context::{Cfg, ContextTr};
-use revm::handler::{EthPrecompiles, PrecompileProvider};
+use revm::context::{Cfg, ContextTr, FrameStack, JournalTr};
+use revm::handler::{EthFrame, EthPrecompiles, PrecompileProvider};
 use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{AddressSet, Bytes};
 
 use crate::code_kind::CodeKind;
 use crate::outcome::TxStatus;
-use crate::stylus::{RootCtx, StylusExecutor};
+use crate::stylus::{OpenFrames, RootCtx, StylusExecutor};
 
 /// What the router learned during one transaction, read back by the world afterwards.
 #[derive(Debug, Default)]
@@ -26,14 +29,21 @@ pub(crate) struct RouteLog {
     pub(crate) ink_used: u64,
     /// Whether any Stylus frame ran (so ink is meaningful).
     pub(crate) stylus_ran: bool,
+    /// Open call frames, for `msg_reentrant`.
+    pub(crate) open_frames: OpenFrames,
 }
 
 /// The world's precompile provider: Ethereum precompiles plus Stylus routing.
+///
+/// Clones share the executor, the per-transaction log and the pool of frame stacks.
 #[derive(Clone)]
 pub struct Router {
     eth: EthPrecompiles,
     pub(crate) executor: Option<Rc<dyn StylusExecutor>>,
     pub(crate) log: Rc<RefCell<RouteLog>>,
+    /// Frame stacks of finished nested EVM runs, reused because building one per nested call
+    /// is the main cost of a Stylus→EVM call.
+    frame_stacks: Rc<RefCell<Vec<FrameStack<EthFrame>>>>,
 }
 
 impl std::fmt::Debug for Router {
@@ -48,7 +58,17 @@ impl std::fmt::Debug for Router {
 impl Router {
     /// A router for `spec` with no Stylus executor: Stylus frames fail as `invalidCode`.
     pub fn new(spec: SpecId) -> Self {
-        Self { eth: EthPrecompiles::new(spec), executor: None, log: Rc::default() }
+        Self { eth: EthPrecompiles::new(spec), executor: None, log: Rc::default(), frame_stacks: Rc::default() }
+    }
+
+    /// A frame stack for a nested EVM run (from the pool when one is free).
+    pub(crate) fn take_frame_stack(&self) -> FrameStack<EthFrame> {
+        self.frame_stacks.borrow_mut().pop().unwrap_or_default()
+    }
+
+    /// Returns a nested run's frame stack to the pool (`frame_init` resets its index).
+    pub(crate) fn return_frame_stack(&self, stack: FrameStack<EthFrame>) {
+        self.frame_stacks.borrow_mut().push(stack);
     }
 
     /// Records a foreign frame's classified status if it is the transaction's own frame.
@@ -70,10 +90,12 @@ where
     }
 
     fn run(&mut self, context: &mut C, inputs: &CallInputs) -> Result<Option<InterpreterResult>, String> {
+        // revm has opened the frame's checkpoint, so the journal depth is the frame's own.
+        let depth = context.root().journal().depth();
+        self.log.borrow_mut().open_frames.enter(depth, inputs);
         if CodeKind::of(inputs.known_bytecode.1.original_byte_slice()) != CodeKind::Stylus {
             return self.eth.run(context, inputs);
         }
-        let depth = context.root().journaled_state.depth;
         match self.executor.clone() {
             Some(executor) => crate::stylus::run_frame(executor.as_ref(), self, context.root(), inputs).map(Some),
             None => {

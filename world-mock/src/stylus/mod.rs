@@ -6,10 +6,15 @@
 //! accesses, SSTORE, logs, nested calls), and the executor converts that to its own units
 //! (ink for the WASM executor) on top of its own per-hostio base prices.
 
+mod calls;
 mod frame;
+mod hooks;
+mod reentrancy;
 
-pub use frame::{FrameHooks, INK_PRICE};
+pub use frame::INK_PRICE;
 pub(crate) use frame::run_frame;
+pub use hooks::FrameHooks;
+pub(crate) use reentrancy::OpenFrames;
 
 use revm::primitives::{Address, B256, Bytes, U256};
 
@@ -166,15 +171,28 @@ pub trait VmHooks {
     fn account_code(&mut self, address: Address, gas_left: u64) -> Result<(Bytes, u64), HookError>;
     /// Code hash of an account (zero for a non-existent account).
     fn account_codehash(&mut self, address: Address, gas_left: u64) -> Result<(B256, u64), HookError>;
-    /// A nested call; its return data becomes the frame's return-data buffer.
+    /// A nested call (nitro `doCall`). `value` is used by [`CallKind::Call`] only (a delegate
+    /// call keeps the frame's sender and value); `gas_req` is what the program asked for.
+    ///
+    /// Cost: `base` = 100, +2500 for a cold callee, and with value +25,000 for an empty callee
+    /// and +9000; if `base > gas_left` the call fails charging `gas_left`. Otherwise the callee
+    /// gets `min((gas_left − base)·63/64, gas_req)` (+2300 with value) and the charge is `base` +
+    /// what it used. Value from a static frame fails at no cost. Status 0 on success, 2
+    /// otherwise; return data is kept on success and revert, empty otherwise.
     fn call(&mut self, kind: CallKind, to: Address, data: Bytes, value: U256, gas_left: u64, gas_req: u64)
         -> Result<SubCallResult, HookError>;
-    /// CREATE (`salt = None`) or CREATE2.
+    /// CREATE (`salt = None`) or CREATE2 (nitro `create`).
+    ///
+    /// Base 32,000 (+6 per init-code word for CREATE2); of the rest, 1/64 is retained and the
+    /// init code gets the remainder; the charge is `gas_left` minus unused gas and the retained
+    /// 1/64. `created` is the new address, or zero on failure; return data is kept only when
+    /// the init code reverted. A static frame, or fewer than `base` gas, is a [`HookError`].
     fn create(&mut self, code: Bytes, endowment: U256, salt: Option<B256>, gas_left: u64)
         -> Result<SubCallResult, HookError>;
     /// The return data of the last nested call or create.
     fn return_data(&self) -> &[u8];
-    /// Whether the frame's contract already has an open frame lower in the call stack.
+    /// Whether the frame's contract already has an open frame lower in the call stack
+    /// (EVM or Stylus; delegate frames are not counted, as in nitro).
     fn msg_reentrant(&self) -> bool;
     /// The block and transaction environment.
     fn env(&self) -> FrameEnv;

@@ -1,0 +1,188 @@
+//! Scenario values → ABI values: each leaf expression's bytes are read as the parameter type.
+
+use alloy_dyn_abi::{DynSolType, DynSolValue};
+use alloy_primitives::{Address, B256, I256, U256};
+use scenario_format::{AbiExpect, AbiValue, Check};
+
+/// Converts a scenario value to an ABI value of type `ty`. Errors say what was expected.
+pub fn to_sol_value(value: &AbiValue, ty: &DynSolType) -> Result<DynSolValue, String> {
+    match (value, ty) {
+        (AbiValue::List(items), DynSolType::Array(inner)) => {
+            Ok(DynSolValue::Array(items.iter().map(|v| to_sol_value(v, inner)).collect::<Result<_, _>>()?))
+        }
+        (AbiValue::List(items), DynSolType::FixedArray(inner, len)) => {
+            if items.len() != *len {
+                return Err(format!("expected {len} elements for `{}`, got {}", ty.sol_type_name(), items.len()));
+            }
+            Ok(DynSolValue::FixedArray(items.iter().map(|v| to_sol_value(v, inner)).collect::<Result<_, _>>()?))
+        }
+        (AbiValue::List(items), DynSolType::Tuple(types)) => {
+            if items.len() != types.len() {
+                return Err(format!("expected {} fields for `{}`, got {}", types.len(), ty.sol_type_name(), items.len()));
+            }
+            let values = items.iter().zip(types).map(|(v, t)| to_sol_value(v, t)).collect::<Result<_, _>>()?;
+            Ok(DynSolValue::Tuple(values))
+        }
+        (AbiValue::List(_), _) => Err(format!("expected one expression for `{}`, got a list", ty.sol_type_name())),
+        (AbiValue::Leaf(leaf), _) => leaf_value(&leaf.value, ty).map_err(|e| format!("`{}`: {e}", leaf.original)),
+    }
+}
+
+/// Converts several values to the types of a parameter list.
+pub fn to_sol_values(values: &[AbiValue], types: &[DynSolType]) -> Result<Vec<DynSolValue>, String> {
+    if values.len() != types.len() {
+        return Err(format!("expected {} arguments, got {}", types.len(), values.len()));
+    }
+    values.iter().zip(types).enumerate().map(|(i, (v, t))| to_sol_value(v, t).map_err(|e| format!("args[{i}]: {e}"))).collect()
+}
+
+/// Whether `actual` (of type `ty`) matches an expected value; `*` matches anything.
+/// `Err` when the expectation cannot be a value of that type (an input error).
+pub fn expect_matches(expect: &Check<AbiExpect>, actual: &DynSolValue, ty: &DynSolType) -> Result<bool, String> {
+    let Check::Exact(expect) = expect else { return Ok(true) };
+    match (expect, ty) {
+        (AbiExpect::Leaf(leaf), _) => {
+            let want = leaf_value(&leaf.value, ty).map_err(|e| format!("`{}`: {e}", leaf.original))?;
+            Ok(&want == actual)
+        }
+        (AbiExpect::List(items), DynSolType::Array(inner) | DynSolType::FixedArray(inner, _)) => {
+            let Some(values) = actual.as_array().or_else(|| actual.as_fixed_array()) else { return Ok(false) };
+            if values.len() != items.len() {
+                return Ok(false);
+            }
+            all_match(items.iter().zip(values).map(|(e, v)| (e, v, inner.as_ref())))
+        }
+        (AbiExpect::List(items), DynSolType::Tuple(types)) => {
+            let Some(values) = actual.as_tuple() else { return Ok(false) };
+            if items.len() != types.len() {
+                return Err(format!("expected {} fields for `{}`, got {}", types.len(), ty.sol_type_name(), items.len()));
+            }
+            all_match(items.iter().zip(values).zip(types).map(|((e, v), t)| (e, v, t)))
+        }
+        (AbiExpect::List(_), _) => Err(format!("expected one expression for `{}`, got a list", ty.sol_type_name())),
+    }
+}
+
+fn all_match<'a>(
+    items: impl Iterator<Item = (&'a Check<AbiExpect>, &'a DynSolValue, &'a DynSolType)>,
+) -> Result<bool, String> {
+    let mut all = true;
+    for (e, v, t) in items {
+        all &= expect_matches(e, v, t)?;
+    }
+    Ok(all)
+}
+
+/// Checks that an expectation can be a value of `ty`, without comparing anything.
+pub fn validate_expect(expect: &Check<AbiExpect>, ty: &DynSolType) -> Result<(), String> {
+    let Check::Exact(expect) = expect else { return Ok(()) };
+    match (expect, ty) {
+        (AbiExpect::Leaf(leaf), _) => leaf_value(&leaf.value, ty).map(|_| ()).map_err(|e| format!("`{}`: {e}", leaf.original)),
+        (AbiExpect::List(items), DynSolType::Array(inner)) => items.iter().try_for_each(|e| validate_expect(e, inner)),
+        (AbiExpect::List(items), DynSolType::FixedArray(inner, len)) if items.len() == *len => {
+            items.iter().try_for_each(|e| validate_expect(e, inner))
+        }
+        (AbiExpect::List(items), DynSolType::Tuple(types)) if items.len() == types.len() => {
+            items.iter().zip(types).try_for_each(|(e, t)| validate_expect(e, t))
+        }
+        (AbiExpect::List(items), _) => {
+            Err(format!("a list of {} values cannot be a `{}`", items.len(), ty.sol_type_name()))
+        }
+    }
+}
+
+/// Renders an expectation as written (`*` for wildcards, lists in brackets).
+pub fn render_expect(expect: &Check<AbiExpect>) -> String {
+    match expect {
+        Check::Any => "*".to_string(),
+        Check::Exact(AbiExpect::Leaf(leaf)) => leaf.original.clone(),
+        Check::Exact(AbiExpect::List(items)) => format!("[{}]", items.iter().map(render_expect).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+fn leaf_value(bytes: &[u8], ty: &DynSolType) -> Result<DynSolValue, String> {
+    let name = ty.sol_type_name();
+    match ty {
+        DynSolType::Address => {
+            let word = unsigned(bytes, 160).map_err(|_| format!("expected 20 bytes for `address`, got {}", bytes.len()))?;
+            Ok(DynSolValue::Address(Address::from_word(B256::from(word))))
+        }
+        DynSolType::Uint(bits) => Ok(DynSolValue::Uint(unsigned(bytes, *bits)?, *bits)),
+        DynSolType::Int(bits) => Ok(DynSolValue::Int(signed(bytes, *bits)?, *bits)),
+        DynSolType::Bool => match bytes {
+            [] | [0] => Ok(DynSolValue::Bool(false)),
+            [1] => Ok(DynSolValue::Bool(true)),
+            _ => Err("expected `true`, `false`, 0 or 1 for `bool`".to_string()),
+        },
+        DynSolType::FixedBytes(size) => {
+            if bytes.len() > *size {
+                return Err(format!("{} bytes do not fit `{name}`", bytes.len()));
+            }
+            let mut word = B256::ZERO;
+            word[..bytes.len()].copy_from_slice(bytes);
+            Ok(DynSolValue::FixedBytes(word, *size))
+        }
+        DynSolType::Bytes => Ok(DynSolValue::Bytes(bytes.to_vec())),
+        DynSolType::String => String::from_utf8(bytes.to_vec())
+            .map(DynSolValue::String)
+            .map_err(|_| "expected UTF-8 text for `string`".to_string()),
+        _ => Err(format!("a single expression cannot be a `{name}`: use a JSON list")),
+    }
+}
+
+/// Reads big-endian bytes as an unsigned number of at most `bits` bits.
+fn unsigned(bytes: &[u8], bits: usize) -> Result<U256, String> {
+    let significant = bytes.iter().position(|b| *b != 0).map_or(&[][..], |i| &bytes[i..]);
+    if significant.len() > 32 {
+        return Err(format!("{} bytes do not fit 256 bits", bytes.len()));
+    }
+    let value = U256::from_be_slice(significant);
+    if value.bit_len() > bits {
+        return Err(format!("{value} does not fit uint{bits}"));
+    }
+    Ok(value)
+}
+
+/// Full-width bytes (`iN:` expressions) are two's complement; shorter ones are non-negative.
+fn signed(bytes: &[u8], bits: usize) -> Result<I256, String> {
+    if bytes.len() * 8 == bits {
+        let mut word = [if bytes.first().is_some_and(|b| b & 0x80 != 0) { 0xff } else { 0 }; 32];
+        word[32 - bytes.len()..].copy_from_slice(bytes);
+        return Ok(I256::from_be_bytes(word));
+    }
+    let value = unsigned(bytes, bits.saturating_sub(1)).map_err(|_| format!("does not fit int{bits}"))?;
+    Ok(I256::from_raw(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scenario_format::BytesValue;
+
+    fn leaf(original: &str, value: &[u8]) -> AbiValue {
+        AbiValue::Leaf(BytesValue { original: original.into(), value: value.to_vec() })
+    }
+
+    #[test]
+    fn converts_scalars() {
+        let addr = leaf("address:bob", b"bob_________________");
+        let DynSolValue::Address(a) = to_sol_value(&addr, &DynSolType::Address).unwrap() else { panic!() };
+        assert_eq!(a.as_slice(), b"bob_________________");
+        let n = to_sol_value(&leaf("1000", &[0x03, 0xe8]), &DynSolType::Uint(256)).unwrap();
+        assert_eq!(n, DynSolValue::Uint(U256::from(1000), 256));
+        assert!(to_sol_value(&leaf("256", &[1, 0]), &DynSolType::Uint(8)).is_err());
+        let minus_two = to_sol_value(&leaf("i16:-2", &[0xff, 0xfe]), &DynSolType::Int(16)).unwrap();
+        assert_eq!(minus_two, DynSolValue::Int(I256::try_from(-2).unwrap(), 16));
+        let s = to_sol_value(&leaf("str:hi", b"hi"), &DynSolType::String).unwrap();
+        assert_eq!(s, DynSolValue::String("hi".into()));
+    }
+
+    #[test]
+    fn converts_lists_and_rejects_shape_errors() {
+        let list = AbiValue::List(vec![leaf("1", &[1]), leaf("2", &[2])]);
+        let ty = DynSolType::Array(Box::new(DynSolType::Uint(256)));
+        assert_eq!(to_sol_value(&list, &ty).unwrap().as_array().unwrap().len(), 2);
+        assert!(to_sol_value(&leaf("1", &[1]), &ty).is_err());
+        assert!(to_sol_value(&list, &DynSolType::Uint(256)).is_err());
+    }
+}

@@ -1,0 +1,167 @@
+//! Solidity signatures as scenarios write them: `transfer(address,uint256)(bool)`,
+//! `Transfer(address indexed,address indexed,uint256)`, `constructor(uint256,string)`.
+
+use alloy_dyn_abi::DynSolType;
+use alloy_primitives::{B256, keccak256};
+
+/// A parsed function, constructor or error signature.
+#[derive(Clone, Debug)]
+pub struct Signature {
+    /// The name (`transfer`, `constructor`).
+    pub name: String,
+    /// Parameter types.
+    pub params: Vec<DynSolType>,
+    /// Return types (`None` when the signature gives none).
+    pub returns: Option<Vec<DynSolType>>,
+    /// Which parameters are `indexed` (events only).
+    pub indexed: Vec<bool>,
+}
+
+impl Signature {
+    /// Parses `name(t1,t2)` optionally followed by `(r1,r2)`; `indexed` markers are allowed.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let open = text.find('(').ok_or_else(|| format!("`{text}`: expected `name(types)`"))?;
+        let name = text[..open].trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
+            return Err(format!("`{text}`: `{name}` is not a valid name"));
+        }
+        let close = matching_paren(text, open).ok_or_else(|| format!("`{text}`: unbalanced parentheses"))?;
+        let (params, indexed) = parse_list(&text[open + 1..close], text)?;
+        let rest = text[close + 1..].trim();
+        let returns = if rest.is_empty() {
+            None
+        } else if rest.starts_with('(') && matching_paren(rest, 0) == Some(rest.len() - 1) {
+            let (types, marks) = parse_list(&rest[1..rest.len() - 1], text)?;
+            if marks.iter().any(|m| *m) {
+                return Err(format!("`{text}`: return types cannot be indexed"));
+            }
+            Some(types)
+        } else {
+            return Err(format!("`{text}`: unexpected `{rest}` after the parameters"));
+        };
+        Ok(Self { name: name.to_string(), params, returns, indexed })
+    }
+
+    /// The canonical form hashed for selectors and topics: `name(t1,t2)`.
+    pub fn canonical(&self) -> String {
+        let types: Vec<_> = self.params.iter().map(|t| t.sol_type_name()).collect();
+        format!("{}({})", self.name, types.join(","))
+    }
+
+    /// The 4-byte selector.
+    pub fn selector(&self) -> [u8; 4] {
+        let hash = keccak256(self.canonical().as_bytes());
+        [hash[0], hash[1], hash[2], hash[3]]
+    }
+
+    /// The event topic 0.
+    pub fn topic(&self) -> B256 {
+        keccak256(self.canonical().as_bytes())
+    }
+
+    /// The parameters as one tuple type (for encoding and decoding).
+    pub fn params_tuple(&self) -> DynSolType {
+        DynSolType::Tuple(self.params.clone())
+    }
+}
+
+fn matching_paren(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices().skip_while(|(i, _)| *i < open) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits a parameter list at top-level commas; each entry is `type [indexed] [name]`.
+fn parse_list(list: &str, whole: &str) -> Result<(Vec<DynSolType>, Vec<bool>), String> {
+    let mut types = Vec::new();
+    let mut indexed = Vec::new();
+    if list.trim().is_empty() {
+        return Ok((types, indexed));
+    }
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut parts = Vec::new();
+    for (i, c) in list.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(&list[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&list[start..]);
+    for part in parts {
+        let part = part.trim();
+        // The type ends at the first space outside parentheses; words after it are modifiers.
+        let after_tuple = if part.starts_with('(') {
+            matching_paren(part, 0).ok_or_else(|| format!("`{whole}`: unbalanced parentheses in `{part}`"))?
+        } else {
+            0
+        };
+        let ty_end = part[after_tuple..].find(char::is_whitespace).map_or(part.len(), |i| after_tuple + i);
+        let (ty_text, modifiers) = part.split_at(ty_end);
+        let mut is_indexed = false;
+        for word in modifiers.split_whitespace() {
+            match word {
+                "indexed" => is_indexed = true,
+                "memory" | "calldata" | "storage" => {}
+                _ if word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {} // a parameter name
+                _ => return Err(format!("`{whole}`: unexpected `{word}` in `{part}`")),
+            }
+        }
+        let ty = DynSolType::parse(ty_text).map_err(|e| format!("`{whole}`: bad type `{ty_text}`: {e}"))?;
+        types.push(ty);
+        indexed.push(is_indexed);
+    }
+    Ok((types, indexed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_functions_with_returns() {
+        let sig = Signature::parse("balanceOf(address)(uint256)").unwrap();
+        assert_eq!(sig.canonical(), "balanceOf(address)");
+        assert_eq!(sig.selector(), [0x70, 0xa0, 0x82, 0x31]);
+        assert_eq!(sig.returns.unwrap(), vec![DynSolType::Uint(256)]);
+    }
+
+    #[test]
+    fn parses_events_with_indexed_and_tuples() {
+        let sig = Signature::parse("Transfer(address indexed from, address indexed,uint256 value)").unwrap();
+        assert_eq!(sig.canonical(), "Transfer(address,address,uint256)");
+        assert_eq!(sig.indexed, vec![true, true, false]);
+        assert_eq!(
+            format!("{:x}", sig.topic()),
+            "ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
+        );
+        let tuple = Signature::parse("f((uint256,string)[],bytes32)").unwrap();
+        assert_eq!(tuple.canonical(), "f((uint256,string)[],bytes32)");
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        assert!(Signature::parse("transfer").is_err());
+        assert!(Signature::parse("transfer(address").is_err());
+        assert!(Signature::parse("transfer(adress)").is_err());
+        assert!(Signature::parse("f(uint256) returns").is_err());
+        assert!(Signature::parse("f(uint256)(uint256 indexed)").is_err());
+    }
+}

@@ -1,0 +1,72 @@
+//! Compiled EVM artifacts (`evm:path`): solc/Hardhat JSON (`bytecode`, `deployedBytecode` as hex
+//! strings), Foundry JSON (`{"object": "0x…"}`), or a `.bin`/`.hex` file of init code.
+//! Loaded once per path and shared between scenarios.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use alloy_primitives::hex;
+use serde_json::Value;
+
+/// Init code and runtime code of a contract.
+#[derive(Clone, Debug)]
+pub struct Artifact {
+    /// Creation bytecode (what a deploy sends).
+    pub bytecode: Arc<Vec<u8>>,
+    /// Runtime bytecode (what `setState` puts in an account); `None` for `.bin` files.
+    pub deployed: Option<Arc<Vec<u8>>>,
+}
+
+/// A shared, thread-safe artifact cache.
+#[derive(Clone, Debug, Default)]
+pub struct Artifacts {
+    cache: Arc<Mutex<HashMap<PathBuf, Artifact>>>,
+}
+
+impl Artifacts {
+    /// Loads (or returns the cached) artifact at `path`.
+    pub fn load(&self, path: &Path) -> Result<Artifact, String> {
+        if let Ok(cache) = self.cache.lock()
+            && let Some(found) = cache.get(path)
+        {
+            return Ok(found.clone());
+        }
+        let artifact = read_artifact(path)?;
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(path.to_path_buf(), artifact.clone());
+        }
+        Ok(artifact)
+    }
+}
+
+fn read_artifact(path: &Path) -> Result<Artifact, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read artifact {}: {e}", path.display()))?;
+    let is_json = path.extension().is_some_and(|e| e == "json");
+    if !is_json {
+        let bytecode = decode_hex(text.trim()).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(Artifact { bytecode: Arc::new(bytecode), deployed: None });
+    }
+    let json: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}:{}:{}: invalid artifact JSON: {e}", path.display(), e.line(), e.column()))?;
+    let field = |name: &str| -> Result<Option<Vec<u8>>, String> {
+        let node = json.get(name).or_else(|| json.pointer(&format!("/evm/{name}")));
+        let text = match node {
+            None => return Ok(None),
+            Some(Value::String(s)) => s.as_str(),
+            Some(Value::Object(o)) => o.get("object").and_then(Value::as_str).unwrap_or(""),
+            Some(_) => return Err(format!("{}: `{name}` must be a hex string or {{\"object\": …}}", path.display())),
+        };
+        decode_hex(text).map(Some).map_err(|e| format!("{}: `{name}`: {e}", path.display()))
+    };
+    let bytecode = field("bytecode")?.ok_or_else(|| format!("{}: artifact has no `bytecode`", path.display()))?;
+    let deployed = field("deployedBytecode")?;
+    Ok(Artifact { bytecode: Arc::new(bytecode), deployed: deployed.map(Arc::new) })
+}
+
+fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
+    if text.contains("__$") {
+        return Err("bytecode has unlinked library placeholders".to_string());
+    }
+    hex::decode(text.trim_start_matches("0x")).map_err(|e| format!("invalid hex bytecode: {e}"))
+}

@@ -1,0 +1,118 @@
+//! Command-line interface: `run`, `check`, `schema`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report::{RunReport, render_human, render_json, render_junit};
+use crate::suite::{RunOptions, check_paths, run_paths};
+
+/// A test harness for smart contracts on more than one VM.
+#[derive(Debug, Parser)]
+#[command(name = "diorama", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Colored text for terminals.
+    Human,
+    /// The report model as JSON (`schemaVersion` 1).
+    Json,
+    /// JUnit XML for CI dashboards.
+    Junit,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenario files (folders are searched recursively for *.scen.json).
+    Run {
+        /// Files or folders.
+        #[arg(default_value = "fixtures/scenarios")]
+        paths: Vec<PathBuf>,
+        /// Only scenarios whose path or name contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Scenario files run in parallel (0 = one per core).
+        #[arg(long, short, default_value_t = 0)]
+        jobs: usize,
+        /// Output format on stdout.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Also write the report to this file (JUnit if it ends in .xml, else JSON).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// List passing steps too.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Validate scenario files without running them (parse, schema, signatures, artifacts).
+    Check {
+        /// Files or folders.
+        #[arg(default_value = "fixtures/scenarios")]
+        paths: Vec<PathBuf>,
+    },
+    /// Print the scenario JSON Schema.
+    Schema,
+}
+
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Run { paths, filter, jobs, format, report, verbose } => {
+            let options = RunOptions { filter, jobs };
+            let outcome = match run_paths(&paths, &options) {
+                Ok(outcome) => outcome,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Ok(2);
+                }
+            };
+            print_report(&outcome, format, verbose)?;
+            if let Some(path) = report {
+                let text = if path.extension().is_some_and(|e| e == "xml") { render_junit(&outcome) } else { render_json(&outcome) };
+                std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            }
+            Ok(outcome.exit_code())
+        }
+        Command::Check { paths } => {
+            let (count, errors) = match check_paths(&paths) {
+                Ok(r) => r,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Ok(2);
+                }
+            };
+            for error in &errors {
+                eprintln!("error: {error}");
+            }
+            println!("{} files checked, {} with errors", count, errors.len());
+            Ok(if errors.is_empty() { 0 } else { 2 })
+        }
+        Command::Schema => {
+            print!("{}", scenario_format::SCHEMA_JSON);
+            Ok(0)
+        }
+    }
+}
+
+fn print_report(report: &RunReport, format: Format, verbose: bool) -> anyhow::Result<()> {
+    let text = match format {
+        Format::Human => render_human(report, verbose),
+        Format::Json => render_json(report),
+        Format::Junit => render_junit(report),
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error.
+    match stdout.write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing the report"),
+    }
+}

@@ -1,0 +1,150 @@
+//! Execute: run a prepared scenario on a fresh world, step by step, checking as it goes.
+
+mod checks;
+mod dump;
+mod state_check;
+
+use alloy_primitives::U256;
+use world_mock::{BlockSettings, Commit, TxOutcome, TxStatus, World};
+
+use crate::prepare::{Action, PreparedScenario, PreparedStep, StateSetup, TxKind};
+use crate::report::{ScenarioOutcome, ScenarioReport, StepReport};
+
+/// Label of the executor configuration for scenarios that only run EVM code.
+pub const REVM: &str = "revm";
+
+/// Runs every step; a failed expectation is recorded and the scenario goes on, so one run
+/// shows every mismatch.
+pub fn run_scenario(scenario: &PreparedScenario) -> ScenarioReport {
+    let mut report = ScenarioReport {
+        file: scenario.file.clone(),
+        name: scenario.name.clone(),
+        executor: REVM.to_string(),
+        outcome: ScenarioOutcome::Passed,
+        steps: Vec::with_capacity(scenario.steps.len()),
+        gas_used: 0,
+    };
+    if let Some(reason) = &scenario.needs_stylus {
+        report.outcome = ScenarioOutcome::Skipped(reason.clone());
+        return report;
+    }
+    let mut world = World::default();
+    for step in &scenario.steps {
+        let mut step_report = StepReport {
+            index: step.origin.index,
+            id: step.id.clone(),
+            kind: step.kind,
+            location: position(&step.origin),
+            ..StepReport::default()
+        };
+        if let Err(message) = run_step(&mut world, scenario, step, &mut step_report) {
+            report.outcome = ScenarioOutcome::Error(format!("{}: {message}", step_report.location));
+            report.steps.push(step_report);
+            return report;
+        }
+        report.gas_used += step_report.gas_used.unwrap_or(0);
+        if !step_report.mismatches.is_empty() {
+            report.outcome = ScenarioOutcome::Failed;
+        }
+        report.steps.push(step_report);
+    }
+    report
+}
+
+/// Runs one step. `Err` means the input could not be used (reported as exit code 2).
+fn run_step(world: &mut World, scenario: &PreparedScenario, step: &PreparedStep, report: &mut StepReport) -> Result<(), String> {
+    match &step.action {
+        Action::SetState(setup) => apply_set_state(world, setup),
+        Action::Tx { kind, request, expect } => {
+            let commit = if *kind == TxKind::Query { Commit::No } else { Commit::Yes };
+            let outcome = world.execute(request, commit).unwrap_or_else(|rejected| rejected_outcome(rejected.0));
+            report.status = Some(outcome.status.to_string());
+            report.gas_used = Some(outcome.gas_used);
+            report.ink_used = outcome.ink_used;
+            checks::check_tx(expect, &outcome, report)?;
+        }
+        Action::CheckState(check) => state_check::check_state(world, check, report)?,
+        Action::DumpState(path) => {
+            let text = dump::dump_state(world);
+            match path {
+                Some(path) => {
+                    let base = step.origin.file.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+                    let target = base.join(path);
+                    std::fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+                }
+                None => report.output = Some(text),
+            }
+        }
+        Action::Unsupported(reason) => return Err(format!("{reason} ({})", scenario.file.display())),
+    }
+    Ok(())
+}
+
+/// A transaction the chain would not include is reported as a failure with the reason.
+fn rejected_outcome(reason: String) -> TxOutcome {
+    TxOutcome {
+        status: TxStatus::Failure,
+        halt_reason: Some(reason),
+        output: Default::default(),
+        gas_used: 0,
+        ink_used: None,
+        logs: Vec::new(),
+        created: None,
+        diff: Default::default(),
+    }
+}
+
+fn apply_set_state(world: &mut World, setup: &StateSetup) {
+    for account in &setup.accounts {
+        let state = world.state_mut();
+        let entry = state.account_mut(account.address);
+        if let Some(balance) = account.balance {
+            entry.balance = balance;
+        }
+        if let Some(nonce) = account.nonce {
+            entry.nonce = nonce;
+        }
+        if let Some(code) = &account.code {
+            state.set_code(account.address, code);
+        }
+        for (key, value) in &account.storage {
+            state.set_storage(account.address, *key, *value);
+        }
+    }
+    if let Some(block) = &setup.block {
+        let mut settings: BlockSettings = world.block().clone();
+        let set = |field: &Option<U256>, target: &mut u64| {
+            if let Some(v) = field {
+                *target = v.saturating_to();
+            }
+        };
+        set(&block.number.as_ref().map(|v| v.value), &mut settings.number);
+        set(&block.timestamp.as_ref().map(|v| v.value), &mut settings.timestamp);
+        let set_u64 = |field: Option<u64>, target: &mut u64| {
+            if let Some(v) = field {
+                *target = v;
+            }
+        };
+        set_u64(block.basefee, &mut settings.basefee);
+        set_u64(block.chain_id, &mut settings.chain_id);
+        set_u64(block.gas_limit, &mut settings.gas_limit);
+        if let Some(coinbase) = &block.coinbase {
+            settings.coinbase = coinbase.value;
+        }
+        if let Some(version) = block.arbos_version {
+            settings.arbos_version = version;
+        }
+        world.set_block(settings);
+    }
+    for (creator, nonce, address) in &setup.new_addresses {
+        world.name_new_address(*creator, *nonce, *address);
+    }
+}
+
+/// `file:line:column` of a step.
+pub(crate) fn position(origin: &scenario_format::Origin) -> String {
+    match origin.position() {
+        Some((line, column)) => format!("{}:{line}:{column}", origin.file.display()),
+        None => origin.file.display().to_string(),
+    }
+}

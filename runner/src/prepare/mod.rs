@@ -1,0 +1,220 @@
+//! Prepare: turn a loaded scenario into actions, surfacing every input error (bad signature,
+//! argument that does not fit its type, missing artifact) with its file:line:column before
+//! anything runs. `diorama check` stops here.
+
+mod expect;
+mod state;
+
+pub use expect::{ErrorCheck, Expectations, LogCheck, LogsCheck, OutCheck};
+pub use state::{AccountSetup, CodeExpect, StateCheck, StateSetup};
+
+use std::path::PathBuf;
+
+use alloy_primitives::{Address, Bytes, U256};
+use scenario_format::{CodeSource, CodeValue, Origin, Scenario, Step, StepEntry};
+use world_mock::{STYLUS_PREFIX, TxRequest};
+
+use crate::abi::{Signature, encode_args, encode_call};
+use crate::artifacts::Artifacts;
+
+/// An input error located in the scenario.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {json_path}: {message}")]
+pub struct PrepareError {
+    /// `file:line:column` (or just the file when the position is unknown).
+    pub location: String,
+    /// JSON path of the offending value.
+    pub json_path: String,
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
+/// Which transaction a step sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxKind {
+    /// `deploy`.
+    Deploy,
+    /// `call`.
+    Call,
+    /// `query`: executed, never committed.
+    Query,
+    /// `transfer`.
+    Transfer,
+}
+
+/// A step ready to run.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// `setState`.
+    SetState(StateSetup),
+    /// A transaction and what to check about it.
+    Tx {
+        /// Which step type sent it.
+        kind: TxKind,
+        /// The transaction.
+        request: TxRequest,
+        /// Its expectations.
+        expect: Box<Expectations>,
+    },
+    /// `checkState`.
+    CheckState(StateCheck),
+    /// `dumpState`.
+    DumpState(Option<PathBuf>),
+    /// A step this build cannot run (e.g. `activate` without a Stylus executor).
+    Unsupported(String),
+}
+
+/// A prepared step with where it came from.
+#[derive(Clone, Debug)]
+pub struct PreparedStep {
+    /// Origin in the scenario files.
+    pub origin: Origin,
+    /// The step's id.
+    pub id: Option<String>,
+    /// The step type name.
+    pub kind: &'static str,
+    /// What to do.
+    pub action: Action,
+}
+
+/// A scenario ready to run.
+#[derive(Clone, Debug)]
+pub struct PreparedScenario {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// Its name.
+    pub name: String,
+    /// Its steps.
+    pub steps: Vec<PreparedStep>,
+    /// Set when the scenario needs a Stylus executor (it has WASM code).
+    pub needs_stylus: Option<String>,
+}
+
+/// Prepares every step of a scenario.
+pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedScenario, PrepareError> {
+    let mut steps = Vec::with_capacity(scenario.steps.len());
+    let mut needs_stylus = None;
+    for entry in &scenario.steps {
+        let cx = StepCx { origin: &entry.origin, artifacts };
+        let (kind, action) = prepare_step(&cx, entry, &mut needs_stylus)?;
+        steps.push(PreparedStep { origin: entry.origin.clone(), id: entry.id.clone(), kind, action });
+    }
+    Ok(PreparedScenario { file: scenario.file.clone(), name: scenario.name.clone(), steps, needs_stylus })
+}
+
+/// Context for locating errors within one step.
+pub(crate) struct StepCx<'a> {
+    pub(crate) origin: &'a Origin,
+    pub(crate) artifacts: &'a Artifacts,
+}
+
+impl StepCx<'_> {
+    /// An error at `sub_path` inside this step (`tx.args[1]`).
+    pub(crate) fn error(&self, sub_path: &str, message: impl Into<String>) -> PrepareError {
+        let json_path = if sub_path.is_empty() {
+            self.origin.json_path.clone()
+        } else {
+            format!("{}.{sub_path}", self.origin.json_path)
+        };
+        let file = self.origin.file.display();
+        let location = match self.origin.locate(sub_path) {
+            Some((line, column)) => format!("{file}:{line}:{column}"),
+            None => file.to_string(),
+        };
+        PrepareError { location, json_path, message: message.into() }
+    }
+
+    /// Resolves code for an account (`runtime`) or for a deploy (init code).
+    pub(crate) fn code(&self, code: &CodeValue, sub_path: &str, runtime: bool, stylus: &mut Option<String>)
+        -> Result<Vec<u8>, PrepareError> {
+        match &code.source {
+            CodeSource::Bytes(bytes) => Ok(bytes.clone()),
+            CodeSource::Evm(path) => {
+                let artifact = self.artifacts.load(path).map_err(|e| self.error(sub_path, e))?;
+                if runtime {
+                    let deployed = artifact.deployed.ok_or_else(|| {
+                        self.error(sub_path, "this artifact has no `deployedBytecode`; setState needs runtime code")
+                    })?;
+                    Ok(deployed.to_vec())
+                } else {
+                    Ok(artifact.bytecode.to_vec())
+                }
+            }
+            CodeSource::Wasm(_) | CodeSource::Contract(_) => {
+                stylus.get_or_insert_with(|| format!("`{}` needs a Stylus executor, which this build does not have", code.original));
+                // Placeholder Stylus code so that routing classifies the account; never executed.
+                Ok([&STYLUS_PREFIX[..], &[0]].concat())
+            }
+        }
+    }
+}
+
+fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, stylus: &mut Option<String>) -> Result<(&'static str, Action), PrepareError> {
+    Ok(match &entry.step {
+        Step::SetState(set) => ("setState", Action::SetState(state::prepare_set_state(cx, set, stylus)?)),
+        Step::Deploy(deploy) => {
+            let tx = &deploy.tx;
+            let mut data = cx.code(&tx.code, "tx.code", false, stylus)?;
+            if let Some(constructor) = &tx.constructor {
+                let sig = Signature::parse(constructor).map_err(|e| cx.error("tx.constructor", e))?;
+                data.extend(encode_args(&sig, &tx.args).map_err(|e| cx.error("tx.args", e))?);
+            } else if !tx.args.is_empty() {
+                return Err(cx.error("tx.args", "`args` needs a `constructor` signature"));
+            }
+            let request = TxRequest {
+                from: tx.from.value,
+                to: None,
+                data: Bytes::from(data),
+                value: tx.value.as_ref().map_or(U256::ZERO, |v| v.value),
+                gas_limit: tx.gas_limit,
+                gas_price: gas_price(cx, tx.gas_price.as_ref().map(|v| v.value), "tx.gasPrice")?,
+            };
+            let expect = expect::prepare(cx, deploy.expect.as_ref(), None)?;
+            ("deploy", Action::Tx { kind: TxKind::Deploy, request, expect: Box::new(expect) })
+        }
+        Step::Call(call) | Step::Query(call) => {
+            let query = matches!(entry.step, Step::Query(_));
+            let tx = &call.tx;
+            let (data, sig) = match (&tx.function, &tx.data) {
+                (Some(function), _) => {
+                    let sig = Signature::parse(function).map_err(|e| cx.error("tx.function", e))?;
+                    (encode_call(&sig, &tx.args).map_err(|e| cx.error("tx.args", e))?, Some(sig))
+                }
+                (None, Some(data)) => (data.value.clone(), None),
+                (None, None) => (Vec::new(), None),
+            };
+            let request = TxRequest {
+                from: tx.from.as_ref().map_or(Address::ZERO, |f| f.value),
+                to: Some(tx.to.value),
+                data: Bytes::from(data),
+                value: tx.value.as_ref().map_or(U256::ZERO, |v| v.value),
+                gas_limit: tx.gas_limit,
+                gas_price: gas_price(cx, tx.gas_price.as_ref().map(|v| v.value), "tx.gasPrice")?,
+            };
+            let expect = expect::prepare(cx, call.expect.as_ref(), sig.as_ref())?;
+            let kind = if query { TxKind::Query } else { TxKind::Call };
+            (if query { "query" } else { "call" }, Action::Tx { kind, request, expect: Box::new(expect) })
+        }
+        Step::Transfer(transfer) => {
+            let tx = &transfer.tx;
+            let request = TxRequest {
+                from: tx.from.value,
+                to: Some(tx.to.value),
+                value: tx.value.value,
+                ..TxRequest::default()
+            };
+            let expect = expect::prepare(cx, transfer.expect.as_ref(), None)?;
+            ("transfer", Action::Tx { kind: TxKind::Transfer, request, expect: Box::new(expect) })
+        }
+        Step::Activate(_) => {
+            stylus.get_or_insert_with(|| "`activate` needs a Stylus executor, which this build does not have".into());
+            ("activate", Action::Unsupported("activate needs a Stylus executor".into()))
+        }
+        Step::CheckState(check) => ("checkState", Action::CheckState(state::prepare_check_state(cx, check, stylus)?)),
+        Step::DumpState(dump) => ("dumpState", Action::DumpState(dump.path.clone())),
+    })
+}
+
+fn gas_price(cx: &StepCx<'_>, price: Option<U256>, path: &str) -> Result<u128, PrepareError> {
+    price.map_or(Ok(0), |p| u128::try_from(p).map_err(|_| cx.error(path, "gas price does not fit 128 bits")))
+}

@@ -1,0 +1,85 @@
+//! Human output: one line per scenario, then every failure with file, step, field, expected
+//! and actual, and a colored line diff for structured values.
+
+use std::fmt::Write;
+
+use colored::Colorize;
+use similar::{ChangeTag, TextDiff};
+
+use super::{Mismatch, RunReport, ScenarioOutcome, ScenarioReport};
+
+/// Renders the report for a terminal. `verbose` also lists passing scenarios' steps.
+pub fn render_human(report: &RunReport, verbose: bool) -> String {
+    let mut out = String::new();
+    for scenario in &report.scenarios {
+        render_scenario(&mut out, scenario, verbose);
+    }
+    let s = report.summary();
+    let line = format!("{} passed, {} failed, {} skipped", s.passed, s.failed + s.errors, s.skipped);
+    let line = if s.failed + s.errors > 0 { line.red().bold() } else { line.green().bold() };
+    let _ = writeln!(out, "\n{line}");
+    out
+}
+
+fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
+    let tag = match &scenario.outcome {
+        ScenarioOutcome::Passed => "PASS".green().bold(),
+        ScenarioOutcome::Failed => "FAIL".red().bold(),
+        ScenarioOutcome::Skipped(_) => "SKIP".yellow().bold(),
+        ScenarioOutcome::Error(_) => "ERROR".red().bold(),
+    };
+    let _ = writeln!(out, "{tag} {} [{}] ({} steps, {} gas)", scenario.file.display(), scenario.executor, scenario.steps.len(), scenario.gas_used);
+    match &scenario.outcome {
+        ScenarioOutcome::Skipped(reason) => {
+            let _ = writeln!(out, "     {}", reason.dimmed());
+        }
+        ScenarioOutcome::Error(message) => {
+            let _ = writeln!(out, "     {message}");
+        }
+        _ => {}
+    }
+    for step in &scenario.steps {
+        if let Some(output) = &step.output {
+            let _ = writeln!(out, "     step {} {} output:\n{}", step.label(), step.kind, indent(output, 7));
+        }
+        if step.mismatches.is_empty() {
+            if verbose {
+                let _ = writeln!(out, "     ok   step {} {} {}", step.label(), step.kind, step.status.as_deref().unwrap_or(""));
+            }
+            continue;
+        }
+        let _ = writeln!(out, "     {} step {} ({}) at {}", "failed".red(), step.label(), step.kind, step.location);
+        if let Some(status) = &step.status {
+            let _ = writeln!(out, "       status {status}, gas used {}", step.gas_used.unwrap_or(0));
+        }
+        for m in &step.mismatches {
+            render_mismatch(out, m);
+        }
+        for note in &step.notes {
+            let _ = writeln!(out, "       note: {note}");
+        }
+    }
+}
+
+fn render_mismatch(out: &mut String, m: &Mismatch) {
+    if !m.structured {
+        let _ = writeln!(out, "       {}: expected {}, got {}", m.field.bold(), m.expected.green(), m.actual.red());
+        return;
+    }
+    let _ = writeln!(out, "       {}: ({} expected, {} actual)", m.field.bold(), "-".green(), "+".red());
+    let diff = TextDiff::from_lines(m.expected.as_str(), m.actual.as_str());
+    for change in diff.iter_all_changes() {
+        let line = change.value().trim_end_matches('\n');
+        let text = match change.tag() {
+            ChangeTag::Delete => format!("- {line}").green().to_string(),
+            ChangeTag::Insert => format!("+ {line}").red().to_string(),
+            ChangeTag::Equal => format!("  {line}").dimmed().to_string(),
+        };
+        let _ = writeln!(out, "         {text}");
+    }
+}
+
+fn indent(text: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    text.lines().map(|l| format!("{pad}{l}")).collect::<Vec<_>>().join("\n")
+}

@@ -1,0 +1,182 @@
+//! The report model: one [`RunReport`] of [`ScenarioReport`]s of [`StepReport`]s. The output
+//! formats (human, JSON, JUnit) are views of it; nothing in it depends on timing or thread
+//! count, so the same input gives the same report.
+
+mod human;
+mod json;
+mod junit;
+
+pub use human::render_human;
+pub use json::{SCHEMA_VERSION, render_json};
+pub use junit::render_junit;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// One expectation that did not hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Mismatch {
+    /// What was checked: `status`, `out[1]`, `logs[0].topics[2]`, `accounts["address:bob"].balance`.
+    pub field: String,
+    /// The expected value, as the scenario wrote it or in the same notation.
+    pub expected: String,
+    /// The actual value, reconstructed readably.
+    pub actual: String,
+    /// Multi-line values get a line diff in human output.
+    #[serde(skip)]
+    pub structured: bool,
+}
+
+impl Mismatch {
+    /// A scalar mismatch.
+    pub fn new(field: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        Self { field: field.into(), expected: expected.into(), actual: actual.into(), structured: false }
+    }
+
+    /// A mismatch of multi-line values, shown as a diff.
+    pub fn structured(field: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        Self { structured: true, ..Self::new(field, expected, actual) }
+    }
+}
+
+/// What happened in one step.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepReport {
+    /// Position in the scenario's flattened step list.
+    pub index: usize,
+    /// The step's `id`, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The step type (`call`, `checkState`, …).
+    pub kind: &'static str,
+    /// Where the step is written: `file:line:column`.
+    pub location: String,
+    /// The transaction's status, for transaction steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Gas used, for transaction steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gas_used: Option<u64>,
+    /// Ink used by Stylus frames, when metered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ink_used: Option<u64>,
+    /// Expectations that failed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mismatches: Vec<Mismatch>,
+    /// Remarks such as "ink: unchecked, not metered".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Text the step printed (`dumpState` without a path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+impl StepReport {
+    /// `id` when present, else `#index`.
+    pub fn label(&self) -> String {
+        match &self.id {
+            Some(id) => format!("{id:?} (#{})", self.index),
+            None => format!("#{}", self.index),
+        }
+    }
+}
+
+/// How a scenario ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "result", content = "reason")]
+pub enum ScenarioOutcome {
+    /// Every expectation held.
+    Passed,
+    /// Some expectation failed (see the steps' mismatches).
+    Failed,
+    /// Not run, with the reason (e.g. it needs an executor this build lacks).
+    Skipped(String),
+    /// The input could not be used: bad file, bad expression, missing artifact.
+    Error(String),
+}
+
+/// One scenario file run on one executor configuration.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScenarioReport {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// The scenario's name.
+    pub name: String,
+    /// The executor configuration (`revm` for EVM-only scenarios).
+    pub executor: String,
+    /// The result.
+    #[serde(flatten)]
+    pub outcome: ScenarioOutcome,
+    /// Steps that ran (all of them for a pass; up to the end for a failure).
+    pub steps: Vec<StepReport>,
+    /// Total gas of the scenario's transactions.
+    pub gas_used: u64,
+}
+
+impl ScenarioReport {
+    /// True when the scenario passed.
+    pub fn passed(&self) -> bool {
+        self.outcome == ScenarioOutcome::Passed
+    }
+
+    /// All failed steps.
+    pub fn failures(&self) -> impl Iterator<Item = &StepReport> {
+        self.steps.iter().filter(|s| !s.mismatches.is_empty())
+    }
+}
+
+/// Counts over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Scenarios that passed.
+    pub passed: usize,
+    /// Scenarios that failed.
+    pub failed: usize,
+    /// Scenarios skipped.
+    pub skipped: usize,
+    /// Scenarios whose input was unusable.
+    pub errors: usize,
+}
+
+/// A whole run, in a fixed order (by file, then executor).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RunReport {
+    /// Every scenario run.
+    pub scenarios: Vec<ScenarioReport>,
+}
+
+impl RunReport {
+    /// Sorts scenarios into the report's fixed order.
+    pub fn sort(&mut self) {
+        self.scenarios.sort_by(|a, b| (&a.file, &a.executor).cmp(&(&b.file, &b.executor)));
+    }
+
+    /// Counts by outcome.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for scenario in &self.scenarios {
+            match scenario.outcome {
+                ScenarioOutcome::Passed => s.passed += 1,
+                ScenarioOutcome::Failed => s.failed += 1,
+                ScenarioOutcome::Skipped(_) => s.skipped += 1,
+                ScenarioOutcome::Error(_) => s.errors += 1,
+            }
+        }
+        s
+    }
+
+    /// The CLI's exit code: 2 if any input was unusable, 1 if any scenario failed, else 0.
+    pub fn exit_code(&self) -> u8 {
+        let s = self.summary();
+        if s.errors > 0 {
+            2
+        } else if s.failed > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The `diorama` binary, end to end, on the bundled fixtures.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+}
+
+fn diorama(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_diorama")).current_dir(root()).env("NO_COLOR", "1").args(args).output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn entries(folder: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join(folder))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".scen.json"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn bundled_scenarios_pass() {
+    let output = diorama(&["run", "fixtures/scenarios"]);
+    let all = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{all}");
+    assert!(all.contains("0 failed"), "{all}");
+    assert!(!all.contains("SKIP"), "no bundled scenario may be skipped: {all}");
+}
+
+#[test]
+fn every_should_fail_scenario_fails_with_its_message() {
+    let expected: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(root().join("fixtures/should-fail/expected.json")).unwrap()).unwrap();
+    let files = entries("fixtures/should-fail");
+    assert_eq!(files.len(), expected.len(), "every should-fail scenario needs an entry in expected.json");
+    for file in files {
+        let message = expected[&file].as_str().unwrap();
+        let output = diorama(&["run", &format!("fixtures/should-fail/{file}")]);
+        let all = text(&output);
+        assert_eq!(output.status.code(), Some(1), "{file} should fail with exit 1:\n{all}");
+        assert!(all.contains(message), "{file}: expected the message `{message}` in:\n{all}");
+        assert!(all.contains(&format!("fixtures/should-fail/{file}:")), "{file}: the failure must name the file and line:\n{all}");
+    }
+}
+
+#[test]
+fn every_bad_input_exits_2_with_a_position() {
+    let files = entries("fixtures/bad-input");
+    assert!(files.len() >= 20, "the bad-input set has {} files", files.len());
+    for file in files {
+        let path = format!("fixtures/bad-input/{file}");
+        for command in ["check", "run"] {
+            let output = diorama(&[command, &path]);
+            let all = text(&output);
+            assert_eq!(output.status.code(), Some(2), "{command} {file}: exit code\n{all}");
+            assert!(!all.contains("panicked"), "{command} {file} panicked:\n{all}");
+            let located = has_position(&all);
+            assert!(located, "{command} {file}: no file:line:column in\n{all}");
+        }
+    }
+}
+
+/// True when the text has `….json:LINE:COLUMN`.
+fn has_position(text: &str) -> bool {
+    text.match_indices(".json:").any(|(i, m)| {
+        let rest = &text[i + m.len()..];
+        let mut parts = rest.splitn(3, ':');
+        let line = parts.next().unwrap_or("");
+        let column: String = parts.next().unwrap_or("").chars().take_while(char::is_ascii_digit).collect();
+        !line.is_empty() && line.chars().all(|c| c.is_ascii_digit()) && !column.is_empty()
+    })
+}
+
+#[test]
+fn reports_are_identical_whatever_the_thread_count() {
+    let one = diorama(&["run", "--jobs", "1", "--format", "json", "fixtures/scenarios", "fixtures/should-fail"]);
+    let many = diorama(&["run", "--jobs", "4", "--format", "json", "fixtures/scenarios", "fixtures/should-fail"]);
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(one.stdout, many.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(report["schemaVersion"], 1);
+    assert!(report["summary"]["failed"].as_u64().unwrap() >= 17);
+}
+
+#[test]
+fn junit_report_lists_each_scenario() {
+    let dir = std::env::temp_dir().join(format!("diorama-junit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("report.xml");
+    let output = diorama(&["run", "--format", "junit", "--report", report.to_str().unwrap(), "fixtures/should-fail/wrong-out.scen.json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let xml = std::fs::read_to_string(&report).unwrap();
+    assert!(xml.contains("<testcase name=\"wrong-out [revm]\""), "{xml}");
+    assert!(xml.contains("<failure"), "{xml}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), xml);
+}
+
+#[test]
+fn filter_selects_by_name() {
+    let output = diorama(&["run", "--filter", "erc20", "fixtures/scenarios"]);
+    let all = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{all}");
+    assert!(all.contains("1 passed"), "{all}");
+}
+
+#[test]
+fn schema_is_printed_and_valid_json() {
+    let output = diorama(&["schema"]);
+    assert_eq!(output.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(schema.get("$schema").is_some());
+}
+
+#[test]
+fn missing_path_is_bad_input() {
+    let output = diorama(&["run", "fixtures/no-such-folder"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output).contains("no such file or folder"));
+}
