@@ -131,7 +131,7 @@ fn check_logs(expect: &LogsCheck, logs: &[Log], m: &mut Vec<Mismatch>) -> Result
     }
     if !count_ok || !diffs.is_empty() {
         let expected: Vec<String> = expect.entries.iter().map(render_log_check).chain(expect.more_allowed.then(|| "+".to_string())).collect();
-        let actual: Vec<String> = logs.iter().enumerate().map(|(i, log)| render_log(log, expect.entries.get(i))).collect();
+        let actual: Vec<String> = logs.iter().map(|log| render_log(log, &expect.entries)).collect();
         if !count_ok {
             m.push(Mismatch::new(
                 "logs.length",
@@ -204,12 +204,14 @@ fn render_log_check(check: &LogCheck) -> String {
     }
 }
 
-/// Renders an actual log, decoded by the expected event's signature when it matches.
-fn render_log(log: &Log, want: Option<&LogCheck>) -> String {
-    if let Some(LogCheck::Event { sig, .. }) = want
-        && let Some(args) = crate::abi::decode_event(sig, log)
-    {
-        return format!("{} {}({})", show_address(log.address), sig.name, args.join(", "));
+/// Renders an actual log, decoded by any expected event signature that matches it.
+fn render_log(log: &Log, wanted: &[LogCheck]) -> String {
+    for want in wanted {
+        if let LogCheck::Event { sig, .. } = want
+            && let Some(args) = crate::abi::decode_event(sig, log)
+        {
+            return format!("{} {}({})", show_address(log.address), sig.name, args.join(", "));
+        }
     }
     let topics: Vec<String> = log.topics().iter().map(|t| format!("0x{}", hex::encode(t))).collect();
     format!("{} topics [{}] data {}", show_address(log.address), topics.join(", "), reconstruct(&log.data.data, Hint::Bytes))

@@ -74,7 +74,7 @@ pub(super) fn check_state(world: &World, prepared: &StateCheck, report: &mut Ste
                 actual_lines.push("+".into());
             }
             if bad {
-                m.push(Mismatch::structured(field("storage"), expected_lines.join("\n") + "\n", actual_lines.join("\n") + "\n"));
+                m.push(Mismatch::structured(field("storage"), lines(&expected_lines), lines(&actual_lines)));
             }
         }
     }
@@ -93,8 +93,12 @@ pub(super) fn check_state(world: &World, prepared: &StateCheck, report: &mut Ste
     Ok(())
 }
 
+fn lines(lines: &[String]) -> String {
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
 fn show_word(word: B256) -> String {
-    reconstruct(word.as_slice(), Hint::Auto)
+    reconstruct(word.as_slice(), Hint::Word)
 }
 
 fn shorten(text: &str) -> String {

@@ -46,6 +46,9 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
             if verbose {
                 let _ = writeln!(out, "     ok   step {} {} {}", step.label(), step.kind, step.status.as_deref().unwrap_or(""));
             }
+            for note in &step.notes {
+                let _ = writeln!(out, "     note: step {} at {}: {}", step.label(), step.location, note.yellow());
+            }
             continue;
         }
         let _ = writeln!(out, "     {} step {} ({}) at {}", "failed".red(), step.label(), step.kind, step.location);

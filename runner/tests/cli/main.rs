@@ -32,6 +32,8 @@ fn bundled_scenarios_pass() {
     assert_eq!(output.status.code(), Some(0), "{all}");
     assert!(all.contains("0 failed"), "{all}");
     assert!(!all.contains("SKIP"), "no bundled scenario may be skipped: {all}");
+    // revm alone cannot measure ink: the expectation is reported, never silently passed.
+    assert!(all.contains("ink 0: unchecked, not metered"), "{all}");
 }
 
 #[test]

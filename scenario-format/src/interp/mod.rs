@@ -1,0 +1,184 @@
+//! Raw layer → interpreted model: value expressions evaluated, cross-field rules enforced, and
+//! every error placed at its JSON path.
+
+mod expect;
+mod state;
+mod steps;
+
+pub(crate) use steps::interpret_step;
+
+use crate::error::FormatError;
+use crate::path;
+use crate::raw::{AbiRaw, ValueRaw};
+use crate::value::{
+    self, AbiExpect, AbiValue, AddressValue, BytesValue, Check, CodeValue, U256Value, ValueError,
+    WordValue, prefixes::ANY,
+};
+use std::path::Path;
+
+/// What an interpretation needs to know about the file.
+pub(crate) struct Ctx<'a> {
+    pub(crate) file: &'a Path,
+    pub(crate) source: &'a str,
+    pub(crate) base_dir: &'a Path,
+}
+
+type Result<T> = std::result::Result<T, FormatError>;
+
+impl Ctx<'_> {
+    /// An error at the value of `json_path`.
+    pub(crate) fn err(&self, json_path: &str, message: impl Into<String>) -> FormatError {
+        FormatError::at(self.file, self.source, json_path, message)
+    }
+
+    /// An error at the key ending `json_path`.
+    pub(crate) fn err_key(&self, json_path: &str, message: impl Into<String>) -> FormatError {
+        FormatError::at_key(self.file, self.source, json_path, message)
+    }
+
+    fn value_err(&self, json_path: &str, expr: &str, e: &ValueError) -> FormatError {
+        let mut message = e.to_string();
+        if !message.contains(expr) {
+            message.push_str(&format!(" (in `{expr}`)"));
+        }
+        self.err(json_path, message)
+    }
+
+    /// Interprets a value field (a string or a list of strings to concatenate).
+    pub(crate) fn bytes(&self, raw: &ValueRaw, at: &str) -> Result<BytesValue> {
+        match raw {
+            ValueRaw::Str(s) => {
+                BytesValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e))
+            }
+            ValueRaw::List(parts) => {
+                let mut value = Vec::new();
+                for (i, part) in parts.iter().enumerate() {
+                    let bytes = value::interpret(part, self.base_dir)
+                        .map_err(|e| self.value_err(&path::join_index(at, i), part, &e))?;
+                    value.extend(bytes);
+                }
+                let original = serde_json::to_string(parts).unwrap_or_default();
+                Ok(BytesValue { original, value })
+            }
+        }
+    }
+
+    fn convert<T>(
+        &self,
+        raw: &ValueRaw,
+        at: &str,
+        f: impl FnOnce(BytesValue) -> std::result::Result<T, ValueError>,
+    ) -> Result<T> {
+        let bytes = self.bytes(raw, at)?;
+        let original = bytes.original.clone();
+        f(bytes).map_err(|e| self.value_err(at, &original, &e))
+    }
+
+    /// A number of at most 32 bytes.
+    pub(crate) fn u256(&self, raw: &ValueRaw, at: &str) -> Result<U256Value> {
+        self.convert(raw, at, U256Value::from_bytes)
+    }
+
+    /// A number that fits 64 bits.
+    pub(crate) fn u64(&self, raw: &ValueRaw, at: &str) -> Result<u64> {
+        self.convert(raw, at, |b| value::to_u64(&b))
+    }
+
+    /// Exactly 20 bytes.
+    pub(crate) fn address(&self, raw: &ValueRaw, at: &str) -> Result<AddressValue> {
+        self.convert(raw, at, AddressValue::from_bytes)
+    }
+
+    /// At most 32 bytes, left-padded.
+    pub(crate) fn word(&self, raw: &ValueRaw, at: &str) -> Result<WordValue> {
+        self.convert(raw, at, WordValue::from_bytes)
+    }
+
+    /// A code expression (`evm:`, `wasm:`, `contract:` or bytes).
+    pub(crate) fn code(&self, raw: &ValueRaw, at: &str) -> Result<CodeValue> {
+        match raw {
+            ValueRaw::Str(s) => {
+                CodeValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e))
+            }
+            ValueRaw::List(_) => {
+                let bytes = self.bytes(raw, at)?;
+                let source = value::CodeSource::Bytes(bytes.value);
+                Ok(CodeValue {
+                    original: bytes.original,
+                    source,
+                })
+            }
+        }
+    }
+
+    /// An expectation: `"*"` is [`Check::Any`], anything else goes through `f`.
+    pub(crate) fn check<T>(
+        &self,
+        raw: &ValueRaw,
+        at: &str,
+        f: impl FnOnce(&Self, &ValueRaw, &str) -> Result<T>,
+    ) -> Result<Check<T>> {
+        match raw {
+            ValueRaw::Str(s) if s == ANY => Ok(Check::Any),
+            _ => f(self, raw, at).map(Check::Exact),
+        }
+    }
+
+    /// An optional field at `base.key`.
+    pub(crate) fn opt<R, T>(
+        &self,
+        raw: &Option<R>,
+        base: &str,
+        key: &str,
+        f: impl FnOnce(&Self, &R, &str) -> Result<T>,
+    ) -> Result<Option<T>> {
+        raw.as_ref()
+            .map(|r| f(self, r, &path::join_key(base, key)))
+            .transpose()
+    }
+
+    /// ABI arguments (no `*`).
+    pub(crate) fn abi(&self, raw: &AbiRaw, at: &str) -> Result<AbiValue> {
+        match raw {
+            AbiRaw::Str(s) => BytesValue::interpret(s, self.base_dir)
+                .map(AbiValue::Leaf)
+                .map_err(|e| self.value_err(at, s, &e)),
+            AbiRaw::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| self.abi(item, &path::join_index(at, i)))
+                .collect::<Result<_>>()
+                .map(AbiValue::List),
+        }
+    }
+
+    /// A list of ABI arguments at `at`.
+    pub(crate) fn abi_list(&self, raw: &Option<Vec<AbiRaw>>, at: &str) -> Result<Vec<AbiValue>> {
+        let items = raw.as_deref().unwrap_or_default();
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, r)| self.abi(r, &path::join_index(at, i)))
+            .collect()
+    }
+
+    /// An expected ABI value (`*` allowed at any depth).
+    pub(crate) fn abi_expect(&self, raw: &AbiRaw, at: &str) -> Result<Check<AbiExpect>> {
+        match raw {
+            AbiRaw::Str(s) if s == ANY => Ok(Check::Any),
+            AbiRaw::Str(s) => BytesValue::interpret(s, self.base_dir)
+                .map(|b| Check::Exact(AbiExpect::Leaf(b)))
+                .map_err(|e| self.value_err(at, s, &e)),
+            AbiRaw::List(items) => Ok(Check::Exact(AbiExpect::List(self.abi_expects(items, at)?))),
+        }
+    }
+
+    /// A list of expected ABI values at `at`.
+    pub(crate) fn abi_expects(&self, items: &[AbiRaw], at: &str) -> Result<Vec<Check<AbiExpect>>> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, r)| self.abi_expect(r, &path::join_index(at, i)))
+            .collect()
+    }
+}

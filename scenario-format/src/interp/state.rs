@@ -1,0 +1,164 @@
+//! `setState` and `checkState` bodies.
+
+use super::{Ctx, Result};
+use crate::model::{
+    AccountCheck, AccountState, BlockState, CheckState, NewAddress, ProgramCheck, SetState,
+    StorageCheck,
+};
+use crate::path::{join_index, join_key};
+use crate::raw::{
+    AccountCheckRaw, AccountRaw, BlockRaw, CheckMap, CheckStateRaw, RawMap, SetStateRaw, ValueRaw,
+};
+use crate::value::{AddressValue, WordValue};
+use alloy_primitives::{Address, B256};
+use std::collections::HashMap;
+
+pub(super) fn set_state(ctx: &Ctx<'_>, raw: &SetStateRaw, at: &str) -> Result<SetState> {
+    let accounts_at = join_key(at, "accounts");
+    let accounts = match &raw.accounts {
+        Some(map) => keyed_accounts(ctx, &map.0, &accounts_at, account)?,
+        None => Vec::new(),
+    };
+    let block = ctx.opt(&raw.block, at, "block", block)?;
+    let mut new_addresses = Vec::new();
+    for (i, n) in raw.new_addresses.iter().flatten().enumerate() {
+        let at = join_index(&join_key(at, "newAddresses"), i);
+        new_addresses.push(NewAddress {
+            creator: ctx.address(&n.creator, &join_key(&at, "creator"))?,
+            nonce: ctx.u64(&n.nonce, &join_key(&at, "nonce"))?,
+            address: ctx.address(&n.address, &join_key(&at, "address"))?,
+        });
+    }
+    Ok(SetState {
+        accounts,
+        block,
+        new_addresses,
+    })
+}
+
+fn account(ctx: &Ctx<'_>, raw: &AccountRaw, at: &str) -> Result<AccountState> {
+    let activate = raw.activate.unwrap_or(false);
+    if activate && raw.code.is_none() {
+        return Err(ctx.err_key(
+            &join_key(at, "activate"),
+            "`activate: true` needs `code` in the same account",
+        ));
+    }
+    let storage = match &raw.storage {
+        Some(RawMap(entries)) => {
+            let at = join_key(at, "storage");
+            keyed_words(ctx, entries, &at, |ctx, v, at| ctx.word(v, at))?
+        }
+        None => Vec::new(),
+    };
+    Ok(AccountState {
+        balance: ctx.opt(&raw.balance, at, "balance", Ctx::u256)?,
+        nonce: ctx.opt(&raw.nonce, at, "nonce", Ctx::u64)?,
+        code: ctx.opt(&raw.code, at, "code", Ctx::code)?,
+        storage,
+        activate,
+    })
+}
+
+fn block(ctx: &Ctx<'_>, raw: &BlockRaw, at: &str) -> Result<BlockState> {
+    Ok(BlockState {
+        number: ctx.opt(&raw.number, at, "number", Ctx::u256)?,
+        timestamp: ctx.opt(&raw.timestamp, at, "timestamp", Ctx::u256)?,
+        basefee: ctx.opt(&raw.basefee, at, "basefee", Ctx::u64)?,
+        chain_id: ctx.opt(&raw.chain_id, at, "chainId", Ctx::u64)?,
+        coinbase: ctx.opt(&raw.coinbase, at, "coinbase", Ctx::address)?,
+        gas_limit: ctx.opt(&raw.gas_limit, at, "gasLimit", Ctx::u64)?,
+        arbos_version: ctx.opt(&raw.arbos_version, at, "arbosVersion", Ctx::u64)?,
+    })
+}
+
+pub(super) fn check_state(ctx: &Ctx<'_>, raw: &CheckStateRaw, at: &str) -> Result<CheckState> {
+    let accounts_at = join_key(at, "accounts");
+    let accounts = keyed_accounts(ctx, &raw.accounts.entries, &accounts_at, account_check)?;
+    Ok(CheckState {
+        accounts,
+        open: raw.accounts.more,
+    })
+}
+
+fn account_check(ctx: &Ctx<'_>, raw: &AccountCheckRaw, at: &str) -> Result<AccountCheck> {
+    let storage = match &raw.storage {
+        Some(CheckMap { entries, more }) => {
+            let at = join_key(at, "storage");
+            let slots = keyed_words(ctx, entries, &at, |ctx, v, at| ctx.check(v, at, Ctx::word))?;
+            Some(StorageCheck { slots, open: *more })
+        }
+        None => None,
+    };
+    let program = match &raw.program {
+        Some(p) => {
+            let at = join_key(at, "program");
+            let num = |v: &ValueRaw, at: &str| ctx.check(v, at, Ctx::u64);
+            let opt_num = |v: &Option<ValueRaw>, key| ctx.opt(v, &at, key, |_, v, at| num(v, at));
+            Some(ProgramCheck {
+                activated: p.activated,
+                version: opt_num(&p.version, "version")?,
+                footprint: opt_num(&p.footprint, "footprint")?,
+                init_cost: opt_num(&p.init_cost, "initCost")?,
+                cached_cost: opt_num(&p.cached_cost, "cachedCost")?,
+                module_hash: ctx.opt(&p.module_hash, &at, "moduleHash", |c, v, at| {
+                    c.check(v, at, Ctx::word)
+                })?,
+            })
+        }
+        None => None,
+    };
+    Ok(AccountCheck {
+        balance: ctx.opt(&raw.balance, at, "balance", |c, v, at| {
+            c.check(v, at, Ctx::u256)
+        })?,
+        nonce: ctx.opt(&raw.nonce, at, "nonce", |c, v, at| c.check(v, at, Ctx::u64))?,
+        code: ctx.opt(&raw.code, at, "code", |c, v, at| c.check(v, at, Ctx::code))?,
+        storage,
+        program,
+    })
+}
+
+/// Accounts keyed by address expressions; two keys naming the same address are an error.
+fn keyed_accounts<R, T>(
+    ctx: &Ctx<'_>,
+    entries: &[(String, R)],
+    at: &str,
+    f: impl Fn(&Ctx<'_>, &R, &str) -> Result<T>,
+) -> Result<Vec<(AddressValue, T)>> {
+    let mut seen: HashMap<Address, String> = HashMap::new();
+    let mut out = Vec::new();
+    for (key, value) in entries {
+        let key_at = join_key(at, key);
+        let address = ctx
+            .address(&ValueRaw::Str(key.clone()), &key_at)
+            .map_err(|e| ctx.err_key(&key_at, format!("account key: {}", e.message)))?;
+        if let Some(first) = seen.insert(address.value, key.clone()) {
+            return Err(ctx.err_key(&key_at, format!("`{key}` is the same address as `{first}`")));
+        }
+        out.push((address, f(ctx, value, &key_at)?));
+    }
+    Ok(out)
+}
+
+/// Storage keyed by slot expressions (32-byte words); equal slots are an error.
+fn keyed_words<T>(
+    ctx: &Ctx<'_>,
+    entries: &[(String, ValueRaw)],
+    at: &str,
+    f: impl Fn(&Ctx<'_>, &ValueRaw, &str) -> Result<T>,
+) -> Result<Vec<(WordValue, T)>> {
+    let mut seen: HashMap<B256, String> = HashMap::new();
+    let mut out = Vec::new();
+    for (key, value) in entries {
+        let key_at = join_key(at, key);
+        let slot = ctx
+            .word(&ValueRaw::Str(key.clone()), &key_at)
+            .map_err(|e| ctx.err_key(&key_at, format!("storage key: {}", e.message)))?;
+        if let Some(first) = seen.insert(slot.value, key.clone()) {
+            return Err(ctx.err_key(&key_at, format!("`{key}` is the same slot as `{first}`")));
+        }
+        out.push((slot, f(ctx, value, &key_at)?));
+    }
+    Ok(out)
+}

@@ -1,0 +1,140 @@
+//! Step objects other than `externalSteps` (flattened by the loader).
+
+use super::expect::{Rules, expect};
+use super::state::{check_state, set_state};
+use super::{Ctx, Result};
+use crate::model::{
+    Activate, ActivateTx, CallFields, CallTx, Deploy, DeployTx, DumpState, Step, Transfer,
+    TransferTx,
+};
+use crate::path::join_key;
+use crate::raw::{CallRaw, DeployRaw, StepRaw};
+use crate::signature::{SignatureKind, check_signature, has_returns};
+
+/// Interprets one step at `at` (`steps[3]`).
+pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &str) -> Result<Step> {
+    Ok(match raw {
+        StepRaw::SetState(s) => Step::SetState(set_state(ctx, s, at)?),
+        StepRaw::Deploy(d) => Step::Deploy(deploy(ctx, d, at)?),
+        StepRaw::Activate(a) => {
+            let tx_at = join_key(at, "tx");
+            let tx = ActivateTx {
+                from: ctx.address(&a.tx.from, &join_key(&tx_at, "from"))?,
+                program: ctx.address(&a.tx.program, &join_key(&tx_at, "program"))?,
+                value: ctx.opt(&a.tx.value, &tx_at, "value", Ctx::u256)?,
+                gas_limit: ctx.opt(&a.tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
+            };
+            let rules = Rules {
+                step: "activate",
+                address: false,
+                activation: true,
+                returns: false,
+            };
+            let expect = ctx.opt(&a.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+            Step::Activate(Activate { tx, expect })
+        }
+        StepRaw::Call(c) => Step::Call(call(ctx, c, at, "call")?),
+        StepRaw::Query(c) => Step::Query(call(ctx, c, at, "query")?),
+        StepRaw::Transfer(t) => {
+            let tx_at = join_key(at, "tx");
+            let tx = TransferTx {
+                from: ctx.address(&t.tx.from, &join_key(&tx_at, "from"))?,
+                to: ctx.address(&t.tx.to, &join_key(&tx_at, "to"))?,
+                value: ctx.u256(&t.tx.value, &join_key(&tx_at, "value"))?,
+            };
+            let rules = Rules {
+                step: "transfer",
+                address: false,
+                activation: false,
+                returns: false,
+            };
+            let expect = ctx.opt(&t.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+            Step::Transfer(Transfer { tx, expect })
+        }
+        StepRaw::CheckState(c) => Step::CheckState(check_state(ctx, c, at)?),
+        StepRaw::DumpState(d) => Step::DumpState(DumpState {
+            path: d.path.as_ref().map(|p| ctx.base_dir.join(&p.0)),
+        }),
+        StepRaw::ExternalSteps(_) => {
+            return Err(ctx.err(at, "`externalSteps` must be resolved by the loader"));
+        }
+    })
+}
+
+fn deploy(ctx: &Ctx<'_>, raw: &DeployRaw, at: &str) -> Result<Deploy> {
+    let tx_at = join_key(at, "tx");
+    let tx = &raw.tx;
+    if let Some(sig) = &tx.constructor {
+        check_signature(&sig.0, SignatureKind::Constructor)
+            .map_err(|m| ctx.err(&join_key(&tx_at, "constructor"), m))?;
+    } else if tx.args.is_some() {
+        let msg = "`args` needs `constructor` (e.g. `constructor(uint256)`) to be ABI-encoded";
+        return Err(ctx.err_key(&join_key(&tx_at, "args"), msg));
+    }
+    let activate = tx.activate.unwrap_or(false);
+    let deploy_tx = DeployTx {
+        from: ctx.address(&tx.from, &join_key(&tx_at, "from"))?,
+        code: ctx.code(&tx.code, &join_key(&tx_at, "code"))?,
+        constructor: tx.constructor.as_ref().map(|t| t.0.clone()),
+        args: ctx.abi_list(&tx.args, &join_key(&tx_at, "args"))?,
+        value: ctx.opt(&tx.value, &tx_at, "value", Ctx::u256)?,
+        gas_limit: ctx.opt(&tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
+        gas_price: ctx.opt(&tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
+        activate,
+    };
+    let rules = Rules {
+        step: "deploy",
+        address: true,
+        activation: activate,
+        returns: false,
+    };
+    let expect = ctx.opt(&raw.expect, at, "expect", |c, e, at| {
+        expect(c, e, at, rules)
+    })?;
+    Ok(Deploy {
+        tx: deploy_tx,
+        expect,
+    })
+}
+
+fn call(ctx: &Ctx<'_>, raw: &CallRaw, at: &str, step: &'static str) -> Result<CallTx> {
+    let tx_at = join_key(at, "tx");
+    let tx = &raw.tx;
+    if step == "call" && tx.from.is_none() {
+        let msg = "missing field `from` (a `call` needs a sender; only `query` defaults to the zero address)";
+        return Err(ctx.err(&tx_at, msg));
+    }
+    if let Some(sig) = &tx.function {
+        if tx.data.is_some() {
+            let msg =
+                "got both `function` and `data`, expected one of them (`data` is the raw calldata)";
+            return Err(ctx.err_key(&join_key(&tx_at, "data"), msg));
+        }
+        check_signature(&sig.0, SignatureKind::Function)
+            .map_err(|m| ctx.err(&join_key(&tx_at, "function"), m))?;
+    } else if tx.args.is_some() {
+        let msg = "`args` needs `function` (e.g. `transfer(address,uint256)`) to be ABI-encoded";
+        return Err(ctx.err_key(&join_key(&tx_at, "args"), msg));
+    }
+    let fields = CallFields {
+        from: ctx.opt(&tx.from, &tx_at, "from", Ctx::address)?,
+        to: ctx.address(&tx.to, &join_key(&tx_at, "to"))?,
+        function: tx.function.as_ref().map(|t| t.0.clone()),
+        args: ctx.abi_list(&tx.args, &join_key(&tx_at, "args"))?,
+        data: ctx.opt(&tx.data, &tx_at, "data", Ctx::bytes)?,
+        value: ctx.opt(&tx.value, &tx_at, "value", Ctx::u256)?,
+        gas_limit: ctx.opt(&tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
+        gas_price: ctx.opt(&tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
+    };
+    let returns = tx.function.as_ref().is_some_and(|f| has_returns(&f.0));
+    let rules = Rules {
+        step,
+        address: false,
+        activation: false,
+        returns,
+    };
+    let expect = ctx.opt(&raw.expect, at, "expect", |c, e, at| {
+        expect(c, e, at, rules)
+    })?;
+    Ok(CallTx { tx: fields, expect })
+}

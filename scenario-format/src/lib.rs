@@ -1,0 +1,31 @@
+#![doc = include_str!("../README.md")]
+#![allow(
+    clippy::result_large_err,
+    reason = "FormatError carries the file, position, path and include chain the runner reads; errors are the cold path"
+)]
+
+mod error;
+mod interp;
+mod load;
+mod locate;
+pub mod model;
+pub mod path;
+pub mod raw;
+mod schema;
+pub mod signature;
+pub mod value;
+
+pub use error::FormatError;
+pub use load::{EXECUTORS, load_scenario, load_scenario_str};
+pub use locate::{line_col, locate, locate_key};
+pub use model::{
+    AccountCheck, AccountState, Activate, ActivateTx, BlockState, CallFields, CallTx, CheckState,
+    CompareOp, Comparison, Deploy, DeployTx, DumpState, ErrorExpect, Expect, LogExpect, LogsExpect,
+    NewAddress, Origin, Out, ProgramCheck, Scenario, SetState, Status, Step, StepEntry,
+    StorageCheck, Transfer, TransferTx,
+};
+pub use schema::{SCHEMA_JSON, validate_schema};
+pub use value::{
+    AbiExpect, AbiValue, AddressValue, BytesValue, Check, CodeSource, CodeValue, Hint, U256Value,
+    ValueError, WordValue, reconstruct,
+};

@@ -1,0 +1,141 @@
+//! JSON paths as diorama prints them: `steps[3].tx.gasLimit`, `accounts["address:alice"]`.
+//!
+//! A key that is an identifier (`[A-Za-z_$][A-Za-z0-9_$]*`) is written `.key`; any other key is
+//! written as a JSON string in brackets (`["+"]`); array indexes are `[3]`. The empty path is the
+//! document root.
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// An object member.
+    Key(String),
+    /// An array element.
+    Index(usize),
+}
+
+fn is_identifier(key: &str) -> bool {
+    let mut chars = key.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// Appends an object key to a rendered path.
+pub fn join_key(base: &str, key: &str) -> String {
+    if is_identifier(key) {
+        if base.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{base}.{key}")
+        }
+    } else {
+        let quoted = serde_json::to_string(key).unwrap_or_else(|_| format!("\"{key}\""));
+        format!("{base}[{quoted}]")
+    }
+}
+
+/// Appends an array index to a rendered path.
+pub fn join_index(base: &str, index: usize) -> String {
+    format!("{base}[{index}]")
+}
+
+/// Appends a rendered relative path (`tx.from`, `[0]`, `["+"]`) to a rendered path.
+pub fn join(base: &str, sub: &str) -> String {
+    if sub.is_empty() {
+        base.to_owned()
+    } else if base.is_empty() {
+        sub.to_owned()
+    } else if sub.starts_with('[') {
+        format!("{base}{sub}")
+    } else {
+        format!("{base}.{sub}")
+    }
+}
+
+/// Renders segments as a path string.
+pub fn render(segments: &[PathSegment]) -> String {
+    segments.iter().fold(String::new(), |acc, seg| match seg {
+        PathSegment::Key(k) => join_key(&acc, k),
+        PathSegment::Index(i) => join_index(&acc, *i),
+    })
+}
+
+/// Parses a rendered path back into segments; `None` if it is not in the syntax above.
+pub fn parse(path: &str) -> Option<Vec<PathSegment>> {
+    let bytes = path.as_bytes();
+    let mut segments = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' if bytes.get(i + 1) == Some(&b'"') => {
+                // A JSON string key: find its closing quote, skipping escapes.
+                let start = i + 1;
+                let mut j = start + 1;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                if bytes.get(j + 1) != Some(&b']') {
+                    return None;
+                }
+                let key: String = serde_json::from_str(path.get(start..=j)?).ok()?;
+                segments.push(PathSegment::Key(key));
+                i = j + 2;
+            }
+            b'[' => {
+                let end = i + path[i..].find(']')?;
+                segments.push(PathSegment::Index(path[i + 1..end].parse().ok()?));
+                i = end + 1;
+            }
+            b'.' if i > 0 => i += 1,
+            _ => {
+                let len = path[i..].find(['.', '[']).unwrap_or(path.len() - i);
+                if len == 0 {
+                    return None;
+                }
+                segments.push(PathSegment::Key(path[i..i + len].to_owned()));
+                i += len;
+            }
+        }
+    }
+    Some(segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_and_parse_round_trip() {
+        let segs = vec![
+            PathSegment::Key("accounts".into()),
+            PathSegment::Key("address:alice".into()),
+            PathSegment::Key("storage".into()),
+            PathSegment::Key("+".into()),
+        ];
+        let text = render(&segs);
+        assert_eq!(text, r#"accounts["address:alice"].storage["+"]"#);
+        assert_eq!(parse(&text), Some(segs));
+        assert_eq!(
+            parse("steps[3].tx.gasLimt"),
+            Some(vec![
+                PathSegment::Key("steps".into()),
+                PathSegment::Index(3),
+                PathSegment::Key("tx".into()),
+                PathSegment::Key("gasLimt".into()),
+            ])
+        );
+        assert_eq!(parse(""), Some(vec![]));
+        assert_eq!(parse("a[x]"), None);
+    }
+
+    #[test]
+    fn join_rules() {
+        assert_eq!(join("steps[1]", "tx.from"), "steps[1].tx.from");
+        assert_eq!(join("steps[1]", "[0]"), "steps[1][0]");
+        assert_eq!(join("", "tx"), "tx");
+        assert_eq!(join_key("", "$schema"), "$schema");
+        assert_eq!(join_key("a", "with \"quote\""), r#"a["with \"quote\""]"#);
+    }
+}

@@ -1,0 +1,193 @@
+//! Raw JSON shapes shared by several objects, with visitors whose errors say what was expected
+//! (untagged enums would only say "did not match any variant").
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A byte-valued field: one expression, or a list of expressions to concatenate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueRaw {
+    /// `"0x01"`.
+    Str(String),
+    /// `["0x01", "str:a"]`: the concatenation.
+    List(Vec<String>),
+}
+
+/// An ABI value: a string is a value expression, a list is an array or tuple.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AbiRaw {
+    /// A value expression.
+    Str(String),
+    /// An array or tuple.
+    List(Vec<AbiRaw>),
+}
+
+/// A JSON object read in file order, keeping every key (duplicates are rejected earlier, by
+/// the loader's scan of the text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawMap<V>(pub Vec<(String, V)>);
+
+/// A JSON object that may contain `"+": ""` (more entries allowed) besides its entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckMap<V> {
+    /// The entries other than `+`, in file order.
+    pub entries: Vec<(String, V)>,
+    /// Whether `"+": ""` is present.
+    pub more: bool,
+}
+
+/// The error for a JSON number where a string expression is expected.
+pub(crate) fn number_hint<E: de::Error>(v: impl fmt::Display) -> E {
+    E::custom(format!(
+        "got the JSON number {v}, expected a string expression (write numbers as strings: \"{v}\")"
+    ))
+}
+
+macro_rules! number_visits {
+    () => {
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Err($crate::raw::common::number_hint(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Err($crate::raw::common::number_hint(v))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Err($crate::raw::common::number_hint(v))
+        }
+    };
+}
+pub(crate) use number_visits;
+
+/// A string that must not be given as a JSON number (for names, signatures, statuses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_owned()))
+            }
+            number_visits!();
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueRaw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ValueRaw;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value expression (a string, or a list of strings to concatenate)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ValueRaw, E> {
+                Ok(ValueRaw::Str(v.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ValueRaw, A::Error> {
+                let mut parts = Vec::new();
+                while let Some(Text(part)) = seq.next_element()? {
+                    parts.push(part);
+                }
+                Ok(ValueRaw::List(parts))
+            }
+            number_visits!();
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for AbiRaw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AbiRaw;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an ABI value (a string expression, or a list for an array or tuple)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AbiRaw, E> {
+                Ok(AbiRaw::Str(v.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AbiRaw, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(AbiRaw::List(items))
+            }
+            number_visits!();
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for RawMap<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V> {
+            type Value = RawMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMap<V>, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(RawMap(entries))
+            }
+        }
+        d.deserialize_map(Vis(PhantomData))
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for CheckMap<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V> {
+            type Value = CheckMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object (with `\"+\": \"\"` to allow unlisted entries)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CheckMap<V>, A::Error> {
+                let mut out = CheckMap {
+                    entries: Vec::new(),
+                    more: false,
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == crate::value::prefixes::MORE {
+                        map.next_value::<MoreMarker>()?;
+                        out.more = true;
+                    } else {
+                        out.entries.push((key, map.next_value()?));
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Vis(PhantomData))
+    }
+}
+
+/// The value of a `"+"` key: must be `""`.
+struct MoreMarker;
+
+impl<'de> Deserialize<'de> for MoreMarker {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Text(v) = Text::deserialize(d)?;
+        if v.is_empty() {
+            Ok(MoreMarker)
+        } else {
+            Err(de::Error::custom(format!(
+                "got {v:?}, expected \"\" (`\"+\": \"\"` allows unlisted entries)"
+            )))
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! The raw layer: serde structs that map 1:1 to the JSON, rejecting unknown fields.
+//!
+//! [`parse_scenario`] is the strict entry point. It reads the top level with
+//! `serde_path_to_error`, keeps each step as a borrowed slice of the file text, reads the step's
+//! `step` tag, then parses the step's own struct from that slice, so errors inside steps keep
+//! their full JSON path (serde's internally tagged enums buffer their content and lose it).
+//! [`StepRaw`] still derives the tagged `Deserialize` for other uses.
+
+mod common;
+mod expect;
+mod state;
+mod steps;
+
+pub use common::{AbiRaw, CheckMap, RawMap, Text, ValueRaw};
+pub use expect::{CustomErrorRaw, ErrorRaw, ExpectRaw, LogEntryRaw, LogRaw, LogsRaw};
+pub use state::{AccountCheckRaw, AccountRaw, BlockRaw, NewAddressRaw, ProgramCheckRaw};
+pub use steps::{
+    ActivateRaw, ActivateTxRaw, CallRaw, CallTxRaw, CheckStateRaw, DeployRaw, DeployTxRaw,
+    DumpStateRaw, ExternalStepsRaw, SetStateRaw, TransferRaw, TransferTxRaw,
+};
+
+use crate::locate::{find_duplicate_key, line_col};
+use crate::path;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+/// A scenario or steps file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a scenario object with `steps`")]
+pub struct ScenarioRaw {
+    /// `$schema`, for editors; ignored.
+    #[serde(rename = "$schema")]
+    pub schema: Option<Text>,
+    /// Scenario name.
+    pub name: Option<Text>,
+    /// Free text.
+    pub comment: Option<Text>,
+    /// Executors allowed to run this file.
+    pub executors: Option<Vec<Text>>,
+    /// The steps.
+    pub steps: Vec<StepRaw>,
+}
+
+/// A step, tagged by its `step` field.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "step", rename_all = "camelCase")]
+pub enum StepRaw {
+    /// `setState`.
+    SetState(SetStateRaw),
+    /// `deploy`.
+    Deploy(DeployRaw),
+    /// `activate`.
+    Activate(ActivateRaw),
+    /// `call`.
+    Call(CallRaw),
+    /// `query`.
+    Query(CallRaw),
+    /// `transfer`.
+    Transfer(TransferRaw),
+    /// `checkState`.
+    CheckState(CheckStateRaw),
+    /// `dumpState`.
+    DumpState(DumpStateRaw),
+    /// `externalSteps`.
+    ExternalSteps(ExternalStepsRaw),
+}
+
+/// The step names, in the order of [`StepRaw`].
+pub const STEP_NAMES: &[&str] = &[
+    "setState",
+    "deploy",
+    "activate",
+    "call",
+    "query",
+    "transfer",
+    "checkState",
+    "dumpState",
+    "externalSteps",
+];
+
+/// A file that does not have the format's shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawError {
+    /// Where, in [`crate::path`] syntax.
+    pub json_path: String,
+    /// What is wrong.
+    pub message: String,
+    /// Line and column when the parser knows them (syntax errors, duplicate keys); otherwise
+    /// the caller locates `json_path`.
+    pub position: Option<(usize, usize)>,
+    /// Whether the error is about the key at the end of `json_path` (unknown field) rather
+    /// than its value.
+    pub at_key: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a scenario object with `steps`")]
+struct Shell<'a> {
+    #[serde(rename = "$schema")]
+    schema: Option<Text>,
+    name: Option<Text>,
+    comment: Option<Text>,
+    executors: Option<Vec<Text>>,
+    #[serde(borrow)]
+    steps: Vec<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Tag<'a> {
+    #[serde(borrow)]
+    step: Option<&'a RawValue>,
+}
+
+/// Parses a file strictly: syntax, unknown fields, duplicate keys, types.
+pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let shell: Shell<'_> = serde_path_to_error::deserialize(&mut de).map_err(|e| convert(e, ""))?;
+    de.end().map_err(|e| RawError {
+        json_path: String::new(),
+        message: "trailing characters after the JSON document".to_owned(),
+        position: Some((e.line(), e.column().max(1))),
+        at_key: false,
+    })?;
+    if let Some((json_path, offset)) = find_duplicate_key(text) {
+        let key = path::parse(&json_path).and_then(|s| match s.last() {
+            Some(path::PathSegment::Key(k)) => Some(k.clone()),
+            _ => None,
+        });
+        return Err(RawError {
+            message: format!("duplicate key `{}`", key.unwrap_or_default()),
+            json_path,
+            position: Some(line_col(text, offset)),
+            at_key: true,
+        });
+    }
+    let steps = shell
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| parse_step(raw.get(), i));
+    Ok(ScenarioRaw {
+        schema: shell.schema,
+        name: shell.name,
+        comment: shell.comment,
+        executors: shell.executors,
+        steps: steps.collect::<Result<_, _>>()?,
+    })
+}
+
+fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
+    let at = path::join_index("steps", index);
+    let plain = |json_path: String, message: String| RawError {
+        json_path,
+        message,
+        position: None,
+        at_key: false,
+    };
+    let names = STEP_NAMES
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !text.starts_with('{') {
+        return Err(plain(at, format!("got `{text}`, expected a step object")));
+    }
+    let tag: Tag<'_> = serde_json::from_str(text).map_err(|e| plain(at.clone(), e.to_string()))?;
+    let Some(tag) = tag.step else {
+        return Err(plain(
+            at,
+            format!("missing field `step`, expected one of {names}"),
+        ));
+    };
+    let name: String = serde_json::from_str(tag.get()).unwrap_or_else(|_| tag.get().to_owned());
+    let sub = |e| convert(e, &at);
+    Ok(match name.as_str() {
+        "setState" => StepRaw::SetState(parse_as(text).map_err(sub)?),
+        "deploy" => StepRaw::Deploy(parse_as(text).map_err(sub)?),
+        "activate" => StepRaw::Activate(parse_as(text).map_err(sub)?),
+        "call" => StepRaw::Call(parse_as(text).map_err(sub)?),
+        "query" => StepRaw::Query(parse_as(text).map_err(sub)?),
+        "transfer" => StepRaw::Transfer(parse_as(text).map_err(sub)?),
+        "checkState" => StepRaw::CheckState(parse_as(text).map_err(sub)?),
+        "dumpState" => StepRaw::DumpState(parse_as(text).map_err(sub)?),
+        "externalSteps" => StepRaw::ExternalSteps(parse_as(text).map_err(sub)?),
+        _ => {
+            let message = format!("unknown step `{name}`, expected one of {names}");
+            return Err(plain(path::join_key(&at, "step"), message));
+        }
+    })
+}
+
+type TrackedError = serde_path_to_error::Error<serde_json::Error>;
+
+fn parse_as<T: DeserializeOwned>(text: &str) -> Result<T, TrackedError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de)
+}
+
+/// Turns a tracked serde error into a [`RawError`] under `base` (the step's path, or root).
+fn convert(error: TrackedError, base: &str) -> RawError {
+    let mut segments = Vec::new();
+    for seg in error.path().iter() {
+        match seg {
+            serde_path_to_error::Segment::Seq { index } => {
+                segments.push(path::PathSegment::Index(*index));
+            }
+            serde_path_to_error::Segment::Map { key } => {
+                segments.push(path::PathSegment::Key(key.clone()));
+            }
+            _ => {}
+        }
+    }
+    let inner = error.inner();
+    let syntax = !inner.is_data() && inner.line() > 0;
+    let mut message = inner.to_string();
+    if inner.line() > 0 {
+        let suffix = format!(" at line {} column {}", inner.line(), inner.column());
+        if let Some(stripped) = message.strip_suffix(&suffix) {
+            message = stripped.to_owned();
+        }
+    }
+    let at_key = message.starts_with("unknown field") || message.starts_with("duplicate field");
+    RawError {
+        json_path: path::join(base, &path::render(&segments)),
+        message,
+        position: syntax.then(|| (inner.line(), inner.column().max(1))),
+        at_key,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> RawError {
+        match parse_scenario(text) {
+            Ok(raw) => panic!("parsed: {raw:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn errors_inside_steps_keep_their_path() {
+        let e = err(
+            r#"{"steps": [{"step": "setState"}, {"tx": {"from": "a", "gasLimt": "1"}, "step": "call"}]}"#,
+        );
+        assert_eq!(e.json_path, "steps[1].tx.gasLimt");
+        assert!(
+            e.message
+                .starts_with("unknown field `gasLimt`, expected one of `from`, `to`")
+        );
+        assert!(e.at_key);
+        let e =
+            err(r#"{"steps": [{"step": "setState", "accounts": {"address:a": {"balance": 5}}}]}"#);
+        assert_eq!(e.json_path, r#"steps[0].accounts["address:a"].balance"#);
+        assert!(
+            e.message.contains("write numbers as strings"),
+            "{}",
+            e.message
+        );
+        let e = err(r#"{"steps": [{"step": "checkState", "accounts": {"+": "x"}}]}"#);
+        assert_eq!(e.json_path, r#"steps[0].accounts["+"]"#);
+        let e = err(
+            r#"{"steps": [{"step": "call", "tx": {"to": "a"}, "expect": {"logs": [{"address": "a", "dat": 1}]}}]}"#,
+        );
+        assert_eq!(e.json_path, "steps[0].expect.logs[0].dat");
+        let e = err(
+            r#"{"steps": [{"step": "call", "tx": {"to": "a"}, "expect": {"error": {"signature": "a", "x": 1}}}]}"#,
+        );
+        assert_eq!(e.json_path, "steps[0].expect.error.x");
+        let e = err(r#"{"steps": [{"step": "call", "tx": "x"}]}"#);
+        assert_eq!(e.json_path, "steps[0].tx");
+        assert!(e.message.contains("expected an object"), "{}", e.message);
+    }
+
+    #[test]
+    fn top_level_and_syntax_errors() {
+        let e = err(r#"{"steps": [], "nme": 1}"#);
+        assert_eq!((e.json_path.as_str(), e.at_key), ("nme", true));
+        let e = err("{\"steps\": [1,]}");
+        assert_eq!(
+            (e.message.as_str(), e.position),
+            ("trailing comma", Some((1, 14)))
+        );
+        let e = err("{\"steps\": []} x");
+        assert_eq!(e.position, Some((1, 15)));
+        let e = err("[]");
+        assert!(
+            e.message
+                .contains("expected a scenario object with `steps`"),
+            "{}",
+            e.message
+        );
+        let e = err("{}");
+        assert_eq!(e.message, "missing field `steps`");
+    }
+
+    #[test]
+    fn step_tags() {
+        let e = err(r#"{"steps": [{"step": "cal"}]}"#);
+        assert_eq!(e.json_path, "steps[0].step");
+        assert!(
+            e.message
+                .starts_with("unknown step `cal`, expected one of `setState`")
+        );
+        let e = err(r#"{"steps": [{"tx": {}}]}"#);
+        assert_eq!(e.json_path, "steps[0]");
+        assert!(e.message.starts_with("missing field `step`"));
+        let e = err(r#"{"steps": ["call"]}"#);
+        assert!(e.message.contains("expected a step object"));
+        let e = err("{\"steps\": [{\"step\": \"call\", \"tx\": {\"to\": \"a\"}, \"tx\": {}}]}");
+        assert_eq!(
+            (e.json_path.as_str(), e.message.as_str()),
+            ("steps[0].tx", "duplicate key `tx`")
+        );
+        assert_eq!(e.position, Some((1, 48)));
+    }
+
+    #[test]
+    fn tagged_enum_derive_agrees() {
+        let text = r#"{"step": "transfer", "id": "t", "tx": {"from": "a", "to": "b", "value": ["1", "2"]}}"#;
+        let direct: StepRaw = serde_json::from_str(text).unwrap();
+        let scenario = parse_scenario(&format!("{{\"steps\": [{text}]}}")).unwrap();
+        let StepRaw::Transfer(mut t) = scenario.steps[0].clone() else {
+            panic!()
+        };
+        assert_eq!(t.step, Some(Text("transfer".into())));
+        t.step = None;
+        assert_eq!(direct, StepRaw::Transfer(t));
+    }
+}

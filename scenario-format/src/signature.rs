@@ -1,0 +1,173 @@
+//! Light syntax checks of Solidity signatures (`name(types)(returns)`); full parsing and type
+//! checking are the runner's.
+
+/// What a signature names; decides which forms are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureKind {
+    /// `name(types)` or `name(types)(returns)`.
+    Function,
+    /// `constructor(types)`.
+    Constructor,
+    /// `Name(types)` (custom error).
+    Error,
+    /// `Name(type indexed, …)`.
+    Event,
+}
+
+/// Checks a signature's shape: an identifier, a parenthesized parameter list, and for
+/// functions an optional parenthesized return list. Returns a message saying what was expected.
+pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), String> {
+    let expected = match kind {
+        SignatureKind::Function => {
+            "`name(types)` or `name(types)(returns)`, e.g. `balanceOf(address)(uint256)`"
+        }
+        SignatureKind::Constructor => "`constructor(types)`, e.g. `constructor(uint256,string)`",
+        SignatureKind::Error => "`Name(types)`, e.g. `InsufficientBalance(uint256,uint256)`",
+        SignatureKind::Event => {
+            "`Name(types)`, e.g. `Transfer(address indexed,address indexed,uint256)`"
+        }
+    };
+    let fail = |why: &str| Err(format!("got `{sig}` ({why}), expected {expected}"));
+    let Some(open) = sig.find('(') else {
+        return fail("no parameter list");
+    };
+    let name = &sig[..open];
+    if !is_identifier(name) {
+        return fail("the name is not an identifier");
+    }
+    if kind == SignatureKind::Constructor && name != "constructor" {
+        return fail("the name must be `constructor`");
+    }
+    let Some((params, rest)) = group(&sig[open..]) else {
+        return fail("unbalanced parentheses");
+    };
+    check_list(params, kind == SignatureKind::Event).or_else(|why| fail(&why))?;
+    if rest.is_empty() {
+        return Ok(());
+    }
+    if kind != SignatureKind::Function {
+        return fail("unexpected text after the parameter list");
+    }
+    match group(rest) {
+        Some((returns, "")) => check_list(returns, false).or_else(|why| fail(&why)),
+        _ => fail("unexpected text after the return list"),
+    }
+}
+
+/// Whether a function signature has a return list: `f(uint256)(bool)`.
+pub fn has_returns(sig: &str) -> bool {
+    sig.find('(')
+        .and_then(|i| group(&sig[i..]))
+        .is_some_and(|(_, rest)| rest.starts_with('('))
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// Splits `(inner)rest` at the matching parenthesis.
+fn group(text: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some((&text[1..i], &text[i + 1..]));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Checks a comma-separated parameter list (tuples nested in parentheses).
+fn check_list(list: &str, event: bool) -> Result<(), String> {
+    if list.trim().is_empty() {
+        return Ok(());
+    }
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut items = Vec::new();
+    for (i, c) in list.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                items.push(&list[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&list[start..]);
+    for item in items {
+        let item = item.trim();
+        if item.is_empty() {
+            return Err("an empty parameter".to_owned());
+        }
+        let mut words = item.split_whitespace();
+        let ty = words.next().unwrap_or_default();
+        let ty_ok = ty.starts_with('(')
+            || ty
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '[' || c == ']');
+        if !ty_ok {
+            return Err(format!("`{ty}` is not a type"));
+        }
+        for word in words {
+            let allowed = if word == "indexed" {
+                event
+            } else {
+                is_identifier(word)
+            };
+            if !allowed {
+                return Err(format!("unexpected `{word}` in `{item}`"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use SignatureKind::*;
+
+    #[test]
+    fn accepts_common_forms() {
+        assert!(check_signature("balanceOf(address)(uint256)", Function).is_ok());
+        assert!(check_signature("f()", Function).is_ok());
+        assert!(check_signature("f((uint256,address)[],bytes32)(bool)", Function).is_ok());
+        assert!(check_signature("constructor(uint256,string)", Constructor).is_ok());
+        assert!(
+            check_signature("Transfer(address indexed,address indexed,uint256)", Event).is_ok()
+        );
+        assert!(check_signature("E(uint256 amount)", Error).is_ok());
+        assert!(has_returns("f(uint256)(bool)"));
+        assert!(!has_returns("f(uint256)"));
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        for (sig, kind) in [
+            ("balanceOf", Function),
+            ("balanceOf(address", Function),
+            ("1f()", Function),
+            ("f(uint256,)", Function),
+            ("f()(bool)x", Function),
+            ("init(uint256)", Constructor),
+            ("E()(bool)", Error),
+            ("f(address indexed)", Function),
+            ("f(uint-256)", Function),
+        ] {
+            assert!(check_signature(sig, kind).is_err(), "{sig} accepted");
+        }
+    }
+}

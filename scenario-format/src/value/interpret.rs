@@ -1,0 +1,271 @@
+//! Value expressions to bytes: one dispatch function over the prefixes of [`super::prefixes`].
+
+use super::number::{fits_signed, left_pad, negate, parse_decimal};
+use super::prefixes::*;
+use alloy_primitives::keccak256;
+use std::path::Path;
+
+/// Why an expression could not be turned into bytes. Messages are lowercase, "got …, expected …".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValueError {
+    /// Hex with an odd number of digits.
+    #[error("got `{0}` with an odd number of hex digits, expected pairs of hex digits after `0x`")]
+    OddHex(String),
+    /// Hex with a character that is not a hex digit.
+    #[error("got `{0}`, expected only hex digits after `0x`")]
+    BadHex(String),
+    /// Text that is neither a number nor a known expression.
+    #[error(
+        "got `{0}`, expected a number (digits, optionally with `_` or `,` separators), `0x` hex, \
+         `true`, `false` or a prefixed expression such as `str:`"
+    )]
+    BadNumber(String),
+    /// A `xx:` prefix that does not exist.
+    #[error("got unknown prefix `{prefix}` in `{text}`, expected one of {}", VALUE_PREFIXES.join(", "))]
+    UnknownPrefix {
+        /// The prefix, with its colon.
+        prefix: String,
+        /// The whole part it starts.
+        text: String,
+    },
+    /// `u7:`, `i512:` …
+    #[error("got `{0}`, expected a width that is a multiple of 8 from 8 to 256 (`u8:` … `u256:`)")]
+    Width(String),
+    /// A number that does not fit its fixed width.
+    #[error("got `{text}`, which does not fit in {bits} bits {kind}")]
+    Overflow {
+        /// The expression.
+        text: String,
+        /// The width.
+        bits: usize,
+        /// "unsigned" or "signed".
+        kind: &'static str,
+    },
+    /// A negative number without a signed prefix, or with `u…:`.
+    #[error("got negative number `{0}`, expected a signed width such as `i64:-5`")]
+    Negative(String),
+    /// An `address:` name that is empty, too long or has other characters.
+    #[error("got address name `{0}`, expected 1 to 20 characters of A-Z, a-z, 0-9, `_`, `.`, `-`")]
+    AddressName(String),
+    /// `word:` of more than 32 bytes.
+    #[error("got {0} bytes after `word:`, expected at most 32")]
+    WordTooLong(usize),
+    /// A `file:` that cannot be read.
+    #[error("cannot read `{path}`: {reason}")]
+    File {
+        /// The path as resolved.
+        path: String,
+        /// The I/O error.
+        reason: String,
+    },
+    /// A code expression with an unknown prefix.
+    #[error(
+        "got unknown prefix `{prefix}` in `{text}`, expected `evm:`, `wasm:`, `contract:` or a value expression"
+    )]
+    UnknownCodePrefix {
+        /// The prefix, with its colon.
+        prefix: String,
+        /// The whole expression.
+        text: String,
+    },
+    /// `contract:` without a name.
+    #[error("got `{0}`, expected a crate name after `contract:`")]
+    ContractName(String),
+    /// Prefixes nested deeper than [`MAX_DEPTH`].
+    #[error("got more than {MAX_DEPTH} nested prefixes, expected a simpler expression")]
+    TooDeep,
+    /// `*` where a value is required.
+    #[error("got `*`, which is only allowed in expectations (it means: not checked)")]
+    Star,
+    /// The bytes are too long or short for the field.
+    #[error("got {len} bytes from `{text}`, expected {expected}")]
+    Length {
+        /// The expression.
+        text: String,
+        /// Its length in bytes.
+        len: usize,
+        /// What the field needs.
+        expected: &'static str,
+    },
+}
+
+/// Interprets a value expression to bytes; `base_dir` resolves `file:` paths.
+///
+/// The expression is split on `|`, left to right; each part is a leaf with its prefixes applied
+/// right to left, except that a part starting with `keccak256:` hashes the rest of that part
+/// together with all the parts after it.
+///
+/// ```
+/// # use scenario_format::value::interpret;
+/// # use std::path::Path;
+/// assert_eq!(interpret("1,000", Path::new(".")).unwrap(), vec![0x03, 0xe8]);
+/// assert_eq!(interpret("i16:-2|true", Path::new(".")).unwrap(), vec![0xff, 0xfe, 0x01]);
+/// ```
+pub fn interpret(expr: &str, base_dir: &Path) -> Result<Vec<u8>, ValueError> {
+    interpret_at(expr, base_dir, 0)
+}
+
+/// How deeply prefixes may nest (`word:keccak256:…`), so that no input exhausts the stack.
+pub const MAX_DEPTH: usize = 64;
+
+fn interpret_at(expr: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, ValueError> {
+    if depth > MAX_DEPTH {
+        return Err(ValueError::TooDeep);
+    }
+    let mut out = Vec::new();
+    let mut rest = expr;
+    loop {
+        if let Some(hashed) = rest.strip_prefix(KECCAK256) {
+            out.extend_from_slice(keccak256(interpret_at(hashed, base_dir, depth + 1)?).as_slice());
+            return Ok(out);
+        }
+        match rest.split_once(CONCAT) {
+            Some((part, next)) => {
+                out.extend(interpret_part(part, base_dir, depth)?);
+                rest = next;
+            }
+            None => {
+                out.extend(interpret_part(rest, base_dir, depth)?);
+                return Ok(out);
+            }
+        }
+    }
+}
+
+/// One `|`-free part: prefixes applied right to left.
+fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, ValueError> {
+    if depth > MAX_DEPTH {
+        return Err(ValueError::TooDeep);
+    }
+    let depth = depth + 1;
+    if let Some(rest) = text.strip_prefix(STR) {
+        return Ok(rest.as_bytes().to_vec());
+    }
+    if let Some(name) = text.strip_prefix(ADDRESS) {
+        return address_name(name);
+    }
+    if let Some(rest) = text.strip_prefix(WORD) {
+        let bytes = interpret_part(rest, base_dir, depth)?;
+        return left_pad(&bytes, WORD_LEN).ok_or(ValueError::WordTooLong(bytes.len()));
+    }
+    if let Some(rest) = text.strip_prefix(KECCAK256) {
+        return Ok(keccak256(interpret_part(rest, base_dir, depth)?).to_vec());
+    }
+    if let Some(rest) = text.strip_prefix(FILE) {
+        let path = base_dir.join(rest);
+        return std::fs::read(&path).map_err(|e| ValueError::File {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        });
+    }
+    if let Some((signed, bits, rest)) = fixed_width_prefix(text)? {
+        return fixed_width(text, signed, bits, rest, base_dir, depth);
+    }
+    if let Some(hex) = text.strip_prefix(HEX) {
+        return decode_hex(text, hex);
+    }
+    match text {
+        "" | FALSE => return Ok(Vec::new()),
+        TRUE => return Ok(vec![1]),
+        ANY => return Err(ValueError::Star),
+        _ => {}
+    }
+    if let Some(bytes) = parse_decimal(text) {
+        return Ok(bytes);
+    }
+    if text.starts_with('-') && parse_decimal(&text[1..]).is_some() {
+        return Err(ValueError::Negative(text.to_owned()));
+    }
+    match text.find(':') {
+        Some(i) if text[..i].chars().all(|c| c.is_ascii_alphanumeric()) => {
+            Err(ValueError::UnknownPrefix {
+                prefix: text[..=i].to_owned(),
+                text: text.to_owned(),
+            })
+        }
+        _ => Err(ValueError::BadNumber(text.to_owned())),
+    }
+}
+
+/// The name of `address:NAME` padded to 20 bytes.
+pub(crate) fn address_name(name: &str) -> Result<Vec<u8>, ValueError> {
+    let valid = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-';
+    if name.is_empty() || name.len() > ADDRESS_NAME_MAX || !name.bytes().all(valid) {
+        return Err(ValueError::AddressName(name.to_owned()));
+    }
+    let mut out = name.as_bytes().to_vec();
+    out.resize(ADDRESS_NAME_MAX, ADDRESS_PAD);
+    Ok(out)
+}
+
+/// Recognizes `uN:` / `iN:`: `Some((signed, bits, rest))`, an error for a bad width.
+fn fixed_width_prefix(text: &str) -> Result<Option<(bool, usize, &str)>, ValueError> {
+    let signed = match text.chars().next() {
+        Some(UNSIGNED) => false,
+        Some(SIGNED) => true,
+        _ => return Ok(None),
+    };
+    let Some((head, rest)) = text.split_once(':') else {
+        return Ok(None);
+    };
+    let digits = &head[1..];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(None);
+    }
+    match digits.parse::<usize>() {
+        Ok(bits) if bits.is_multiple_of(8) && (8..=256).contains(&bits) => {
+            Ok(Some((signed, bits, rest)))
+        }
+        _ => Err(ValueError::Width(format!("{head}:"))),
+    }
+}
+
+/// `uN:X` / `iN:X`: a decimal X (negative allowed for `i`) is range-checked; any other
+/// expression gives raw bytes that must fit the width.
+fn fixed_width(
+    text: &str,
+    signed: bool,
+    bits: usize,
+    rest: &str,
+    base_dir: &Path,
+    depth: usize,
+) -> Result<Vec<u8>, ValueError> {
+    let width = bits / 8;
+    let kind = if signed { "signed" } else { "unsigned" };
+    let overflow = || ValueError::Overflow {
+        text: text.to_owned(),
+        bits,
+        kind,
+    };
+    if let Some(magnitude) = rest.strip_prefix('-').and_then(parse_decimal) {
+        if !signed {
+            return Err(ValueError::Negative(text.to_owned()));
+        }
+        return negate(&magnitude, width).ok_or_else(overflow);
+    }
+    if let Some(value) = parse_decimal(rest) {
+        let padded = left_pad(&value, width).ok_or_else(overflow)?;
+        if signed && !fits_signed(&padded, false) {
+            return Err(overflow());
+        }
+        return Ok(padded);
+    }
+    let bytes = interpret_part(rest, base_dir, depth)?;
+    left_pad(&bytes, width).ok_or_else(overflow)
+}
+
+fn decode_hex(text: &str, hex: &str) -> Result<Vec<u8>, ValueError> {
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ValueError::BadHex(text.to_owned()));
+    }
+    if !hex.len().is_multiple_of(2) {
+        return Err(ValueError::OddHex(text.to_owned()));
+    }
+    let nibble = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+    Ok(hex
+        .as_bytes()
+        .chunks(2)
+        .map(|p| (nibble(p[0]) << 4) | nibble(p[1]))
+        .collect())
+}

@@ -1,0 +1,16 @@
+//! Value expressions (`"1,000"`, `"address:alice"`, `"keccak256:word:address:alice|u256:0"`)
+//! and the typed values the interpreted model holds. Each value keeps the text the author wrote
+//! (`original`) next to what it means (`value`), so messages can show both.
+
+mod code;
+mod interpret;
+mod number;
+pub mod prefixes;
+mod reconstruct;
+mod types;
+
+pub use code::{CodeSource, CodeValue};
+pub use interpret::{MAX_DEPTH, ValueError, interpret};
+pub use reconstruct::{Hint, reconstruct};
+pub(crate) use types::to_u64;
+pub use types::{AbiExpect, AbiValue, AddressValue, BytesValue, Check, U256Value, WordValue};
