@@ -31,6 +31,11 @@ pub(crate) fn run_frame(
         gas_limit: inputs.gas_limit,
         is_static: inputs.is_static || inputs.scheme == CallScheme::StaticCall,
         depth,
+        // Filled from the program record once activation lands (issue: Stylus on Wasmer).
+        wasm: Default::default(),
+        program: Default::default(),
+        ink_limit: inputs.gas_limit.saturating_mul(u64::from(INK_PRICE)),
+        params: Default::default(),
     };
     let mut hooks = FrameHooks::new(ctx, router.clone(), call.clone());
     let outcome = executor.execute(&call, &mut hooks);

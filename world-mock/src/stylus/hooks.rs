@@ -227,4 +227,10 @@ impl VmHooks for FrameHooks<'_> {
             arbos_version: crate::DEFAULT_ARBOS_VERSION,
         }
     }
+
+    fn add_pages(&mut self, pages: u16) -> u64 {
+        // Per-transaction page counters arrive with activation (memory model, §2.4).
+        let _ = pages;
+        0
+    }
 }

@@ -59,6 +59,83 @@ pub struct StylusCall {
     pub is_static: bool,
     /// Call depth of this frame (1 for the transaction's own frame).
     pub depth: usize,
+    /// The decompressed WASM (validated when the program was activated).
+    pub wasm: std::sync::Arc<Vec<u8>>,
+    /// The program's activation record.
+    pub program: ProgramInfo,
+    /// Ink the frame may use: the gas left after the call's entry cost, times the ink price.
+    pub ink_limit: u64,
+    /// The Stylus parameters in force.
+    pub params: StylusParams,
+}
+
+/// What activation recorded about a program (nitro's `Program` word plus the module hash).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProgramInfo {
+    /// Keccak of the account's code.
+    pub codehash: B256,
+    /// Hash identifying the instrumented module (the key of compiled-module caches).
+    pub module_hash: B256,
+    /// Stylus version it was activated under.
+    pub version: u16,
+    /// Initial memory pages.
+    pub footprint: u16,
+    /// Init cost (gas units before scaling, §1.5).
+    pub init_cost: u16,
+    /// Cached init cost (§1.5).
+    pub cached_cost: u16,
+    /// Estimated native code size in bytes.
+    pub asm_estimate: u32,
+    /// Whether the program is in the (ArbWasmCache) cache.
+    pub cached: bool,
+}
+
+/// Chain parameters for Stylus (nitro `StylusParams`, stylus-semantics §1.8 and §10).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StylusParams {
+    /// ArbOS version whose gates apply.
+    pub arbos_version: u64,
+    /// Current Stylus version (2).
+    pub version: u16,
+    /// Ink per gas (10,000).
+    pub ink_price: u32,
+    /// Stack budget in words (22,000 from ArbOS 50).
+    pub max_stack_depth: u32,
+    /// Pages free of charge per transaction (2).
+    pub free_pages: u16,
+    /// Gas per page beyond the free ones (1,000).
+    pub page_gas: u16,
+    /// Pages a transaction may open (128).
+    pub page_limit: u16,
+    /// Minimum init gas, in units of 128 gas (69 for v2).
+    pub min_init_gas: u8,
+    /// Minimum cached init gas, in units of 32 gas (11).
+    pub min_cached_init_gas: u8,
+    /// Init cost scalar, percent / 2 (50).
+    pub init_cost_scalar: u8,
+    /// Cached cost scalar, percent / 2 (50).
+    pub cached_cost_scalar: u8,
+    /// Largest decompressed program in bytes (128 KiB).
+    pub max_wasm_size: u32,
+}
+
+impl Default for StylusParams {
+    fn default() -> Self {
+        Self {
+            arbos_version: crate::DEFAULT_ARBOS_VERSION,
+            version: 2,
+            ink_price: 10_000,
+            max_stack_depth: 22_000,
+            free_pages: 2,
+            page_gas: 1_000,
+            page_limit: 128,
+            min_init_gas: 69,
+            min_cached_init_gas: 11,
+            init_cost_scalar: 50,
+            cached_cost_scalar: 50,
+            max_wasm_size: 128 * 1024,
+        }
+    }
 }
 
 /// How a Stylus frame ended (nitro's `UserOutcomeKind`, plus activation errors).
@@ -90,6 +167,8 @@ pub struct StylusOutcome {
     /// EVM gas used by the frame, including everything its hooks charged.
     pub gas_used: u64,
     /// Ink used, when the executor meters ink.
+    /// Ink used by the frame (ink at entry minus ink left), including the ink it paid for the
+    /// gas of nested calls and creates.
     pub ink_used: Option<u64>,
     /// A human-readable reason for non-success outcomes (trap message, hook error).
     pub detail: Option<String>,
@@ -196,6 +275,9 @@ pub trait VmHooks {
     fn msg_reentrant(&self) -> bool;
     /// The block and transaction environment.
     fn env(&self) -> FrameEnv;
+    /// `pay_for_memory_grow`: opens `pages` more pages for this transaction and returns their
+    /// gas cost under the memory model (stylus-semantics §2.4).
+    fn add_pages(&mut self, pages: u16) -> u64;
 }
 
 /// Environment values a Stylus frame can read.
