@@ -14,6 +14,10 @@ use revm::primitives::hardfork::SpecId;
 use revm::state::AccountInfo;
 use revm::{Context, ExecuteCommitEvm, MainBuilder};
 
+// Same allocator as the `diorama` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TRANSFERS: usize = 2_000;
 const ROUNDS: usize = 5;
 
@@ -66,6 +70,17 @@ fn diorama_in_process(path: &Path) -> Duration {
     let report = diorama::suite::run_paths(&[path.to_path_buf()], &diorama::suite::RunOptions { filter: None, jobs: 1 }).unwrap();
     let elapsed = start.elapsed();
     assert_eq!(report.exit_code(), 0, "{}", diorama::report::render_human(&report, false));
+    elapsed
+}
+
+/// Only the run phase: a scenario loaded and prepared beforehand, executed and checked.
+fn diorama_execute_only(path: &Path) -> Duration {
+    let scenario = scenario_format::load_scenario(path).unwrap();
+    let prepared = diorama::prepare::prepare(&scenario, &diorama::artifacts::Artifacts::default()).unwrap();
+    let start = Instant::now();
+    let report = diorama::execute::run_scenario(&prepared);
+    let elapsed = start.elapsed();
+    assert!(report.passed());
     elapsed
 }
 
@@ -130,6 +145,12 @@ fn main() {
     println!("  bare revm transact_commit loop : {:>10.0} tx/s", per_sec(bare));
     println!("  diorama run (library)          : {:>10.0} tx/s  (parse + prepare + execute + check)", per_sec(ours));
     println!("  overhead ratio (diorama / bare): {:.2}x  (target <= 1.5x)", ours.as_secs_f64() / bare.as_secs_f64());
+    let run_only = best_of(|| diorama_execute_only(&path));
+    println!(
+        "  execute + check only           : {:>10.0} tx/s, ratio {:.2}x (scenario loaded and prepared beforehand)",
+        per_sec(run_only),
+        run_only.as_secs_f64() / bare.as_secs_f64()
+    );
     match diorama_cli(&path).map(|_| best_of(|| diorama_cli(&path).unwrap())) {
         Some(cli) => println!(
             "  diorama run (CLI process)      : {:>10.0} tx/s, ratio {:.2}x",

@@ -61,6 +61,31 @@ pub enum Command {
     },
     /// Print the scenario JSON Schema.
     Schema,
+    /// Run Ethereum GeneralStateTests (JSON files or folders) through the world mock.
+    #[command(alias = "stest")]
+    Statetest {
+        /// Files or folders of state tests.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Only cases whose file path or test name contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Files run in parallel (0 = one per core).
+        #[arg(long, short, default_value_t = 0)]
+        jobs: usize,
+        /// Output format on stdout.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Also write the report to this file (JUnit if it ends in .xml, else JSON).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Run every file even after a failure.
+        #[arg(long)]
+        keep_going: bool,
+        /// Also run the very slow tests that revme skips.
+        #[arg(long)]
+        include_slow: bool,
+    },
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -100,6 +125,33 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             print!("{}", scenario_format::SCHEMA_JSON);
             Ok(0)
         }
+        Command::Statetest { paths, filter, jobs, format, report, keep_going, include_slow } => {
+            let options = statetest::StatetestOptions {
+                jobs: (jobs > 0).then_some(jobs),
+                filter,
+                keep_going,
+                include_slow,
+                ..Default::default()
+            };
+            let outcome = match statetest::run(&paths, &options) {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return Ok(2);
+                }
+            };
+            let text = match format {
+                Format::Human => outcome.render_human(colored::control::SHOULD_COLORIZE.should_colorize()),
+                Format::Json => outcome.render_json(),
+                Format::Junit => outcome.render_junit(),
+            };
+            write_stdout(&text)?;
+            if let Some(path) = report {
+                let text = if path.extension().is_some_and(|e| e == "xml") { outcome.render_junit() } else { outcome.render_json() };
+                std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            }
+            Ok(if outcome.failed() == 0 { 0 } else { 1 })
+        }
     }
 }
 
@@ -109,6 +161,10 @@ fn print_report(report: &RunReport, format: Format, verbose: bool) -> anyhow::Re
         Format::Json => render_json(report),
         Format::Junit => render_junit(report),
     };
+    write_stdout(&text)
+}
+
+fn write_stdout(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error.
     match stdout.write_all(text.as_bytes()) {

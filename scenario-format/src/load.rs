@@ -3,9 +3,10 @@
 
 use crate::error::FormatError;
 use crate::interp::{Ctx, interpret_step};
-use crate::model::{Origin, Scenario, StepEntry};
+use crate::model::{Origin, Scenario, Step, StepEntry};
 use crate::path::{join_index, join_key};
 use crate::raw::{RawError, ScenarioRaw, StepRaw, Text, parse_scenario};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -91,6 +92,19 @@ impl Loader {
         let mut inner_chain = chain.to_vec();
         inner_chain.push(file.to_path_buf());
         let mut ids: HashMap<&str, usize> = HashMap::new();
+        let positions = crate::locate::offsets_to_positions(source, &raw.step_offsets);
+        // Steps interpret independently (in parallel for large files); includes, ids and the
+        // order of errors are handled below, one step after the other.
+        let mut interpreted: Vec<Option<Result<Step, FormatError>>> = raw
+            .steps
+            .par_iter()
+            .with_min_len(64)
+            .enumerate()
+            .map(|(i, step)| match step {
+                StepRaw::ExternalSteps(_) => None,
+                other => Some(interpret_step(&ctx, other, &join_index("steps", i))),
+            })
+            .collect();
         for (i, step) in raw.steps.iter().enumerate() {
             let at = join_index("steps", i);
             let (id, comment) = common(step);
@@ -103,12 +117,16 @@ impl Loader {
                 self.include(&ctx, &ext.path, &join_key(&at, "path"), &inner_chain)?;
                 continue;
             }
-            let step = interpret_step(&ctx, step, &at)?;
+            let step = match interpreted[i].take() {
+                Some(result) => result?,
+                None => interpret_step(&ctx, step, &at)?,
+            };
             self.steps.push(StepEntry {
                 origin: Origin {
                     file: Arc::clone(&file_arc),
                     json_path: at,
                     index: self.steps.len(),
+                    position: positions.get(i).copied(),
                     source: Arc::clone(source),
                     include_chain: chain.to_vec(),
                 },

@@ -4,7 +4,6 @@
 //! values that are skipped.
 
 use crate::path::{self, PathSegment};
-use std::collections::HashSet;
 
 /// Line and column (1-based, columns counted in characters) of the value at `json_path`
 /// (syntax of [`crate::path`]); `None` if the text does not contain that path.
@@ -35,6 +34,22 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+/// Line and column of each of `offsets` (ascending byte offsets), counting lines once.
+pub(crate) fn offsets_to_positions(source: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let bytes = source.as_bytes();
+    let (mut line, mut from) = (1, 0);
+    offsets
+        .iter()
+        .map(|&offset| {
+            let offset = offset.min(bytes.len()).max(from);
+            line += bytes[from..offset].iter().filter(|b| **b == b'\n').count();
+            from = offset;
+            let line_start = bytes[..offset].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            (line, source.get(line_start..offset).map_or(1, |t| t.chars().count() + 1))
+        })
+        .collect()
 }
 
 /// Byte offsets of the key (if the path ends in one) and of the value at `json_path`.
@@ -97,12 +112,30 @@ pub(crate) fn find_duplicate_key(source: &str) -> Option<(String, usize)> {
     sc.duplicates("", 0).ok().flatten()
 }
 
+/// One step of the path to a duplicate key.
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Whether two raw JSON strings are the same key (escapes compared after decoding).
+fn same_key(a: &[u8], b: &[u8]) -> bool {
+    if !a.contains(&b'\\') && !b.contains(&b'\\') {
+        return a == b;
+    }
+    decode_key(a) == decode_key(b)
+}
+
+fn decode_key(raw: &[u8]) -> String {
+    serde_json::from_slice(raw).unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned())
+}
+
 struct Scanner<'a> {
     s: &'a [u8],
     i: usize,
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
@@ -138,7 +171,7 @@ impl Scanner<'_> {
         loop {
             match self.peek()? {
                 b'"' => {
-                    self.string()?;
+                    self.raw_string()?;
                 }
                 b'{' | b'[' => {
                     depth += 1;
@@ -163,28 +196,50 @@ impl Scanner<'_> {
 
     /// Walks one value looking for a duplicate key; `Err` on malformed text.
     fn duplicates(&mut self, at: &str, depth: usize) -> Result<Option<(String, usize)>, ()> {
+        let mut trail = Vec::new();
+        match self.first_duplicate(&mut trail, depth)? {
+            None => Ok(None),
+            Some(offset) => {
+                let mut path = at.to_owned();
+                for seg in &trail {
+                    path = match seg {
+                        Seg::Key(key) => path::join_key(&path, key),
+                        Seg::Index(i) => path::join_index(&path, *i),
+                    };
+                }
+                Ok(Some((path, offset)))
+            }
+        }
+    }
+
+    /// Finds the first duplicate key without allocating for the keys and indexes it passes;
+    /// `trail` holds the path to the duplicate (innermost last) when one is found.
+    fn first_duplicate(&mut self, trail: &mut Vec<Seg>, depth: usize) -> Result<Option<usize>, ()> {
         if depth > 256 {
             return Err(());
         }
         match self.peek().ok_or(())? {
             b'{' => {
                 self.i += 1;
-                let mut seen = HashSet::new();
+                let mut seen: Vec<&[u8]> = Vec::new();
                 loop {
                     self.ws();
                     if self.eat(b'}').is_some() {
                         return Ok(None);
                     }
                     let key_at = self.i;
-                    let key = self.string().ok_or(())?;
-                    let child = path::join_key(at, &key);
-                    if !seen.insert(key) {
-                        return Ok(Some((child, key_at)));
+                    let raw = self.raw_string().ok_or(())?;
+                    let duplicate = seen.iter().any(|k| same_key(k, raw));
+                    if duplicate {
+                        trail.insert(0, Seg::Key(decode_key(raw)));
+                        return Ok(Some(key_at));
                     }
+                    seen.push(raw);
                     self.ws();
                     self.eat(b':').ok_or(())?;
                     self.ws();
-                    if let Some(found) = self.duplicates(&child, depth + 1)? {
+                    if let Some(found) = self.first_duplicate(trail, depth + 1)? {
+                        trail.insert(0, Seg::Key(decode_key(raw)));
                         return Ok(Some(found));
                     }
                     self.ws();
@@ -198,8 +253,8 @@ impl Scanner<'_> {
                     if self.eat(b']').is_some() {
                         break;
                     }
-                    let child = path::join_index(at, index);
-                    if let Some(found) = self.duplicates(&child, depth + 1)? {
+                    if let Some(found) = self.first_duplicate(trail, depth + 1)? {
+                        trail.insert(0, Seg::Index(index));
                         return Ok(Some(found));
                     }
                     self.ws();
@@ -209,6 +264,22 @@ impl Scanner<'_> {
             }
             _ => self.skip_value().map(|()| None).ok_or(()),
         }
+    }
+
+    /// The raw bytes of a JSON string at the cursor, quotes included, escapes undecoded.
+    fn raw_string(&mut self) -> Option<&'a [u8]> {
+        let start = self.i;
+        self.eat(b'"')?;
+        loop {
+            // Jump to the next quote or backslash instead of stepping byte by byte.
+            self.i += memchr::memchr2(b'"', b'\\', self.s.get(self.i..)?)?;
+            match self.peek()? {
+                b'"' => break,
+                _ => self.i += 2,
+            }
+        }
+        self.i += 1;
+        self.s.get(start..self.i)
     }
 }
 
@@ -260,5 +331,15 @@ mod tests {
         assert_eq!(locate("{\"a\": [1, 2", "a[5]"), None);
         assert_eq!(locate("", "a"), None);
         assert_eq!(find_duplicate_key("{\"a\": "), None);
+    }
+
+    #[test]
+    fn offsets_to_positions_agree_with_line_col() {
+        let src = "{\n  \"a\": [\n    {\"é\": 1},\n\n  \"é\",  7\n  ]\n}";
+        let offsets: Vec<usize> = src.char_indices().map(|(i, _)| i).collect();
+        let all = offsets_to_positions(src, &offsets);
+        for (offset, pos) in offsets.iter().zip(all) {
+            assert_eq!(pos, line_col(src, *offset), "offset {offset}");
+        }
     }
 }

@@ -17,6 +17,20 @@ pub enum SignatureKind {
 /// Checks a signature's shape: an identifier, a parenthesized parameter list, and for
 /// functions an optional parenthesized return list. Returns a message saying what was expected.
 pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), String> {
+    // Suites repeat a few signatures thousands of times: remember the ones already accepted.
+    thread_local! {
+        static ACCEPTED: std::cell::RefCell<std::collections::HashSet<(String, u8)>> = Default::default();
+    }
+    let key = (sig.to_owned(), kind as u8);
+    if ACCEPTED.with(|a| a.borrow().contains(&key)) {
+        return Ok(());
+    }
+    check_signature_uncached(sig, kind)?;
+    ACCEPTED.with(|a| a.borrow_mut().insert(key));
+    Ok(())
+}
+
+fn check_signature_uncached(sig: &str, kind: SignatureKind) -> Result<(), String> {
     let expected = match kind {
         SignatureKind::Function => {
             "`name(types)` or `name(types)(returns)`, e.g. `balanceOf(address)(uint256)`"

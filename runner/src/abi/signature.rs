@@ -15,6 +15,8 @@ pub struct Signature {
     pub returns: Option<Vec<DynSolType>>,
     /// Which parameters are `indexed` (events only).
     pub indexed: Vec<bool>,
+    /// Keccak-256 of the canonical form (selector = first 4 bytes; event topic 0).
+    hash: B256,
 }
 
 impl Signature {
@@ -40,30 +42,34 @@ impl Signature {
         } else {
             return Err(format!("`{text}`: unexpected `{rest}` after the parameters"));
         };
-        Ok(Self { name: name.to_string(), params, returns, indexed })
+        let canonical = canonical(name, &params);
+        Ok(Self { name: name.to_string(), params, returns, indexed, hash: keccak256(canonical.as_bytes()) })
     }
 
     /// The canonical form hashed for selectors and topics: `name(t1,t2)`.
     pub fn canonical(&self) -> String {
-        let types: Vec<_> = self.params.iter().map(|t| t.sol_type_name()).collect();
-        format!("{}({})", self.name, types.join(","))
+        canonical(&self.name, &self.params)
     }
 
     /// The 4-byte selector.
     pub fn selector(&self) -> [u8; 4] {
-        let hash = keccak256(self.canonical().as_bytes());
-        [hash[0], hash[1], hash[2], hash[3]]
+        [self.hash[0], self.hash[1], self.hash[2], self.hash[3]]
     }
 
     /// The event topic 0.
     pub fn topic(&self) -> B256 {
-        keccak256(self.canonical().as_bytes())
+        self.hash
     }
 
     /// The parameters as one tuple type (for encoding and decoding).
     pub fn params_tuple(&self) -> DynSolType {
         DynSolType::Tuple(self.params.clone())
     }
+}
+
+fn canonical(name: &str, params: &[DynSolType]) -> String {
+    let types: Vec<_> = params.iter().map(|t| t.sol_type_name()).collect();
+    format!("{name}({})", types.join(","))
 }
 
 fn matching_paren(text: &str, open: usize) -> Option<usize> {

@@ -1,5 +1,7 @@
 //! Expectations with their signatures resolved: output types, custom errors, events.
 
+use std::sync::Arc;
+
 use alloy_dyn_abi::DynSolType;
 use scenario_format::{AbiExpect, AddressValue, BytesValue, Check, Comparison, ErrorExpect, Expect, LogExpect, Out, Status, WordValue};
 
@@ -28,7 +30,7 @@ pub enum ErrorCheck {
     /// A custom error with these arguments.
     Custom {
         /// The error's signature.
-        sig: Signature,
+        sig: Arc<Signature>,
         /// Expected arguments.
         args: Vec<Check<AbiExpect>>,
     },
@@ -51,7 +53,7 @@ pub enum LogCheck {
         /// Emitting contract.
         address: Check<AddressValue>,
         /// The event signature with `indexed` markers.
-        sig: Signature,
+        sig: Arc<Signature>,
         /// Arguments in declaration order.
         args: Vec<Check<AbiExpect>>,
     },
@@ -113,7 +115,7 @@ pub(crate) fn prepare(cx: &StepCx<'_>, expect: Option<&Expect>, function: Option
         None => None,
         Some(ErrorExpect::Message(message)) => Some(ErrorCheck::Message(String::from_utf8_lossy(&message.value).into_owned())),
         Some(ErrorExpect::Custom { signature, args }) => {
-            let sig = Signature::parse(signature).map_err(|e| cx.error("expect.error.signature", e))?;
+            let sig = cx.signature(signature, "expect.error.signature")?;
             check_arity(cx, "expect.error.args", &sig, args)?;
             Some(ErrorCheck::Custom { sig, args: args.clone() })
         }
@@ -128,7 +130,7 @@ pub(crate) fn prepare(cx: &StepCx<'_>, expect: Option<&Expect>, function: Option
                         LogCheck::Raw { address: address.clone(), topics: topics.clone(), data: data.clone() }
                     }
                     LogExpect::Event { address, event, args } => {
-                        let sig = Signature::parse(event).map_err(|e| cx.error(&format!("expect.logs[{i}].event"), e))?;
+                        let sig = cx.signature(event, &format!("expect.logs[{i}].event"))?;
                         check_arity(cx, &format!("expect.logs[{i}].args"), &sig, args)?;
                         LogCheck::Event { address: address.clone(), sig, args: args.clone() }
                     }

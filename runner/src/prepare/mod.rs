@@ -9,6 +9,7 @@ pub use expect::{ErrorCheck, Expectations, LogCheck, LogsCheck, OutCheck};
 pub use state::{AccountSetup, CodeExpect, StateCheck, StateSetup};
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use alloy_primitives::{Address, Bytes, U256};
 use scenario_format::{CodeSource, CodeValue, Origin, Scenario, Step, StepEntry};
@@ -94,21 +95,37 @@ pub struct PreparedScenario {
 pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedScenario, PrepareError> {
     let mut steps = Vec::with_capacity(scenario.steps.len());
     let mut needs_stylus = None;
+    let signatures = Signatures::default();
     for entry in &scenario.steps {
-        let cx = StepCx { origin: &entry.origin, artifacts };
+        let cx = StepCx { origin: &entry.origin, artifacts, signatures: &signatures };
         let (kind, action) = prepare_step(&cx, entry, &mut needs_stylus)?;
         steps.push(PreparedStep { origin: entry.origin.clone(), id: entry.id.clone(), kind, action });
     }
     Ok(PreparedScenario { file: scenario.file.clone(), name: scenario.name.clone(), steps, needs_stylus })
 }
 
+/// Parsed signatures by their text: suites repeat the same few signatures many times.
+#[derive(Default)]
+pub(crate) struct Signatures(std::cell::RefCell<std::collections::HashMap<String, Arc<Signature>>>);
+
 /// Context for locating errors within one step.
 pub(crate) struct StepCx<'a> {
     pub(crate) origin: &'a Origin,
     pub(crate) artifacts: &'a Artifacts,
+    pub(crate) signatures: &'a Signatures,
 }
 
 impl StepCx<'_> {
+    /// Parses a signature (cached); errors are located at `sub_path`.
+    pub(crate) fn signature(&self, text: &str, sub_path: &str) -> Result<Arc<Signature>, PrepareError> {
+        if let Some(found) = self.signatures.0.borrow().get(text) {
+            return Ok(found.clone());
+        }
+        let sig = Arc::new(Signature::parse(text).map_err(|e| self.error(sub_path, e))?);
+        self.signatures.0.borrow_mut().insert(text.to_string(), sig.clone());
+        Ok(sig)
+    }
+
     /// An error at `sub_path` inside this step (`tx.args[1]`).
     pub(crate) fn error(&self, sub_path: &str, message: impl Into<String>) -> PrepareError {
         let json_path = if sub_path.is_empty() {
@@ -156,7 +173,7 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, stylus: &mut Option<String>)
             let tx = &deploy.tx;
             let mut data = cx.code(&tx.code, "tx.code", false, stylus)?;
             if let Some(constructor) = &tx.constructor {
-                let sig = Signature::parse(constructor).map_err(|e| cx.error("tx.constructor", e))?;
+                let sig = cx.signature(constructor, "tx.constructor")?;
                 data.extend(encode_args(&sig, &tx.args).map_err(|e| cx.error("tx.args", e))?);
             } else if !tx.args.is_empty() {
                 return Err(cx.error("tx.args", "`args` needs a `constructor` signature"));
@@ -177,7 +194,7 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, stylus: &mut Option<String>)
             let tx = &call.tx;
             let (data, sig) = match (&tx.function, &tx.data) {
                 (Some(function), _) => {
-                    let sig = Signature::parse(function).map_err(|e| cx.error("tx.function", e))?;
+                    let sig = cx.signature(function, "tx.function")?;
                     (encode_call(&sig, &tx.args).map_err(|e| cx.error("tx.args", e))?, Some(sig))
                 }
                 (None, Some(data)) => (data.value.clone(), None),
@@ -191,7 +208,7 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, stylus: &mut Option<String>)
                 gas_limit: tx.gas_limit,
                 gas_price: gas_price(cx, tx.gas_price.as_ref().map(|v| v.value), "tx.gasPrice")?,
             };
-            let expect = expect::prepare(cx, call.expect.as_ref(), sig.as_ref())?;
+            let expect = expect::prepare(cx, call.expect.as_ref(), sig.as_deref())?;
             let kind = if query { TxKind::Query } else { TxKind::Call };
             (if query { "query" } else { "call" }, Action::Tx { kind, request, expect: Box::new(expect) })
         }

@@ -126,3 +126,14 @@ fn missing_path_is_bad_input() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output).contains("no such file or folder"));
 }
+
+#[test]
+fn statetest_subcommand_runs_state_tests() {
+    let folder = root().join("../shared/ethereum-tests/GeneralStateTests/stExample");
+    let output = diorama(&["statetest", folder.to_str().unwrap()]);
+    let all = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{all}");
+    assert!(all.contains(" passed, 0 failed"), "{all}");
+    let missing = diorama(&["statetest", "no/such/folder"]);
+    assert_eq!(missing.status.code(), Some(2));
+}

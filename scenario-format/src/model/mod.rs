@@ -64,12 +64,14 @@ pub struct Origin {
     pub source: Arc<str>,
     /// The files that included [`Origin::file`], outermost first (empty for the scenario).
     pub include_chain: Vec<PathBuf>,
+    /// Line and column of the step in its file, found when the file was loaded.
+    pub position: Option<(usize, usize)>,
 }
 
 impl Origin {
     /// Line and column of the step itself.
     pub fn position(&self) -> Option<(usize, usize)> {
-        crate::locate(&self.source, &self.json_path)
+        self.position
     }
 
     /// Line and column of a path inside the step, such as `tx.args[1]` or `expect.out[0]`.

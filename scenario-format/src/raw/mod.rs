@@ -23,6 +23,7 @@ use crate::locate::{find_duplicate_key, line_col};
 use crate::path;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 /// A scenario or steps file.
@@ -40,6 +41,9 @@ pub struct ScenarioRaw {
     pub executors: Option<Vec<Text>>,
     /// The steps.
     pub steps: Vec<StepRaw>,
+    /// Byte offset of each step in the source text (for positions in messages).
+    #[serde(skip)]
+    pub step_offsets: Vec<usize>,
 }
 
 /// A step, tagged by its `step` field.
@@ -115,7 +119,14 @@ struct Tag<'a> {
 /// Parses a file strictly: syntax, unknown fields, duplicate keys, types.
 pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let shell: Shell<'_> = serde_path_to_error::deserialize(&mut de).map_err(|e| convert(e, ""))?;
+    // Path tracking allocates per key: only a document that fails is parsed again with it.
+    let shell: Shell<'_> = match Shell::deserialize(&mut de) {
+        Ok(shell) => shell,
+        Err(_) => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(&mut de).map_err(|e| convert(e, ""))?
+        }
+    };
     de.end().map_err(|e| RawError {
         json_path: String::new(),
         message: "trailing characters after the JSON document".to_owned(),
@@ -134,12 +145,18 @@ pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
             at_key: true,
         });
     }
-    let steps = shell
+    let step_offsets = shell.steps.iter().map(|raw| raw.get().as_ptr() as usize - text.as_ptr() as usize).collect();
+    // Steps parse independently: in parallel for large files, first error (by index) wins.
+    let parsed: Vec<Result<StepRaw, RawError>> = shell
         .steps
-        .iter()
+        .par_iter()
+        .with_min_len(64)
         .enumerate()
-        .map(|(i, raw)| parse_step(raw.get(), i));
+        .map(|(i, raw)| parse_step(raw.get(), i))
+        .collect();
+    let steps = parsed.into_iter();
     Ok(ScenarioRaw {
+        step_offsets,
         schema: shell.schema,
         name: shell.name,
         comment: shell.comment,
@@ -164,14 +181,16 @@ fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
     if !text.starts_with('{') {
         return Err(plain(at, format!("got `{text}`, expected a step object")));
     }
-    let tag: Tag<'_> = serde_json::from_str(text).map_err(|e| plain(at.clone(), e.to_string()))?;
-    let Some(tag) = tag.step else {
-        return Err(plain(
-            at,
-            format!("missing field `step`, expected one of {names}"),
-        ));
+    let name = match quick_tag(text) {
+        Some(name) => name.to_owned(),
+        None => {
+            let tag: Tag<'_> = serde_json::from_str(text).map_err(|e| plain(at.clone(), e.to_string()))?;
+            let Some(tag) = tag.step else {
+                return Err(plain(at, format!("missing field `step`, expected one of {names}")));
+            };
+            serde_json::from_str(tag.get()).unwrap_or_else(|_| tag.get().to_owned())
+        }
     };
-    let name: String = serde_json::from_str(tag.get()).unwrap_or_else(|_| tag.get().to_owned());
     let sub = |e| convert(e, &at);
     Ok(match name.as_str() {
         "setState" => StepRaw::SetState(parse_as(text).map_err(sub)?),
@@ -190,9 +209,23 @@ fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
     })
 }
 
+/// The step name when `"step"` is the object's first key with a plain string value (the usual
+/// layout), without parsing the step twice; `None` sends the caller to the full parse.
+fn quick_tag(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix('{')?.trim_start().strip_prefix("\"step\"")?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    (rest.as_bytes()[end] == b'"').then(|| &rest[..end])
+}
+
 type TrackedError = serde_path_to_error::Error<serde_json::Error>;
 
+/// Parses with plain serde first; only a failing step is parsed again with path tracking,
+/// which allocates for every key and would dominate the load time of large suites.
 fn parse_as<T: DeserializeOwned>(text: &str) -> Result<T, TrackedError> {
+    if let Ok(value) = serde_json::from_str(text) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut de)
 }
