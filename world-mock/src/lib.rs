@@ -2,7 +2,8 @@
 //! The diorama chain ("world mock"): accounts, blocks and transactions executed by revm, with
 //! every call frame routed by its code kind — EVM bytecode to revm's interpreter, Stylus programs
 //! (`EF F0 00` prefix) to a pluggable [`StylusExecutor`] that reaches the chain only through the
-//! [`VmHooks`] trait.
+//! [`VmHooks`] trait. Stylus programs run only once activated: [`stylus::activation`] validates
+//! and prices them as nitro does, and the ArbWasm precompile (`0x…71`) activates them on chain.
 //!
 //! It does not parse scenario files or check expectations (that is the runner's job), and it
 //! does not execute WASM itself (that is `executors/`).

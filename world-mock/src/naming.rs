@@ -28,6 +28,11 @@ impl AddressNamer {
         self.names.is_empty()
     }
 
+    /// Every creator that has a named address.
+    pub fn creators(&self) -> impl Iterator<Item = &Address> {
+        self.names.keys().map(|(creator, _)| creator)
+    }
+
     /// The named address for a CREATE by `creator` at `nonce`, if any.
     pub fn get(&self, creator: Address, nonce: u64) -> Option<Address> {
         self.names.get(&(creator, nonce)).copied()

@@ -3,21 +3,25 @@
 //! as usual; frames whose code is a Stylus program go to the configured Stylus executor; all
 //! other frames fall through to revm's interpreter.
 //!
+//! Calls to the ArbWasm precompile (`0x…71`) go to diorama's implementation of it.
+//!
 //! Calls from Stylus frames back into the EVM run as nested revm frame loops over the same
 //! context (see `stylus::calls`); they reuse this provider through a clone of the router.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use revm::context::{Cfg, ContextTr, FrameStack, JournalTr};
 use revm::handler::{EthFrame, EthPrecompiles, PrecompileProvider};
 use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
 use revm::primitives::hardfork::SpecId;
-use revm::primitives::{AddressSet, Bytes};
+use revm::primitives::{AddressSet, B256, Bytes};
 
 use crate::code_kind::CodeKind;
 use crate::outcome::TxStatus;
-use crate::stylus::{OpenFrames, RootCtx, StylusExecutor};
+use crate::stylus::{ARBWASM, OpenFrames, PageCounters, ProgramError, RootCtx, StylusExecutor, StylusParams, decode_program};
 
 /// What the router learned during one transaction, read back by the world afterwards.
 #[derive(Debug, Default)]
@@ -31,6 +35,8 @@ pub(crate) struct RouteLog {
     pub(crate) stylus_ran: bool,
     /// Open call frames, for `msg_reentrant`.
     pub(crate) open_frames: OpenFrames,
+    /// WASM pages open now and at most in this transaction (memory model).
+    pub(crate) pages: PageCounters,
 }
 
 /// The world's precompile provider: Ethereum precompiles plus Stylus routing.
@@ -41,6 +47,14 @@ pub struct Router {
     eth: EthPrecompiles,
     pub(crate) executor: Option<Rc<dyn StylusExecutor>>,
     pub(crate) log: Rc<RefCell<RouteLog>>,
+    /// The Stylus parameters in force.
+    pub(crate) params: StylusParams,
+    /// Decompressed programs by code hash (decompression is the costly part of a call entry).
+    wasm_cache: Rc<RefCell<HashMap<B256, Arc<Vec<u8>>>>>,
+    /// Whether Arbitrum precompiles (ArbWasm) exist; off for Ethereum state tests.
+    arbitrum: bool,
+    /// Ethereum precompiles, plus ArbWasm on Arbitrum: warm from the start of a transaction.
+    warm: AddressSet,
     /// Frame stacks of finished nested EVM runs, reused because building one per nested call
     /// is the main cost of a Stylus→EVM call.
     frame_stacks: Rc<RefCell<Vec<FrameStack<EthFrame>>>>,
@@ -58,7 +72,51 @@ impl std::fmt::Debug for Router {
 impl Router {
     /// A router for `spec` with no Stylus executor: Stylus frames fail as `invalidCode`.
     pub fn new(spec: SpecId) -> Self {
-        Self { eth: EthPrecompiles::new(spec), executor: None, log: Rc::default(), frame_stacks: Rc::default() }
+        let eth = EthPrecompiles::new(spec);
+        let warm = Self::warm_set(&eth, true);
+        Self {
+            eth,
+            executor: None,
+            log: Rc::default(),
+            params: StylusParams::default(),
+            wasm_cache: Rc::default(),
+            arbitrum: true,
+            warm,
+            frame_stacks: Rc::default(),
+        }
+    }
+
+    fn warm_set(eth: &EthPrecompiles, arbitrum: bool) -> AddressSet {
+        let mut warm = eth.warm_addresses().clone();
+        if arbitrum {
+            warm.insert(ARBWASM);
+        }
+        warm
+    }
+
+    /// Turns the Arbitrum precompiles on or off.
+    pub(crate) fn set_arbitrum(&mut self, arbitrum: bool) {
+        if arbitrum != self.arbitrum {
+            self.arbitrum = arbitrum;
+            self.warm = Self::warm_set(&self.eth, arbitrum);
+        }
+    }
+
+    /// Replaces the Stylus parameters (and forgets decompressed programs, whose size limit
+    /// may have changed).
+    pub(crate) fn set_params(&mut self, params: StylusParams) {
+        self.params = params;
+        self.wasm_cache.borrow_mut().clear();
+    }
+
+    /// The WASM of Stylus `code` with hash `codehash`, decompressed once per router.
+    pub(crate) fn wasm(&self, codehash: B256, code: &[u8]) -> Result<Arc<Vec<u8>>, ProgramError> {
+        if let Some(wasm) = self.wasm_cache.borrow().get(&codehash) {
+            return Ok(wasm.clone());
+        }
+        let wasm = Arc::new(decode_program(code, self.params.max_wasm_size as usize)?);
+        self.wasm_cache.borrow_mut().insert(codehash, wasm.clone());
+        Ok(wasm)
     }
 
     /// A frame stack for a nested EVM run (from the pool when one is free).
@@ -86,13 +144,20 @@ where
     type Output = InterpreterResult;
 
     fn set_spec(&mut self, spec: SpecId) -> bool {
-        <EthPrecompiles as PrecompileProvider<C>>::set_spec(&mut self.eth, spec)
+        let changed = <EthPrecompiles as PrecompileProvider<C>>::set_spec(&mut self.eth, spec);
+        if changed {
+            self.warm = Self::warm_set(&self.eth, self.arbitrum);
+        }
+        changed
     }
 
     fn run(&mut self, context: &mut C, inputs: &CallInputs) -> Result<Option<InterpreterResult>, String> {
         // revm has opened the frame's checkpoint, so the journal depth is the frame's own.
         let depth = context.root().journal().depth();
         self.log.borrow_mut().open_frames.enter(depth, inputs);
+        if self.arbitrum && inputs.bytecode_address == ARBWASM {
+            return Ok(Some(crate::stylus::run_arbwasm(self, context.root(), inputs)));
+        }
         if CodeKind::of(inputs.known_bytecode.1.original_byte_slice()) != CodeKind::Stylus {
             return self.eth.run(context, inputs);
         }
@@ -108,10 +173,10 @@ where
     }
 
     fn warm_addresses(&self) -> &AddressSet {
-        self.eth.warm_addresses()
+        &self.warm
     }
 
     fn contains(&self, address: &revm::primitives::Address) -> bool {
-        self.eth.contains(address)
+        (self.arbitrum && *address == ARBWASM) || self.eth.contains(address)
     }
 }

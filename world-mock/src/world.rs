@@ -6,7 +6,7 @@ use revm::handler::instructions::EthInstructions;
 use revm::handler::EthFrame;
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::hardfork::SpecId;
-use revm::primitives::{Address, Bytes, TxKind, U256};
+use revm::primitives::{Address, B256, Bytes, TxKind, U256};
 use revm::{DatabaseCommit, ExecuteEvm, InspectEvm};
 
 use crate::block::BlockSettings;
@@ -15,7 +15,9 @@ use crate::naming::AddressNamer;
 use crate::outcome::TxOutcome;
 use crate::router::Router;
 use crate::state::WorldState;
-use crate::stylus::StylusExecutor;
+use crate::stylus::{
+    ActivationError, ArbosStorage, ProgramInfo, ProgramRecord, StylusExecutor, StylusParams, activate_wasm, decode_program,
+};
 
 /// The EVM spec scenarios run under: Cancun, the EVM of ArbOS 32–50 (Stylus v2 chains).
 pub const DEFAULT_SPEC: SpecId = SpecId::CANCUN;
@@ -81,11 +83,13 @@ impl World {
         let block = BlockSettings::default();
         ctx.cfg.chain_id = block.chain_id;
         ctx.block = block.to_env(spec);
+        let mut precompiles = Router::new(spec);
+        precompiles.set_params(StylusParams { arbos_version: block.arbos_version, ..StylusParams::default() });
         let evm = Evm {
             ctx,
             inspector: AddressNamer::default(),
             instruction: EthInstructions::new_mainnet_with_spec(spec),
-            precompiles: Router::new(spec),
+            precompiles,
             frame_stack: FrameStack::new_prealloc(8),
         };
         Self { evm, block }
@@ -111,8 +115,12 @@ impl World {
         &self.block
     }
 
-    /// Replaces the current block.
+    /// Replaces the current block. Its ArbOS version becomes the Stylus parameters' version.
     pub fn set_block(&mut self, block: BlockSettings) {
+        if block.arbos_version != self.evm.precompiles.params.arbos_version {
+            let params = StylusParams { arbos_version: block.arbos_version, ..self.evm.precompiles.params.clone() };
+            self.evm.precompiles.set_params(params);
+        }
         self.evm.ctx.cfg.chain_id = block.chain_id;
         self.evm.ctx.block = block.to_env(self.spec());
         self.block = block;
@@ -121,6 +129,50 @@ impl World {
     /// Gives Stylus frames to `executor`.
     pub fn set_stylus_executor(&mut self, executor: std::rc::Rc<dyn StylusExecutor>) {
         self.evm.precompiles.executor = Some(executor);
+    }
+
+    /// The Stylus parameters in force.
+    pub fn stylus_params(&self) -> &StylusParams {
+        &self.evm.precompiles.params
+    }
+
+    /// Replaces the Stylus parameters (a later [`World::set_block`] with another ArbOS version
+    /// changes their `arbos_version`).
+    pub fn set_stylus_params(&mut self, params: StylusParams) {
+        self.evm.precompiles.set_params(params);
+    }
+
+    /// Activates the program at `address` at no cost, as `setState … activate: true` does: the
+    /// record is written straight into the state, stamped with the current block's time, and
+    /// the data pricer is left alone.
+    pub fn activate_program(&mut self, address: Address) -> Result<ProgramInfo, ActivationError> {
+        let account = self.state().account(&address).ok_or(ActivationError::NoCode)?;
+        let (code, codehash) = (account.code_bytes().to_vec(), account.code_hash);
+        if code.is_empty() {
+            return Err(ActivationError::NoCode);
+        }
+        let params = self.stylus_params().clone();
+        let wasm = decode_program(&code, params.max_wasm_size as usize)?;
+        let mut program = activate_wasm(&wasm, codehash, &params)?.program;
+        program.cached = self.program(codehash).is_some_and(|record| record.info.cached);
+        self.set_program(ProgramRecord::new(program.clone(), self.block.timestamp));
+        Ok(program)
+    }
+
+    /// The activation record of the program with code hash `codehash`, if any (whatever its
+    /// version or age).
+    pub fn program(&self, codehash: B256) -> Option<ProgramRecord> {
+        ReadState(self.state()).program(codehash)
+    }
+
+    /// The activation record of the code at `address`, if any.
+    pub fn program_at(&self, address: Address) -> Option<ProgramRecord> {
+        self.program(self.state().account(&address)?.code_hash)
+    }
+
+    /// Writes a program record directly (tests, and setting the `cached` flag).
+    pub fn set_program(&mut self, record: ProgramRecord) {
+        self.state_mut().set_program(&record);
     }
 
     /// Names the address that a CREATE by `creator` at `nonce` gets (`setState.newAddresses`).
@@ -163,7 +215,11 @@ impl World {
     /// Runs a fully specified revm transaction.
     pub fn execute_env(&mut self, tx: TxEnv, commit: Commit) -> Result<TxOutcome, TxRejected> {
         *self.evm.precompiles.log.borrow_mut() = Default::default();
-        let run = if self.evm.inspector.is_empty() { self.evm.transact(tx) } else { self.evm.inspect_tx(tx) };
+        // The chain is Arbitrum (with its precompiles) unless the configuration was replaced by
+        // an Ethereum one, which no longer exempts Stylus code from EIP-3541 (state tests).
+        let arbitrum = self.evm.ctx.cfg.disable_eip3541;
+        self.evm.precompiles.set_arbitrum(arbitrum);
+        let run = if self.needs_naming(&tx) { self.evm.inspect_tx(tx) } else { self.evm.transact(tx) };
         let run = run.map_err(|e| TxRejected(describe_error(e)))?;
         let clear_empty = self.state().clear_empty;
         let diff = StateDiff::between(self.state(), &run.state, clear_empty);
@@ -181,6 +237,30 @@ impl World {
         }
         Ok(outcome)
     }
+}
+
+impl World {
+    /// Whether a transaction may CREATE at a named address, so it must run with the naming
+    /// inspector (revm's inspect path is slower). A call can only reach a named CREATE through a
+    /// creator that is a contract; a deploy can be one itself.
+    fn needs_naming(&self, tx: &TxEnv) -> bool {
+        let namer = &self.evm.inspector;
+        if namer.is_empty() {
+            return false;
+        }
+        tx.kind.is_create() || namer.creators().any(|c| self.state().account(c).is_some_and(|a| !a.code_bytes().is_empty()))
+    }
+}
+
+/// Read-only access to the ArbOS storage of a world state.
+struct ReadState<'a>(&'a WorldState);
+
+impl ArbosStorage for ReadState<'_> {
+    fn get(&mut self, slot: U256) -> U256 {
+        self.0.get_ref(slot)
+    }
+
+    fn set(&mut self, _slot: U256, _value: U256) {}
 }
 
 fn describe_error(error: EVMError<std::convert::Infallible, InvalidTransaction>) -> String {

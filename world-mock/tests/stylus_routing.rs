@@ -1,14 +1,20 @@
 //! Stylus routing through the world: nested calls and creates between EVM and Stylus frames over
 //! one journal, outcome statuses and their gas, warm/cold pricing, static calls, reentrancy.
 //!
-//! The executor is a fake whose "program" is a small script after the `EF F0 00 00` prefix (see
-//! [`op`]). Every script op costs [`OP_GAS`]; hooks charge what they report, so gas is exact.
+//! The executor is a fake whose "program" is a small script, brotli-compressed after the
+//! `EF F0 00 00` prefix like real Stylus code (see [`op`]). Every script op costs [`OP_GAS`];
+//! hooks charge what they report, so gas is exact. [`run`] gives every Stylus account a program
+//! record with no entry cost (and the world charges no minimum init gas), so these tests see
+//! routing only.
 
 use std::rc::Rc;
 
 use world_mock::revm::primitives::{Address, B256, Bytes, U256, address};
-use world_mock::stylus::{CallKind, HookError, StylusCall, StylusExecutor, StylusOutcome, StylusStatus, VmHooks};
-use world_mock::{BlockSettings, Commit, TxOutcome, TxRequest, TxStatus, World};
+use world_mock::stylus::{
+    CallKind, HookError, ProgramInfo, ProgramRecord, StylusCall, StylusExecutor, StylusOutcome, StylusParams, StylusStatus,
+    VmHooks, encode_program,
+};
+use world_mock::{BlockSettings, CodeKind, Commit, TxOutcome, TxRequest, TxStatus, World};
 
 const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
 const S1: Address = address!("0000000000000000000000000000000000005101");
@@ -110,9 +116,9 @@ impl Script {
     fn skip_if_args(self, inner: Script) -> Self {
         self.op(&[op::SKIP_IF_ARGS, inner.0.len() as u8]).op(&inner.0)
     }
-    /// On-chain code: the Stylus prefix, a dictionary byte, the script.
+    /// On-chain code: the Stylus prefix, a dictionary byte, the compressed script.
     fn code(&self) -> Vec<u8> {
-        [&[0xEF, 0xF0, 0x00, 0x00][..], &self.0].concat()
+        encode_program(&self.0)
     }
 }
 
@@ -176,8 +182,8 @@ impl Run<'_> {
     }
 
     fn exec(&mut self) -> Result<Exit, Exit> {
-        let code = self.call.code.clone();
-        let script = code.get(4..).unwrap_or_default();
+        let code = self.call.wasm.clone();
+        let script = code.as_slice();
         let byte = |at: usize| script.get(at).copied().unwrap_or(0);
         let address = |at: usize| Address::from_slice(&script[at..at + 20]);
         let mut pc = 0;
@@ -342,10 +348,28 @@ fn init_code(runtime: &[u8]) -> Vec<u8> {
 fn new_world() -> World {
     let mut world = World::default();
     world.set_stylus_executor(Rc::new(FakeExecutor));
+    world.set_stylus_params(StylusParams { min_init_gas: 0, min_cached_init_gas: 0, ..StylusParams::default() });
     world
 }
 
+/// Gives every Stylus account without one a program record that costs nothing to enter.
+fn activate_all(world: &mut World) {
+    let stylus: Vec<_> = world
+        .state()
+        .accounts()
+        .values()
+        .filter(|a| CodeKind::of(a.code_bytes()) == CodeKind::Stylus)
+        .map(|a| a.code_hash)
+        .filter(|hash| world.program(*hash).is_none())
+        .collect();
+    let now = world.block().timestamp;
+    for codehash in stylus {
+        world.set_program(ProgramRecord::new(ProgramInfo { codehash, version: 2, ..ProgramInfo::default() }, now));
+    }
+}
+
 fn run(world: &mut World, to: Address, gas_limit: u64) -> TxOutcome {
+    activate_all(world);
     let request = TxRequest { from: ALICE, to: Some(to), gas_limit: Some(gas_limit), ..Default::default() };
     world.execute(&request, Commit::Yes).expect("the transaction runs")
 }

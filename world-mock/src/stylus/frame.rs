@@ -1,9 +1,14 @@
-//! Running one Stylus frame for revm and mapping its outcome onto the frame's result.
+//! Running one Stylus frame for revm: decoding the code, finding its activation record,
+//! charging the call's entry cost, running the executor and mapping its outcome onto the
+//! frame's result.
 
 use revm::context::{ContextTr, JournalTr};
+use revm::context_interface::Block;
 use revm::interpreter::{CallInputs, CallScheme, Gas, InstructionResult, InterpreterResult};
-use revm::primitives::Bytes;
+use revm::primitives::{B256, Bytes, keccak256};
 
+use super::entry::{entry_gas, return_data_gas};
+use super::records::{ArbosStorage, JournalStorage, active};
 use super::{FrameHooks, StylusCall, StylusExecutor, StylusStatus};
 use crate::outcome::TxStatus;
 use crate::router::Router;
@@ -12,6 +17,18 @@ use crate::world::WorldCtx;
 /// Ink per EVM gas (`InkPrice`, stylus-semantics §1.8).
 pub const INK_PRICE: u32 = 10_000;
 
+/// A frame that ends before its program runs, using all its gas.
+fn burn_all(router: &Router, depth: usize, gas_limit: u64, status: TxStatus, detail: String) -> InterpreterResult {
+    let result = match status {
+        TxStatus::OutOfGas => InstructionResult::OutOfGas,
+        _ => InstructionResult::OpcodeNotFound,
+    };
+    router.note_status(depth, status, detail);
+    let mut gas = Gas::new(gas_limit);
+    gas.spend_all();
+    InterpreterResult::new(result, Bytes::new(), gas)
+}
+
 /// Runs a Stylus frame for revm and turns its outcome into the frame's interpreter result.
 pub(crate) fn run_frame(
     executor: &dyn StylusExecutor,
@@ -19,37 +36,66 @@ pub(crate) fn run_frame(
     ctx: &mut WorldCtx,
     inputs: &CallInputs,
 ) -> Result<InterpreterResult, String> {
-    let calldata = inputs.input.bytes(ctx);
     let depth = ctx.journal().depth();
+    let params = router.params.clone();
+    let gas_limit = inputs.gas_limit;
+    let (known_hash, bytecode) = &inputs.known_bytecode;
+    let code = bytecode.original_bytes();
+    let codehash = if *known_hash == B256::ZERO { keccak256(&code) } else { *known_hash };
+    let wasm = match router.wasm(codehash, &code) {
+        Ok(wasm) => wasm,
+        Err(error) => return Ok(burn_all(router, depth, gas_limit, TxStatus::InvalidCode, error.to_string())),
+    };
+    let now = ctx.block.timestamp().saturating_to::<u64>();
+    let record = JournalStorage(ctx).program(codehash);
+    let program = match active(record, &params, now) {
+        Ok(record) => record.info,
+        Err(inactive) => return Ok(burn_all(router, depth, gas_limit, TxStatus::NotActivated, inactive.to_string())),
+    };
+
+    // Entry cost: the footprint's pages (held open until the frame returns) and init gas.
+    let pages = router.log.borrow().pages;
+    let entry_cost = entry_gas(&program, &params, pages);
+    let Some(program_gas) = gas_limit.checked_sub(entry_cost) else {
+        let detail = format!("the Stylus call entry costs {entry_cost} gas, the frame has {gas_limit}");
+        return Ok(burn_all(router, depth, gas_limit, TxStatus::OutOfGas, detail));
+    };
+    router.log.borrow_mut().pages.add(program.footprint);
+
+    let ink_price = u64::from(params.ink_price);
     let call = StylusCall {
-        code: inputs.known_bytecode.1.original_bytes(),
+        code,
         code_address: inputs.bytecode_address,
         contract: inputs.target_address,
         caller: inputs.caller,
         value: inputs.call_value(),
-        calldata,
-        gas_limit: inputs.gas_limit,
+        calldata: inputs.input.bytes(ctx),
+        gas_limit: program_gas,
         is_static: inputs.is_static || inputs.scheme == CallScheme::StaticCall,
         depth,
-        // Filled from the program record once activation lands (issue: Stylus on Wasmer).
-        wasm: Default::default(),
-        program: Default::default(),
-        ink_limit: inputs.gas_limit.saturating_mul(u64::from(INK_PRICE)),
-        params: Default::default(),
+        wasm,
+        program,
+        ink_limit: program_gas.saturating_mul(ink_price),
+        params: params.clone(),
     };
     let mut hooks = FrameHooks::new(ctx, router.clone(), call.clone());
     let outcome = executor.execute(&call, &mut hooks);
+    // The footprint is released on return; the high-water mark stays.
+    router.log.borrow_mut().pages.open = pages.open;
     if let Some(error) = hooks.fatal.take() {
         // A nested run failed inside revm itself (not by contract behaviour): abort the tx.
         return Err(error);
     }
     let refund = hooks.refund;
     {
+        // Count each frame's own ink once: nested frames count theirs.
+        let nested = hooks.call_gas.saturating_mul(ink_price);
         let mut log = router.log.borrow_mut();
         log.stylus_ran = true;
-        log.ink_used = log.ink_used.saturating_add(outcome.ink_used.unwrap_or(0));
+        log.ink_used = log.ink_used.saturating_add(outcome.ink_used.unwrap_or(0).saturating_sub(nested));
     }
-    let mut gas = Gas::new(inputs.gas_limit);
+
+    let mut gas = Gas::new(gas_limit);
     let (result, status) = match outcome.status {
         StylusStatus::Success => (InstructionResult::Return, TxStatus::Success),
         StylusStatus::Revert => (InstructionResult::Revert, TxStatus::Revert),
@@ -60,17 +106,33 @@ pub(crate) fn run_frame(
         StylusStatus::InvalidCode => (InstructionResult::OpcodeNotFound, TxStatus::InvalidCode),
     };
     let keeps_gas = matches!(outcome.status, StylusStatus::Success | StylusStatus::Revert | StylusStatus::Failure);
-    if keeps_gas && gas.record_regular_cost(outcome.gas_used) {
+    let output = if outcome.status == StylusStatus::Failure { Bytes::new() } else { outcome.output };
+    let mut used = entry_cost.saturating_add(outcome.gas_used);
+    let mut detail = outcome.detail.unwrap_or_default();
+    let mut out_of_gas = false;
+    if keeps_gas && params.arbos_version >= 31 {
+        // ArbOS 31+: returning data costs at least its EVM memory expansion.
+        let floor = return_data_gas(output.len());
+        if floor > gas_limit {
+            out_of_gas = true;
+            detail = format!("returning {} bytes needs {floor} gas, the frame had {gas_limit}", output.len());
+        }
+        used = used.max(floor);
+    }
+    if keeps_gas && !out_of_gas && gas.record_regular_cost(used) {
         if outcome.status == StylusStatus::Success {
             gas.record_refund(refund);
         }
-        let output = if outcome.status == StylusStatus::Failure { Bytes::new() } else { outcome.output };
-        router.note_status(depth, status, outcome.detail.unwrap_or_default());
+        router.note_status(depth, status, detail);
         return Ok(InterpreterResult::new(result, output, gas));
     }
     gas.spend_all();
-    let status = if keeps_gas { TxStatus::OutOfInk } else { status };
-    router.note_status(depth, status, outcome.detail.unwrap_or_default());
+    let status = match (keeps_gas, out_of_gas) {
+        (true, true) => TxStatus::OutOfGas,
+        (true, false) => TxStatus::OutOfInk,
+        (false, _) => status,
+    };
+    router.note_status(depth, status, detail);
     let result = if keeps_gas { InstructionResult::OutOfGas } else { result };
     Ok(InterpreterResult::new(result, Bytes::new(), gas))
 }

@@ -9,7 +9,8 @@ use revm::context_interface::Block;
 use revm::context_interface::Transaction;
 use revm::primitives::{Address, B256, Bytes, Log, U256};
 
-use super::{CallKind, FrameEnv, HookError, INK_PRICE, StylusCall, SubCallResult, VmHooks};
+use super::memory::page_gas_cost;
+use super::{CallKind, FrameEnv, HookError, StylusCall, SubCallResult, VmHooks};
 use crate::router::Router;
 use crate::world::WorldCtx;
 
@@ -40,6 +41,9 @@ pub struct FrameHooks<'a> {
     pub(super) refund: i64,
     /// A harness error (not contract behaviour) that must abort the transaction.
     pub(super) fatal: Option<String>,
+    /// Gas charged by this frame's nested calls and creates (base costs included), so that the
+    /// transaction's ink counts each frame's own ink once.
+    pub(super) call_gas: u64,
 }
 
 impl<'a> FrameHooks<'a> {
@@ -54,6 +58,7 @@ impl<'a> FrameHooks<'a> {
             return_data: Bytes::new(),
             refund: 0,
             fatal: None,
+            call_gas: 0,
         }
     }
 
@@ -103,7 +108,8 @@ impl VmHooks for FrameHooks<'_> {
         self.cache.insert(key, CacheSlot { value, known: Some(value) });
         let access = if load.is_cold { COLD_SLOAD } else { WARM_SLOAD };
         // EVM_API_INK / ink price: the cost of the request itself (ArbOS >= 32).
-        Ok((value, bookkeeping + access + 59_673 / u64::from(INK_PRICE)))
+        let ink_price = u64::from(self.router.params.ink_price.max(1));
+        Ok((value, bookkeeping + access + 59_673 / ink_price))
     }
 
     fn storage_cache(&mut self, key: B256, value: B256, gas_left: u64) -> Result<u64, HookError> {
@@ -196,12 +202,20 @@ impl VmHooks for FrameHooks<'_> {
 
     fn call(&mut self, kind: CallKind, to: Address, data: Bytes, value: U256, gas_left: u64, gas_req: u64)
         -> Result<SubCallResult, HookError> {
-        self.nested_call(kind, to, data, value, gas_left, gas_req)
+        let result = self.nested_call(kind, to, data, value, gas_left, gas_req);
+        if let Ok(done) = &result {
+            self.call_gas = self.call_gas.saturating_add(done.gas_cost);
+        }
+        result
     }
 
     fn create(&mut self, code: Bytes, endowment: U256, salt: Option<B256>, gas_left: u64)
         -> Result<SubCallResult, HookError> {
-        self.nested_create(code, endowment, salt, gas_left)
+        let result = self.nested_create(code, endowment, salt, gas_left);
+        if let Ok(done) = &result {
+            self.call_gas = self.call_gas.saturating_add(done.gas_cost);
+        }
+        result
     }
 
     fn return_data(&self) -> &[u8] {
@@ -223,14 +237,16 @@ impl VmHooks for FrameHooks<'_> {
             chain_id: self.ctx.cfg.chain_id,
             origin: self.ctx.tx.caller(),
             gas_price: U256::from(self.ctx.tx.effective_gas_price(u128::from(block.basefee()))),
-            ink_price: INK_PRICE,
-            arbos_version: crate::DEFAULT_ARBOS_VERSION,
+            ink_price: self.router.params.ink_price,
+            arbos_version: self.router.params.arbos_version,
         }
     }
 
     fn add_pages(&mut self, pages: u16) -> u64 {
-        // Per-transaction page counters arrive with activation (memory model, §2.4).
-        let _ = pages;
-        0
+        // Memory model (stylus-semantics §2.4): price the pages against the counters as they
+        // were, then keep them open until the frame that opened them returns.
+        let before = self.router.log.borrow_mut().pages.add(pages);
+        let params = &self.router.params;
+        page_gas_cost(pages, before.open, before.ever, params.free_pages, params.page_gas)
     }
 }

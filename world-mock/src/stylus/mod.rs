@@ -6,14 +6,33 @@
 //! accesses, SSTORE, logs, nested calls), and the executor converts that to its own units
 //! (ink for the WASM executor) on top of its own per-hostio base prices.
 
+pub mod activation;
+mod arbwasm;
 mod calls;
+mod code;
+pub mod data_pricer;
+mod entry;
 mod frame;
 mod hooks;
+mod memory;
+mod records;
 mod reentrancy;
 
+pub use activation::{
+    ACTIVATION_FIXED_GAS, ActivationError, ActivationInfo, HookSignature, ModuleStats, VM_HOOKS, VM_HOOKS_MODULE,
+    ValType, activate_wasm, hook_signature, module_hash,
+};
+pub use arbwasm::{ARBWASM, PROGRAM_ACTIVATED, inactive_error_data, selector};
+pub(crate) use arbwasm::run_arbwasm;
+pub use code::{DICTIONARY_NONE, MAX_CODE_SIZE, ProgramError, decode_program, encode_program};
+pub use data_pricer::{DataPricer, approx_exp_bips};
+pub use entry::{cached_gas, entry_gas, footprint_gas, init_gas, program_call_gas, return_data_gas};
 pub use frame::INK_PRICE;
 pub(crate) use frame::run_frame;
 pub use hooks::FrameHooks;
+pub use memory::{PageCounters, page_gas_cost};
+pub use records::{ARBOS_STATE, EXPIRY_SECONDS, InactiveProgram, ProgramRecord};
+pub(crate) use records::ArbosStorage;
 pub(crate) use reentrancy::OpenFrames;
 
 use revm::primitives::{Address, B256, Bytes, U256};
@@ -53,7 +72,8 @@ pub struct StylusCall {
     pub value: U256,
     /// Calldata.
     pub calldata: Bytes,
-    /// EVM gas the frame may use.
+    /// EVM gas the program may use: the frame's gas less the call's entry cost (memory pages
+    /// and init gas), so `ink_limit = gas_limit · ink_price`.
     pub gas_limit: u64,
     /// Writes are forbidden (static call).
     pub is_static: bool,
@@ -164,9 +184,9 @@ pub struct StylusOutcome {
     pub status: StylusStatus,
     /// Return or revert data.
     pub output: Bytes,
-    /// EVM gas used by the frame, including everything its hooks charged.
+    /// EVM gas used by the program (of [`StylusCall::gas_limit`]), including everything its
+    /// hooks charged; the chain adds the entry cost it charged before the program ran.
     pub gas_used: u64,
-    /// Ink used, when the executor meters ink.
     /// Ink used by the frame (ink at entry minus ink left), including the ink it paid for the
     /// gas of nested calls and creates.
     pub ink_used: Option<u64>,

@@ -1,0 +1,135 @@
+//! [`WasmerExecutor`]: the [`StylusExecutor`] the world routes Stylus frames to.
+
+use std::time::{Duration, Instant};
+
+use wasmer::Module;
+use world_mock::revm::primitives::B256;
+use world_mock::stylus::{StylusCall, StylusExecutor, StylusOutcome, StylusStatus, VmHooks};
+
+use crate::cache::{CacheOptions, CacheStats, ModuleCache};
+use crate::engine::Compiler;
+
+/// Runs Stylus programs in Wasmer (singlepass) with nitro's instrumentation and ink metering.
+///
+/// Compiled modules are cached in memory and, if [`CacheOptions::dir`] is set, on disk. The
+/// executor is `Send + Sync`: its caches are behind locks, and each frame gets its own Wasmer
+/// store, so a nested call that reaches another Stylus frame re-enters it safely.
+///
+/// # Examples
+/// ```no_run
+/// use executor_wasmer::{CacheOptions, WasmerExecutor};
+/// let executor = WasmerExecutor::new(CacheOptions::memory_only());
+/// assert_eq!(executor.stats().compiles, 0);
+/// ```
+#[derive(Debug)]
+pub struct WasmerExecutor {
+    compiler: Compiler,
+    cache: ModuleCache,
+}
+
+impl WasmerExecutor {
+    /// An executor with the Stylus instrumentation and the given cache.
+    pub fn new(options: CacheOptions) -> Self {
+        Self { compiler: Compiler::new(true), cache: ModuleCache::new(options) }
+    }
+
+    /// An executor without instrumentation: no ink, no depth budget, no page charges. Only for
+    /// measuring the cost of metering; every frame reports zero ink used.
+    pub fn unmetered(options: CacheOptions) -> Self {
+        Self { compiler: Compiler::new(false), cache: ModuleCache::new(options) }
+    }
+
+    /// Instruments and compiles `wasm` (or finds it in the caches), keyed by `module_hash`
+    /// (zero: keyed by the WASM's keccak). Errors are validation or instrumentation failures,
+    /// e.g. a frame above the depth checker's limit.
+    pub fn module(&self, module_hash: B256, wasm: &[u8]) -> Result<Module, String> {
+        self.cache.module(&self.compiler, module_hash, wasm)
+    }
+
+    /// Cache counters since creation.
+    pub fn stats(&self) -> CacheStats {
+        self.cache.stats()
+    }
+
+    /// Drops the in-memory modules, so the next frames load from disk (or compile).
+    pub fn clear_memory_cache(&self) {
+        self.cache.clear_memory();
+    }
+}
+
+impl Default for WasmerExecutor {
+    /// Instrumented, with the disk cache of [`CacheOptions::from_env`].
+    fn default() -> Self {
+        Self::new(CacheOptions::from_env())
+    }
+}
+
+impl StylusExecutor for WasmerExecutor {
+    fn name(&self) -> &'static str {
+        "wasmer"
+    }
+
+    fn execute(&self, call: &StylusCall, hooks: &mut dyn VmHooks) -> StylusOutcome {
+        match self.module(call.program.module_hash, &call.wasm) {
+            Ok(module) => {
+                let mut outcome =
+                    crate::run::run(self.compiler.engine(), &module, call, hooks, self.compiler.metered());
+                if !self.compiler.metered() {
+                    outcome.ink_used = Some(0);
+                    outcome.gas_used = 0;
+                }
+                outcome
+            }
+            // Activation runs the same checks, so this means the program should not have been
+            // activated: like nitro's invalid code, all gas is used.
+            Err(error) => StylusOutcome {
+                status: StylusStatus::InvalidCode,
+                output: Default::default(),
+                gas_used: call.gas_limit,
+                ink_used: Some(call.ink_limit),
+                detail: Some(format!("compilation failed: {error}")),
+            },
+        }
+    }
+}
+
+/// What compiling one program costs, measured without any cache.
+#[derive(Clone, Debug)]
+pub struct CompileStats {
+    /// Validation, instrumentation and singlepass compilation.
+    pub compile: Duration,
+    /// `Module::serialize`.
+    pub serialize: Duration,
+    /// `Module::deserialize` of that output (what a disk-cache hit costs).
+    pub deserialize: Duration,
+    /// Size of the serialized module.
+    pub serialized_bytes: usize,
+}
+
+/// Compiles `wasm` with the Stylus instrumentation, serializes and deserializes it, and reports
+/// the times and the artifact size.
+pub fn compile_stats(wasm: &[u8]) -> Result<CompileStats, String> {
+    let compiler = Compiler::new(true);
+    let start = Instant::now();
+    let module = compiler.compile(wasm).map_err(|e| e.to_string())?;
+    let compile = start.elapsed();
+    let start = Instant::now();
+    let bytes = module.serialize().map_err(|e| e.to_string())?;
+    let serialize = start.elapsed();
+    let start = Instant::now();
+    // SAFETY: `bytes` was just serialized by an engine configured exactly like `compiler`.
+    unsafe { compiler.deserialize(&bytes) }.map_err(|e| e.to_string())?;
+    let deserialize = start.elapsed();
+    Ok(CompileStats { compile, serialize, deserialize, serialized_bytes: bytes.len() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WasmerExecutor;
+
+    #[test]
+    fn executor_is_shareable_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<WasmerExecutor>();
+    }
+}

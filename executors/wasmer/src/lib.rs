@@ -1,0 +1,15 @@
+#![doc = include_str!("../README.md")]
+
+mod cache;
+mod engine;
+mod executor;
+mod host;
+pub mod middleware;
+pub mod pricing;
+mod run;
+
+pub use cache::{CACHE_DIR_ENV, CacheOptions, CacheStats};
+pub use engine::{ENGINE_TAG, INSTRUMENTATION_VERSION, WASM_STACK_BYTES};
+pub use executor::{CompileStats, WasmerExecutor, compile_stats};
+pub use pricing::{op_ink, op_ink_typed};
+pub use run::ENTRYPOINT;

@@ -1,0 +1,154 @@
+//! Running one frame: a fresh store and instance, the meter and stack globals set from the call,
+//! `user_entrypoint(args_len)`, then the outcome (stylus-semantics §2.6 and §3.2).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use wasmer::sys::vm::TrapCode;
+use wasmer::{FunctionEnv, Global, Instance, Module, RuntimeError, Store, Value};
+use world_mock::revm::primitives::Bytes;
+use world_mock::stylus::{StylusCall, StylusOutcome, StylusStatus, VmHooks};
+
+use crate::host::{Escape, HooksPtr, HostData, imports};
+use crate::middleware::{INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, STACK_LEFT_GLOBAL};
+
+/// The entrypoint every Stylus program exports.
+pub const ENTRYPOINT: &str = "user_entrypoint";
+
+/// How the entrypoint call ended, before classification.
+struct Ended {
+    result: Result<u32, RuntimeError>,
+    ink_left: u64,
+    ink_status: i32,
+    stack_left: u32,
+    outs: Bytes,
+}
+
+/// Runs `call` with `module` (compiled by `engine`, instrumented if `metered`). Never panics: a
+/// panic in a hook or in Wasmer ends the frame with `Failure`.
+pub(crate) fn run(
+    engine: &wasmer::Engine,
+    module: &Module,
+    call: &StylusCall,
+    hooks: &mut dyn VmHooks,
+    metered: bool,
+) -> StylusOutcome {
+    match catch_unwind(AssertUnwindSafe(|| instantiate_and_call(engine, module, call, hooks, metered))) {
+        Ok(Ok(ended)) => classify(call, ended),
+        Ok(Err(why)) => outcome(call, StylusStatus::Failure, call.ink_limit, Bytes::new(), Some(why)),
+        Err(panic) => {
+            let why =
+                panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+            let detail = format!("panic while running the frame: {}", why.unwrap_or_default());
+            outcome(call, StylusStatus::Failure, call.ink_limit, Bytes::new(), Some(detail))
+        }
+    }
+}
+
+fn instantiate_and_call(
+    engine: &wasmer::Engine,
+    module: &Module,
+    call: &StylusCall,
+    hooks: &mut dyn VmHooks,
+    metered: bool,
+) -> Result<Ended, String> {
+    let mut store = Store::new(engine.clone());
+    let env = FunctionEnv::new(&mut store, HostData::new(call));
+    let imports = imports(&mut store, &env);
+    let instance = Instance::new(&mut store, module, &imports).map_err(|e| format!("instantiation: {e}"))?;
+    let exports = &instance.exports;
+    // an unmetered engine (benchmarks) adds no globals: the frame then has unlimited ink
+    let global = |name: &str| exports.get_global(name).ok().cloned();
+    let globals = (global(INK_LEFT_GLOBAL), global(INK_STATUS_GLOBAL), global(STACK_LEFT_GLOBAL));
+    if metered && (globals.0.is_none() || globals.1.is_none() || globals.2.is_none()) {
+        return Err("the module is not instrumented".into());
+    }
+    let memory = exports.get_memory("memory").cloned().map_err(|e| format!("no memory export: {e}"))?;
+    let entry = exports.get_typed_function::<u32, u32>(&store, ENTRYPOINT).map_err(|e| format!("entrypoint: {e}"))?;
+
+    let set = |store: &mut Store, global: &Option<Global>, value| match global {
+        Some(global) => global.set(store, value).map_err(|e| e.message()),
+        None => Ok(()),
+    };
+    set(&mut store, &globals.0, Value::I64(call.ink_limit as i64))?;
+    set(&mut store, &globals.1, Value::I32(0))?;
+    set(&mut store, &globals.2, Value::I32(call.params.max_stack_depth as i32))?;
+    {
+        let data = env.as_mut(&mut store);
+        data.memory = Some(memory);
+        data.ink_left = globals.0.clone();
+        data.ink_status = globals.1.clone();
+        data.hooks = Some(HooksPtr::new(hooks));
+    }
+    let args_len = u32::try_from(call.calldata.len()).unwrap_or(u32::MAX);
+    let result = entry.call(&mut store, args_len);
+    let data = env.as_mut(&mut store);
+    data.hooks = None; // the borrow of `hooks` ends with this function
+    let outs = std::mem::take(&mut data.outs);
+    let mut get = |global: &Option<Global>, default: Value| global.as_ref().map_or(default, |g| g.get(&mut store));
+    Ok(Ended {
+        result,
+        ink_left: get(&globals.0, Value::I64(call.ink_limit as i64)).unwrap_i64() as u64,
+        ink_status: get(&globals.1, Value::I32(0)).unwrap_i32(),
+        stack_left: get(&globals.2, Value::I32(1)).unwrap_i32() as u32,
+        outs,
+    })
+}
+
+/// Classification order (nitro): native stack overflow, then the depth budget, then the ink,
+/// then the escape kind (`exit_early`, hostio failure, trap).
+fn classify(call: &StylusCall, ended: Ended) -> StylusOutcome {
+    let Ended { result, ink_left, ink_status, stack_left, outs } = ended;
+    let error = match result {
+        Ok(0) => return outcome(call, StylusStatus::Success, ink_left, outs, None),
+        Ok(_) => return outcome(call, StylusStatus::Revert, ink_left, outs, None),
+        Err(error) => error,
+    };
+    if error.clone().to_trap() == Some(TrapCode::StackOverflow) {
+        let detail = "native stack overflow (nitro retries such frames; diorama reports failure)";
+        return outcome(call, StylusStatus::Failure, ink_left, Bytes::new(), Some(detail.into()));
+    }
+    if stack_left == 0 {
+        return outcome(call, StylusStatus::OutOfStack, ink_left, Bytes::new(), Some("out of stack".into()));
+    }
+    if ink_status != 0 {
+        let detail = match error.downcast_ref::<Escape>() {
+            Some(escape @ Escape::OutOfInk(_)) => escape.to_string(),
+            _ => "out of ink".into(),
+        };
+        return outcome(call, StylusStatus::OutOfInk, 0, Bytes::new(), Some(detail));
+    }
+    match error.downcast::<Escape>() {
+        Ok(Escape::Exit(0)) => outcome(call, StylusStatus::Success, ink_left, outs, None),
+        Ok(Escape::Exit(_)) => outcome(call, StylusStatus::Revert, ink_left, outs, None),
+        Ok(Escape::OutOfInk(why)) => outcome(call, StylusStatus::OutOfInk, 0, Bytes::new(), Some(why)),
+        Ok(Escape::Failure(why)) => outcome(call, StylusStatus::Failure, ink_left, Bytes::new(), Some(why)),
+        Err(trap) => outcome(call, StylusStatus::Failure, ink_left, Bytes::new(), Some(trap.message())),
+    }
+}
+
+/// Builds the outcome. `ink_used` is the ink at entry minus the ink left (zero left after
+/// OutOfInk). `gas_used` is the call's gas limit minus the gas left, where gas left is
+/// `ink_left / ink_price` rounded down; OutOfInk and OutOfStack use all the gas.
+fn outcome(
+    call: &StylusCall,
+    status: StylusStatus,
+    ink_left: u64,
+    output: Bytes,
+    detail: Option<String>,
+) -> StylusOutcome {
+    let ink_left = match status {
+        StylusStatus::OutOfInk => 0,
+        _ => ink_left.min(call.ink_limit),
+    };
+    let gas_left = match status {
+        StylusStatus::OutOfInk | StylusStatus::OutOfStack => 0,
+        _ => ink_left / u64::from(call.params.ink_price.max(1)),
+    };
+    StylusOutcome {
+        status,
+        output,
+        gas_used: call.gas_limit.saturating_sub(gas_left),
+        ink_used: Some(call.ink_limit - ink_left),
+        detail,
+    }
+}

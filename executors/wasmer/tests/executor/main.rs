@@ -1,0 +1,10 @@
+//! The Wasmer executor, black-box: hand-written WAT programs against a fake chain.
+
+mod cache;
+mod common;
+mod depth;
+mod fixtures;
+mod hostio;
+mod metering;
+mod outcomes;
+mod world;
