@@ -14,4 +14,5 @@ pub mod discover;
 pub mod execute;
 pub mod prepare;
 pub mod report;
+pub mod stylus;
 pub mod suite;

@@ -1,5 +1,6 @@
 //! Execute: run a prepared scenario on a fresh world, step by step, checking as it goes.
 
+mod activation;
 mod checks;
 mod dump;
 mod state_check;
@@ -24,11 +25,15 @@ pub fn run_scenario(scenario: &PreparedScenario) -> ScenarioReport {
         steps: Vec::with_capacity(scenario.steps.len()),
         gas_used: 0,
     };
-    if let Some(reason) = &scenario.needs_stylus {
+    if let Some(reason) = &scenario.unsupported {
         report.outcome = ScenarioOutcome::Skipped(reason.clone());
         return report;
     }
     let mut world = World::default();
+    if scenario.uses_stylus {
+        world.set_stylus_executor(crate::stylus::wasmer_for_world());
+        report.executor = crate::stylus::WASMER.to_string();
+    }
     for step in &scenario.steps {
         let mut step_report = StepReport {
             index: step.origin.index,
@@ -37,7 +42,7 @@ pub fn run_scenario(scenario: &PreparedScenario) -> ScenarioReport {
             location: position(&step.origin),
             ..StepReport::default()
         };
-        if let Err(message) = run_step(&mut world, scenario, step, &mut step_report) {
+        if let Err(message) = run_step(&mut world, step, &mut step_report) {
             report.outcome = ScenarioOutcome::Error(format!("{}: {message}", step_report.location));
             report.steps.push(step_report);
             return report;
@@ -52,16 +57,20 @@ pub fn run_scenario(scenario: &PreparedScenario) -> ScenarioReport {
 }
 
 /// Runs one step. `Err` means the input could not be used (reported as exit code 2).
-fn run_step(world: &mut World, scenario: &PreparedScenario, step: &PreparedStep, report: &mut StepReport) -> Result<(), String> {
+fn run_step(world: &mut World, step: &PreparedStep, report: &mut StepReport) -> Result<(), String> {
     match &step.action {
-        Action::SetState(setup) => apply_set_state(world, setup),
-        Action::Tx { kind, request, expect } => {
+        Action::SetState(setup) => apply_set_state(world, setup)?,
+        Action::Tx { kind, request, expect, activate } => {
             let commit = if *kind == TxKind::Query { Commit::No } else { Commit::Yes };
             let outcome = world.execute(request, commit).unwrap_or_else(|rejected| rejected_outcome(rejected.0));
             report.status = Some(outcome.status.to_string());
             report.gas_used = Some(outcome.gas_used);
             report.ink_used = outcome.ink_used;
             checks::check_tx(expect, &outcome, report)?;
+            if *activate && let Some(created) = outcome.created {
+                world.activate_program(created).map_err(|e| format!("activating the deployed program: {e}"))?;
+                activation::check_activation(world, created, &outcome, &expect.activation, report);
+            }
         }
         Action::CheckState(check) => state_check::check_state(world, check, report)?,
         Action::DumpState(path) => {
@@ -75,13 +84,19 @@ fn run_step(world: &mut World, scenario: &PreparedScenario, step: &PreparedStep,
                 None => report.output = Some(text),
             }
         }
-        Action::Unsupported(reason) => return Err(format!("{reason} ({})", scenario.file.display())),
+        Action::Activate { request, program, value, expect } => {
+            let outcome = activation::activate(world, request, *value);
+            report.status = Some(outcome.status.to_string());
+            report.gas_used = Some(outcome.gas_used);
+            checks::check_tx(expect, &outcome, report)?;
+            activation::check_activation(world, *program, &outcome, &expect.activation, report);
+        }
     }
     Ok(())
 }
 
 /// A transaction the chain would not include is reported as a failure with the reason.
-fn rejected_outcome(reason: String) -> TxOutcome {
+pub(crate) fn rejected_outcome(reason: String) -> TxOutcome {
     TxOutcome {
         status: TxStatus::Failure,
         halt_reason: Some(reason),
@@ -94,7 +109,7 @@ fn rejected_outcome(reason: String) -> TxOutcome {
     }
 }
 
-fn apply_set_state(world: &mut World, setup: &StateSetup) {
+fn apply_set_state(world: &mut World, setup: &StateSetup) -> Result<(), String> {
     for account in &setup.accounts {
         let state = world.state_mut();
         let entry = state.account_mut(account.address);
@@ -139,6 +154,10 @@ fn apply_set_state(world: &mut World, setup: &StateSetup) {
     for (creator, nonce, address) in &setup.new_addresses {
         world.name_new_address(*creator, *nonce, *address);
     }
+    for account in setup.accounts.iter().filter(|a| a.activate) {
+        world.activate_program(account.address).map_err(|e| format!("activating {}: {e}", account.address))?;
+    }
+    Ok(())
 }
 
 /// `file:line:column` of a step.

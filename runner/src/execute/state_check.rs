@@ -35,6 +35,9 @@ pub(super) fn check_state(world: &World, prepared: &StateCheck, report: &mut Ste
             let shown = reconstruct(actual.code_bytes(), Hint::Bytes);
             m.push(Mismatch::new(field("code"), code.original.clone(), format!("{} bytes: {}", actual.code_bytes().len(), shorten(&shown))));
         }
+        if let Some(program) = &expect.program {
+            check_program(world, address.value, program, &field, m);
+        }
         if let Some(storage) = &expect.storage {
             let mut expected_lines = Vec::new();
             let mut actual_lines = Vec::new();
@@ -91,6 +94,40 @@ pub(super) fn check_state(world: &World, prepared: &StateCheck, report: &mut Ste
         }
     }
     Ok(())
+}
+
+/// `program`: the activation record of the account's code.
+fn check_program(
+    world: &World,
+    address: Address,
+    want: &scenario_format::ProgramCheck,
+    field: &dyn Fn(&str) -> String,
+    m: &mut Vec<Mismatch>,
+) {
+    let record = world.program_at(address);
+    let info = record.as_ref().map(|r| &r.info);
+    if let Some(activated) = want.activated
+        && activated != info.is_some()
+    {
+        m.push(Mismatch::new(field("program.activated"), activated.to_string(), info.is_some().to_string()));
+    }
+    let mut number = |name: &str, want: &Option<Check<u64>>, have: Option<u64>| {
+        if let Some(Check::Exact(want)) = want
+            && have != Some(*want)
+        {
+            m.push(Mismatch::new(field(name), want.to_string(), have.map_or("not activated".into(), |h| h.to_string())));
+        }
+    };
+    number("program.version", &want.version, info.map(|i| u64::from(i.version)));
+    number("program.footprint", &want.footprint, info.map(|i| u64::from(i.footprint)));
+    number("program.initCost", &want.init_cost, info.map(|i| u64::from(i.init_cost)));
+    number("program.cachedCost", &want.cached_cost, info.map(|i| u64::from(i.cached_cost)));
+    if let Some(Check::Exact(hash)) = &want.module_hash
+        && info.map(|i| i.module_hash) != Some(hash.value)
+    {
+        let have = info.map_or("not activated".to_string(), |i| i.module_hash.to_string());
+        m.push(Mismatch::new(field("program.moduleHash"), hash.original.clone(), have));
+    }
 }
 
 fn lines(lines: &[String]) -> String {

@@ -5,7 +5,7 @@
 mod expect;
 mod state;
 
-pub use expect::{ErrorCheck, Expectations, LogCheck, LogsCheck, OutCheck};
+pub use expect::{ActivationExpect, ErrorCheck, Expectations, LogCheck, LogsCheck, OutCheck};
 pub use state::{AccountSetup, CodeExpect, StateCheck, StateSetup};
 
 use std::path::PathBuf;
@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use alloy_primitives::{Address, Bytes, U256};
 use scenario_format::{CodeSource, CodeValue, Origin, Scenario, Step, StepEntry};
+use world_mock::stylus::encode_program;
 use world_mock::{STYLUS_PREFIX, TxRequest};
 
 use crate::abi::{Signature, encode_args, encode_call};
@@ -56,13 +57,24 @@ pub enum Action {
         request: TxRequest,
         /// Its expectations.
         expect: Box<Expectations>,
+        /// Activate the deployed program afterwards (`deploy` with `activate: true`).
+        activate: bool,
     },
     /// `checkState`.
     CheckState(StateCheck),
     /// `dumpState`.
     DumpState(Option<PathBuf>),
-    /// A step this build cannot run (e.g. `activate` without a Stylus executor).
-    Unsupported(String),
+    /// `activate`: ArbWasm `activateProgram(program)`.
+    Activate {
+        /// The transaction (value filled with the data fee at run time when `None`).
+        request: TxRequest,
+        /// The program to activate.
+        program: Address,
+        /// Value sent; the data fee when omitted.
+        value: Option<U256>,
+        /// Its expectations (including the activation figures).
+        expect: Box<Expectations>,
+    },
 }
 
 /// A prepared step with where it came from.
@@ -87,21 +99,38 @@ pub struct PreparedScenario {
     pub name: String,
     /// Its steps.
     pub steps: Vec<PreparedStep>,
-    /// Set when the scenario needs a Stylus executor (it has WASM code).
-    pub needs_stylus: Option<String>,
+    /// The scenario has Stylus code, so it runs with the Wasmer executor.
+    pub uses_stylus: bool,
+    /// Why the scenario cannot run in this build (it is then reported as skipped).
+    pub unsupported: Option<String>,
 }
 
 /// Prepares every step of a scenario.
 pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedScenario, PrepareError> {
     let mut steps = Vec::with_capacity(scenario.steps.len());
-    let mut needs_stylus = None;
+    let mut needs = Needs::default();
     let signatures = Signatures::default();
     for entry in &scenario.steps {
         let cx = StepCx { origin: &entry.origin, artifacts, signatures: &signatures };
-        let (kind, action) = prepare_step(&cx, entry, &mut needs_stylus)?;
+        let (kind, action) = prepare_step(&cx, entry, &mut needs)?;
         steps.push(PreparedStep { origin: entry.origin.clone(), id: entry.id.clone(), kind, action });
     }
-    Ok(PreparedScenario { file: scenario.file.clone(), name: scenario.name.clone(), steps, needs_stylus })
+    Ok(PreparedScenario {
+        file: scenario.file.clone(),
+        name: scenario.name.clone(),
+        steps,
+        uses_stylus: needs.stylus,
+        unsupported: needs.unsupported,
+    })
+}
+
+/// What a scenario needs from the build.
+#[derive(Debug, Default)]
+pub(crate) struct Needs {
+    /// Stylus code appears.
+    pub(crate) stylus: bool,
+    /// Something this build cannot provide.
+    pub(crate) unsupported: Option<String>,
 }
 
 /// Parsed signatures by their text: suites repeat the same few signatures many times.
@@ -142,7 +171,7 @@ impl StepCx<'_> {
     }
 
     /// Resolves code for an account (`runtime`) or for a deploy (init code).
-    pub(crate) fn code(&self, code: &CodeValue, sub_path: &str, runtime: bool, stylus: &mut Option<String>)
+    pub(crate) fn code(&self, code: &CodeValue, sub_path: &str, runtime: bool, needs: &mut Needs)
         -> Result<Vec<u8>, PrepareError> {
         match &code.source {
             CodeSource::Bytes(bytes) => Ok(bytes.clone()),
@@ -157,8 +186,20 @@ impl StepCx<'_> {
                     Ok(artifact.bytecode.to_vec())
                 }
             }
-            CodeSource::Wasm(_) | CodeSource::Contract(_) => {
-                stylus.get_or_insert_with(|| format!("`{}` needs a Stylus executor, which this build does not have", code.original));
+            CodeSource::Wasm(path) => {
+                needs.stylus = true;
+                let wasm = std::fs::read(path).map_err(|e| self.error(sub_path, format!("cannot read {}: {e}", path.display())))?;
+                let program = encode_program(&wasm);
+                if runtime {
+                    Ok(program)
+                } else {
+                    Ok(deploy_code(&program))
+                }
+            }
+            CodeSource::Contract(name) => {
+                needs.unsupported.get_or_insert_with(|| {
+                    format!("`contract:{name}` needs native contract builds (the debugger executor), which this build does not have")
+                });
                 // Placeholder Stylus code so that routing classifies the account; never executed.
                 Ok([&STYLUS_PREFIX[..], &[0]].concat())
             }
@@ -166,12 +207,12 @@ impl StepCx<'_> {
     }
 }
 
-fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, stylus: &mut Option<String>) -> Result<(&'static str, Action), PrepareError> {
+fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result<(&'static str, Action), PrepareError> {
     Ok(match &entry.step {
-        Step::SetState(set) => ("setState", Action::SetState(state::prepare_set_state(cx, set, stylus)?)),
+        Step::SetState(set) => ("setState", Action::SetState(state::prepare_set_state(cx, set, needs)?)),
         Step::Deploy(deploy) => {
             let tx = &deploy.tx;
-            let mut data = cx.code(&tx.code, "tx.code", false, stylus)?;
+            let mut data = cx.code(&tx.code, "tx.code", false, needs)?;
             if let Some(constructor) = &tx.constructor {
                 let sig = cx.signature(constructor, "tx.constructor")?;
                 data.extend(encode_args(&sig, &tx.args).map_err(|e| cx.error("tx.args", e))?);
@@ -187,7 +228,7 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, stylus: &mut Option<String>)
                 gas_price: gas_price(cx, tx.gas_price.as_ref().map(|v| v.value), "tx.gasPrice")?,
             };
             let expect = expect::prepare(cx, deploy.expect.as_ref(), None)?;
-            ("deploy", Action::Tx { kind: TxKind::Deploy, request, expect: Box::new(expect) })
+            ("deploy", Action::Tx { kind: TxKind::Deploy, request, expect: Box::new(expect), activate: tx.activate })
         }
         Step::Call(call) | Step::Query(call) => {
             let query = matches!(entry.step, Step::Query(_));
@@ -210,7 +251,7 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, stylus: &mut Option<String>)
             };
             let expect = expect::prepare(cx, call.expect.as_ref(), sig.as_deref())?;
             let kind = if query { TxKind::Query } else { TxKind::Call };
-            (if query { "query" } else { "call" }, Action::Tx { kind, request, expect: Box::new(expect) })
+            (if query { "query" } else { "call" }, Action::Tx { kind, request, expect: Box::new(expect), activate: false })
         }
         Step::Transfer(transfer) => {
             let tx = &transfer.tx;
@@ -221,17 +262,45 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, stylus: &mut Option<String>)
                 ..TxRequest::default()
             };
             let expect = expect::prepare(cx, transfer.expect.as_ref(), None)?;
-            ("transfer", Action::Tx { kind: TxKind::Transfer, request, expect: Box::new(expect) })
+            ("transfer", Action::Tx { kind: TxKind::Transfer, request, expect: Box::new(expect), activate: false })
         }
-        Step::Activate(_) => {
-            stylus.get_or_insert_with(|| "`activate` needs a Stylus executor, which this build does not have".into());
-            ("activate", Action::Unsupported("activate needs a Stylus executor".into()))
+        Step::Activate(activate) => {
+            needs.stylus = true;
+            let tx = &activate.tx;
+            let mut data = world_mock::stylus::selector("activateProgram(address)").to_vec();
+            data.extend_from_slice(&tx.program.value.into_word().0);
+            let request = TxRequest {
+                from: tx.from.value,
+                to: Some(world_mock::stylus::ARBWASM),
+                data: Bytes::from(data),
+                value: U256::ZERO,
+                gas_limit: tx.gas_limit,
+                gas_price: 0,
+            };
+            let expect = expect::prepare(cx, activate.expect.as_ref(), None)?;
+            let value = tx.value.as_ref().map(|v| v.value);
+            ("activate", Action::Activate { request, program: tx.program.value, value, expect: Box::new(expect) })
         }
-        Step::CheckState(check) => ("checkState", Action::CheckState(state::prepare_check_state(cx, check, stylus)?)),
+        Step::CheckState(check) => ("checkState", Action::CheckState(state::prepare_check_state(cx, check, needs)?)),
         Step::DumpState(dump) => ("dumpState", Action::DumpState(dump.path.clone())),
     })
 }
 
 fn gas_price(cx: &StepCx<'_>, price: Option<U256>, path: &str) -> Result<u128, PrepareError> {
     price.map_or(Ok(0), |p| u128::try_from(p).map_err(|_| cx.error(path, "gas price does not fit 128 bits")))
+}
+
+/// EVM init code that deploys `runtime` unchanged (as `cargo stylus deploy` does for programs):
+/// copy the code that follows this 12-byte (or 14-byte) prefix to memory and return it.
+pub(crate) fn deploy_code(runtime: &[u8]) -> Vec<u8> {
+    let len = runtime.len();
+    let mut code = if len <= 0xff {
+        // PUSH1 len DUP1 PUSH1 12 PUSH1 0 CODECOPY PUSH1 0 RETURN
+        vec![0x60, len as u8, 0x80, 0x60, 12, 0x60, 0, 0x39, 0x60, 0, 0xf3, 0x00]
+    } else {
+        // PUSH2 len DUP1 PUSH1 14 PUSH1 0 CODECOPY PUSH1 0 RETURN
+        vec![0x61, (len >> 8) as u8, len as u8, 0x80, 0x60, 14, 0x60, 0, 0x39, 0x60, 0, 0xf3, 0x00, 0x00]
+    };
+    code.extend_from_slice(runtime);
+    code
 }

@@ -3,7 +3,7 @@
 use alloy_primitives::{Address, U256};
 use scenario_format::{BlockState, SetState};
 
-use super::{PrepareError, StepCx};
+use super::{Needs, PrepareError, StepCx};
 
 /// One account to write.
 #[derive(Clone, Debug)]
@@ -33,13 +33,13 @@ pub struct StateSetup {
     pub new_addresses: Vec<(Address, u64, Address)>,
 }
 
-pub(crate) fn prepare_set_state(cx: &StepCx<'_>, set: &SetState, stylus: &mut Option<String>) -> Result<StateSetup, PrepareError> {
+pub(crate) fn prepare_set_state(cx: &StepCx<'_>, set: &SetState, needs: &mut Needs) -> Result<StateSetup, PrepareError> {
     let mut accounts = Vec::with_capacity(set.accounts.len());
     for (address, account) in &set.accounts {
         let code = match &account.code {
             Some(code) => {
                 let path = format!("accounts[{:?}].code", address.original);
-                Some(cx.code(code, &path, true, stylus)?)
+                Some(cx.code(code, &path, true, needs)?)
             }
             None => None,
         };
@@ -75,20 +75,17 @@ pub struct StateCheck {
     pub codes: Vec<Option<CodeExpect>>,
 }
 
-pub(crate) fn prepare_check_state(cx: &StepCx<'_>, check: &scenario_format::CheckState, stylus: &mut Option<String>)
+pub(crate) fn prepare_check_state(cx: &StepCx<'_>, check: &scenario_format::CheckState, needs: &mut Needs)
     -> Result<StateCheck, PrepareError> {
     let mut codes = Vec::with_capacity(check.accounts.len());
     for (address, account) in &check.accounts {
         let code = match &account.code {
             Some(scenario_format::Check::Exact(code)) => {
                 let path = format!("accounts[{:?}].code", address.original);
-                Some(CodeExpect { original: code.original.clone(), bytes: cx.code(code, &path, true, stylus)? })
+                Some(CodeExpect { original: code.original.clone(), bytes: cx.code(code, &path, true, needs)? })
             }
             _ => None,
         };
-        if account.program.is_some() {
-            stylus.get_or_insert_with(|| "`program` checks need a Stylus executor, which this build does not have".into());
-        }
         codes.push(code);
     }
     Ok(StateCheck { check: check.clone(), codes })
