@@ -61,6 +61,16 @@ pub enum Command {
     },
     /// Print the scenario JSON Schema.
     Schema,
+    /// Report what Stylus activation would say about WASM files, offline (validation errors,
+    /// or module hash, footprint, asm estimate, init/cached cost, activation gas, data fee).
+    Activate {
+        /// WASM files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Run Ethereum GeneralStateTests (JSON files or folders) through the world mock.
     #[command(alias = "stest")]
     Statetest {
@@ -124,6 +134,28 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Schema => {
             print!("{}", scenario_format::SCHEMA_JSON);
             Ok(0)
+        }
+        Command::Activate { files, format } => {
+            let mut rejected = false;
+            let mut json = Vec::new();
+            for file in &files {
+                let result = match crate::activate_cmd::activation_report(file) {
+                    Ok(result) => result,
+                    Err(message) => {
+                        eprintln!("error: {message}");
+                        return Ok(2);
+                    }
+                };
+                rejected |= result.is_err();
+                match format {
+                    Format::Json | Format::Junit => json.push(crate::activate_cmd::render_json(file, &result)),
+                    Format::Human => write_stdout(&crate::activate_cmd::render_human(file, &result))?,
+                }
+            }
+            if format != Format::Human {
+                write_stdout(&(serde_json::to_string_pretty(&json)? + "\n"))?;
+            }
+            Ok(u8::from(rejected))
         }
         Command::Statetest { paths, filter, jobs, format, report, keep_going, include_slow } => {
             let options = statetest::StatetestOptions {

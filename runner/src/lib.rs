@@ -8,6 +8,7 @@
 //! Main items: [`suite::run_paths`], [`report::RunReport`], [`prepare::prepare`], [`execute::run_scenario`].
 
 pub mod abi;
+pub mod activate_cmd;
 pub mod artifacts;
 pub mod cli;
 pub mod discover;

@@ -36,20 +36,31 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// Line and column of each of `offsets` (ascending byte offsets), counting lines once.
+/// Line and column of each of `offsets` (ascending byte offsets), in one pass over the text:
+/// lines and columns are counted incrementally, so a file written on one line stays linear.
 pub(crate) fn offsets_to_positions(source: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
     let bytes = source.as_bytes();
-    let (mut line, mut from) = (1, 0);
+    let (mut line, mut line_start, mut column, mut from) = (1usize, 0usize, 1usize, 0usize);
     offsets
         .iter()
         .map(|&offset| {
             let offset = offset.min(bytes.len()).max(from);
-            line += bytes[from..offset].iter().filter(|b| **b == b'\n').count();
+            if let Some(last) = memchr::memrchr(b'\n', &bytes[from..offset]) {
+                line += memchr::memchr_iter(b'\n', &bytes[from..offset]).count();
+                line_start = from + last + 1;
+                column = 1 + char_count(&bytes[line_start..offset]);
+            } else {
+                column += char_count(&bytes[from..offset]);
+            }
             from = offset;
-            let line_start = bytes[..offset].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-            (line, source.get(line_start..offset).map_or(1, |t| t.chars().count() + 1))
+            (line, column)
         })
         .collect()
+}
+
+/// Characters in UTF-8 bytes (continuation bytes are not counted).
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b as i8) >= -0x40).count()
 }
 
 /// Byte offsets of the key (if the path ends in one) and of the value at `json_path`.

@@ -189,7 +189,7 @@ impl StepCx<'_> {
             CodeSource::Wasm(path) => {
                 needs.stylus = true;
                 let wasm = std::fs::read(path).map_err(|e| self.error(sub_path, format!("cannot read {}: {e}", path.display())))?;
-                let program = encode_program(&wasm);
+                let program = encoded_program(&wasm);
                 if runtime {
                     Ok(program)
                 } else {
@@ -303,4 +303,21 @@ pub(crate) fn deploy_code(runtime: &[u8]) -> Vec<u8> {
     };
     code.extend_from_slice(runtime);
     code
+}
+
+/// `encode_program` (brotli at quality 11 is slow) cached for the whole process by content.
+fn encoded_program(wasm: &[u8]) -> Vec<u8> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<alloy_primitives::B256, Arc<Vec<u8>>>>> = OnceLock::new();
+    let key = alloy_primitives::keccak256(wasm);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return found.to_vec();
+    }
+    let program = Arc::new(encode_program(wasm));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, program.clone());
+    }
+    program.to_vec()
 }

@@ -137,3 +137,26 @@ fn statetest_subcommand_runs_state_tests() {
     let missing = diorama(&["statetest", "no/such/folder"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn activate_reports_figures_or_the_rejected_rule() {
+    let ok = diorama(&["activate", "fixtures/wasm/counter.wasm"]);
+    let all = text(&ok);
+    assert_eq!(ok.status.code(), Some(0), "{all}");
+    for figure in ["module hash", "footprint        1 pages", "init cost        4562", "activation gas"] {
+        assert!(all.contains(figure), "missing `{figure}` in\n{all}");
+    }
+    let mut rejected = 0;
+    for entry in std::fs::read_dir(root().join("fixtures/wasm/wat")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !name.starts_with("reject-") {
+            continue;
+        }
+        let output = diorama(&["activate", &format!("fixtures/wasm/wat/{name}")]);
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", text(&output));
+        assert!(text(&output).contains("rejected: "), "{name}: {}", text(&output));
+        rejected += 1;
+    }
+    assert!(rejected >= 12, "only {rejected} rejection modules");
+    assert_eq!(diorama(&["activate", "no/such.wasm"]).status.code(), Some(2));
+}

@@ -1,0 +1,70 @@
+//! `diorama activate FILE.wasm`: what activation would say about a program, offline — what
+//! `cargo stylus check` reports, without a node.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use alloy_primitives::keccak256;
+use serde_json::json;
+use world_mock::stylus::{ACTIVATION_FIXED_GAS, ActivationInfo, StylusParams, activate_wasm, encode_program};
+
+/// The report for one file: `Ok` with the figures, or `Err` with the rejection.
+pub fn activation_report(path: &Path) -> Result<Result<(ActivationInfo, usize), String>, String> {
+    let wasm = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let code = encode_program(&wasm);
+    let codehash = keccak256(&code);
+    Ok(activate_wasm(&wasm, codehash, &StylusParams::default()).map(|info| (info, code.len())).map_err(|e| e.to_string()))
+}
+
+/// Human-readable figures.
+pub fn render_human(path: &Path, result: &Result<(ActivationInfo, usize), String>) -> String {
+    let mut out = String::new();
+    match result {
+        Err(reason) => {
+            let _ = writeln!(out, "{}: rejected: {reason}", path.display());
+        }
+        Ok((info, code_len)) => {
+            let p = &info.program;
+            let _ = writeln!(out, "{}: activates (Stylus v{}, ArbOS {})", path.display(), p.version, StylusParams::default().arbos_version);
+            let rows = [
+                ("compressed code", format!("{code_len} bytes (limit 24,576)")),
+                ("wasm", format!("{} bytes", info.stats.wasm_len)),
+                ("module hash", p.module_hash.to_string()),
+                ("footprint", format!("{} pages", p.footprint)),
+                ("asm estimate", format!("{} bytes", p.asm_estimate)),
+                ("init cost", p.init_cost.to_string()),
+                ("cached cost", p.cached_cost.to_string()),
+                ("activation gas", format!("{} ({} fixed + {} metered)", ACTIVATION_FIXED_GAS + info.activation_gas, ACTIVATION_FIXED_GAS, info.activation_gas)),
+                ("data fee", format!("{} wei (fresh data pricer)", info.data_fee)),
+            ];
+            for (name, value) in rows {
+                let _ = writeln!(out, "  {name:<16} {value}");
+            }
+        }
+    }
+    out
+}
+
+/// The same as JSON.
+pub fn render_json(path: &Path, result: &Result<(ActivationInfo, usize), String>) -> serde_json::Value {
+    match result {
+        Err(reason) => json!({ "file": path.display().to_string(), "activated": false, "error": reason }),
+        Ok((info, code_len)) => {
+            let p = &info.program;
+            json!({
+                "file": path.display().to_string(),
+                "activated": true,
+                "version": p.version,
+                "compressedBytes": code_len,
+                "wasmBytes": info.stats.wasm_len,
+                "moduleHash": p.module_hash.to_string(),
+                "footprint": p.footprint,
+                "asmEstimate": p.asm_estimate,
+                "initCost": p.init_cost,
+                "cachedCost": p.cached_cost,
+                "activationGas": ACTIVATION_FIXED_GAS + info.activation_gas,
+                "dataFee": info.data_fee.to_string(),
+            })
+        }
+    }
+}
