@@ -29,6 +29,34 @@ pub enum Format {
     Junit,
 }
 
+/// Options shared by the commands that run suites.
+#[derive(Debug, clap::Args)]
+pub struct SuiteArgs {
+    /// Only cases whose file path or name contains this text.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Files run in parallel (0 = one per core); the report order never changes.
+    #[arg(long, short, default_value_t = 0)]
+    pub jobs: usize,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Also write the report to this file (JUnit if it ends in .xml, else JSON).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+impl SuiteArgs {
+    /// Writes `json` or `junit` to `--report FILE`, chosen by the file's extension.
+    fn write_report(&self, json: impl FnOnce() -> String, junit: impl FnOnce() -> String) -> anyhow::Result<()> {
+        if let Some(path) = &self.report {
+            let text = if path.extension().is_some_and(|e| e == "xml") { junit() } else { json() };
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(())
+    }
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -37,18 +65,9 @@ pub enum Command {
         /// Files or folders.
         #[arg(default_value = "fixtures/scenarios")]
         paths: Vec<PathBuf>,
-        /// Only scenarios whose path or name contains this text.
-        #[arg(long)]
-        filter: Option<String>,
-        /// Scenario files run in parallel (0 = one per core).
-        #[arg(long, short, default_value_t = 0)]
-        jobs: usize,
-        /// Output format on stdout.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Also write the report to this file (JUnit if it ends in .xml, else JSON).
-        #[arg(long)]
-        report: Option<PathBuf>,
+        /// Selection, parallelism and report options.
+        #[command(flatten)]
+        common: SuiteArgs,
         /// List passing steps too.
         #[arg(long, short)]
         verbose: bool,
@@ -77,18 +96,9 @@ pub enum Command {
         /// Files or folders of state tests.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Only cases whose file path or test name contains this text.
-        #[arg(long)]
-        filter: Option<String>,
-        /// Files run in parallel (0 = one per core).
-        #[arg(long, short, default_value_t = 0)]
-        jobs: usize,
-        /// Output format on stdout.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Also write the report to this file (JUnit if it ends in .xml, else JSON).
-        #[arg(long)]
-        report: Option<PathBuf>,
+        /// Selection, parallelism and report options.
+        #[command(flatten)]
+        common: SuiteArgs,
         /// Run every file even after a failure.
         #[arg(long)]
         keep_going: bool,
@@ -101,8 +111,8 @@ pub enum Command {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Run { paths, filter, jobs, format, report, verbose } => {
-            let options = RunOptions { filter, jobs };
+        Command::Run { paths, common, verbose } => {
+            let options = RunOptions { filter: common.filter.clone(), jobs: common.jobs };
             let outcome = match run_paths(&paths, &options) {
                 Ok(outcome) => outcome,
                 Err(message) => {
@@ -110,11 +120,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                     return Ok(2);
                 }
             };
-            print_report(&outcome, format, verbose)?;
-            if let Some(path) = report {
-                let text = if path.extension().is_some_and(|e| e == "xml") { render_junit(&outcome) } else { render_json(&outcome) };
-                std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-            }
+            print_report(&outcome, common.format, verbose)?;
+            common.write_report(|| render_json(&outcome), || render_junit(&outcome))?;
             Ok(outcome.exit_code())
         }
         Command::Check { paths } => {
@@ -157,10 +164,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(u8::from(rejected))
         }
-        Command::Statetest { paths, filter, jobs, format, report, keep_going, include_slow } => {
+        Command::Statetest { paths, common, keep_going, include_slow } => {
             let options = statetest::StatetestOptions {
-                jobs: (jobs > 0).then_some(jobs),
-                filter,
+                jobs: (common.jobs > 0).then_some(common.jobs),
+                filter: common.filter.clone(),
                 keep_going,
                 include_slow,
                 ..Default::default()
@@ -172,16 +179,13 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                     return Ok(2);
                 }
             };
-            let text = match format {
+            let text = match common.format {
                 Format::Human => outcome.render_human(colored::control::SHOULD_COLORIZE.should_colorize()),
                 Format::Json => outcome.render_json(),
                 Format::Junit => outcome.render_junit(),
             };
             write_stdout(&text)?;
-            if let Some(path) = report {
-                let text = if path.extension().is_some_and(|e| e == "xml") { outcome.render_junit() } else { outcome.render_json() };
-                std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-            }
+            common.write_report(|| outcome.render_json(), || outcome.render_junit())?;
             Ok(if outcome.failed() == 0 { 0 } else { 1 })
         }
     }

@@ -83,8 +83,8 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
-/// Splits `(inner)rest` at the matching parenthesis.
-fn group(text: &str) -> Option<(&str, &str)> {
+/// Splits `(inner)rest` at the parenthesis matching the first one (`text` starts with `(`).
+pub fn group(text: &str) -> Option<(&str, &str)> {
     let mut depth = 0usize;
     for (i, c) in text.char_indices() {
         match c {
@@ -101,11 +101,8 @@ fn group(text: &str) -> Option<(&str, &str)> {
     None
 }
 
-/// Checks a comma-separated parameter list (tuples nested in parentheses).
-fn check_list(list: &str, event: bool) -> Result<(), String> {
-    if list.trim().is_empty() {
-        return Ok(());
-    }
+/// Splits a parameter list at the commas outside parentheses.
+pub fn split_top_level(list: &str) -> Vec<&str> {
     let mut depth = 0usize;
     let mut start = 0;
     let mut items = Vec::new();
@@ -121,7 +118,15 @@ fn check_list(list: &str, event: bool) -> Result<(), String> {
         }
     }
     items.push(&list[start..]);
-    for item in items {
+    items
+}
+
+/// Checks a comma-separated parameter list (tuples nested in parentheses).
+fn check_list(list: &str, event: bool) -> Result<(), String> {
+    if list.trim().is_empty() {
+        return Ok(());
+    }
+    for item in split_top_level(list) {
         let item = item.trim();
         if item.is_empty() {
             return Err("an empty parameter".to_owned());

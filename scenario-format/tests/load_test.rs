@@ -92,7 +92,7 @@ fn full_scenario_has_every_step_type() {
             value: 5_000_000
         }))
     );
-    assert_eq!(expect.data_fee, Some(Check::Any));
+    assert_eq!(expect.activation.data_fee, Some(Check::Any));
 
     let Step::Call(call) = &s.steps[4].step else {
         panic!()

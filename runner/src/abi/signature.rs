@@ -3,6 +3,7 @@
 
 use alloy_dyn_abi::DynSolType;
 use alloy_primitives::{B256, keccak256};
+use scenario_format::signature::{group, split_top_level};
 
 /// A parsed function, constructor or error signature.
 #[derive(Clone, Debug)]
@@ -72,21 +73,10 @@ fn canonical(name: &str, params: &[DynSolType]) -> String {
     format!("{name}({})", types.join(","))
 }
 
+/// The byte index of the parenthesis closing the one at `open`.
 fn matching_paren(text: &str, open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, c) in text.char_indices().skip_while(|(i, _)| *i < open) {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    let (inner, _) = group(text.get(open..)?)?;
+    Some(open + inner.len() + 1)
 }
 
 /// Splits a parameter list at top-level commas; each entry is `type [indexed] [name]`.
@@ -96,22 +86,7 @@ fn parse_list(list: &str, whole: &str) -> Result<(Vec<DynSolType>, Vec<bool>), S
     if list.trim().is_empty() {
         return Ok((types, indexed));
     }
-    let mut depth = 0usize;
-    let mut start = 0;
-    let mut parts = Vec::new();
-    for (i, c) in list.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                parts.push(&list[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&list[start..]);
-    for part in parts {
+    for part in split_top_level(list) {
         let part = part.trim();
         // The type ends at the first space outside parentheses; words after it are modifiers.
         let after_tuple = if part.starts_with('(') {

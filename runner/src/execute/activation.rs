@@ -5,7 +5,7 @@ use scenario_format::Check;
 use world_mock::{Commit, TxOutcome, TxRequest, TxStatus, World};
 
 use super::rejected_outcome;
-use crate::prepare::ActivationExpect;
+use scenario_format::ActivationExpect;
 use crate::report::{Mismatch, StepReport};
 
 /// Sends `activateProgram(program)` to ArbWasm. Without a `value`, the data fee is found first

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use alloy_dyn_abi::DynSolType;
-use scenario_format::{AbiExpect, AddressValue, BytesValue, Check, Comparison, ErrorExpect, Expect, LogExpect, Out, Status, WordValue};
+use scenario_format::{AbiExpect, ActivationExpect, AddressValue, BytesValue, Check, Comparison, ErrorExpect, Expect, LogExpect, Out, Status, WordValue};
 
 use super::{PrepareError, StepCx};
 use crate::abi::{Signature, validate_expect};
@@ -89,24 +89,6 @@ pub struct Expectations {
     pub activation: ActivationExpect,
 }
 
-/// The activation fields of `expect`.
-#[derive(Clone, Debug, Default)]
-pub struct ActivationExpect {
-    /// `dataFee`.
-    pub data_fee: Option<Check<scenario_format::U256Value>>,
-    /// `version`.
-    pub version: Option<Check<u64>>,
-    /// `moduleHash`.
-    pub module_hash: Option<Check<WordValue>>,
-    /// `footprint`.
-    pub footprint: Option<Check<u64>>,
-    /// `initCost`.
-    pub init_cost: Option<Check<u64>>,
-    /// `cachedCost`.
-    pub cached_cost: Option<Check<u64>>,
-    /// `asmEstimate`.
-    pub asm_estimate: Option<Check<u64>>,
-}
 
 /// Resolves a step's `expect` against the called function's signature.
 pub(crate) fn prepare(cx: &StepCx<'_>, expect: Option<&Expect>, function: Option<&Signature>) -> Result<Expectations, PrepareError> {
@@ -168,15 +150,7 @@ pub(crate) fn prepare(cx: &StepCx<'_>, expect: Option<&Expect>, function: Option
         address: expect.address.clone(),
         gas_used: expect.gas_used.clone(),
         ink: expect.ink.clone(),
-        activation: ActivationExpect {
-            data_fee: expect.data_fee.clone(),
-            version: expect.version.clone(),
-            module_hash: expect.module_hash.clone(),
-            footprint: expect.footprint.clone(),
-            init_cost: expect.init_cost.clone(),
-            cached_cost: expect.cached_cost.clone(),
-            asm_estimate: expect.asm_estimate.clone(),
-        },
+        activation: expect.activation.clone(),
     })
 }
 

@@ -5,7 +5,7 @@
 mod expect;
 mod state;
 
-pub use expect::{ActivationExpect, ErrorCheck, Expectations, LogCheck, LogsCheck, OutCheck};
+pub use expect::{ErrorCheck, Expectations, LogCheck, LogsCheck, OutCheck};
 pub use state::{AccountSetup, CodeExpect, StateCheck, StateSetup};
 
 use std::path::PathBuf;

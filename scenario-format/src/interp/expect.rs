@@ -2,6 +2,7 @@
 
 use super::{Ctx, Result};
 use crate::model::{
+    ActivationExpect,
     CompareOp, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status,
 };
 use crate::path::{join_index, join_key};
@@ -74,17 +75,15 @@ pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str, rules: Rules) -> 
         })?,
         gas_used: ctx.opt(&raw.gas_used, at, "gasUsed", comparison)?,
         ink: ctx.opt(&raw.ink, at, "ink", comparison)?,
-        data_fee: ctx.opt(&raw.data_fee, at, "dataFee", |c, v, at| {
-            c.check(v, at, Ctx::u256)
-        })?,
-        version: num(&raw.version, "version")?,
-        module_hash: ctx.opt(&raw.module_hash, at, "moduleHash", |c, v, at| {
-            c.check(v, at, Ctx::word)
-        })?,
-        footprint: num(&raw.footprint, "footprint")?,
-        init_cost: num(&raw.init_cost, "initCost")?,
-        cached_cost: num(&raw.cached_cost, "cachedCost")?,
-        asm_estimate: num(&raw.asm_estimate, "asmEstimate")?,
+        activation: ActivationExpect {
+            data_fee: ctx.opt(&raw.data_fee, at, "dataFee", |c, v, at| c.check(v, at, Ctx::u256))?,
+            version: num(&raw.version, "version")?,
+            module_hash: ctx.opt(&raw.module_hash, at, "moduleHash", |c, v, at| c.check(v, at, Ctx::word))?,
+            footprint: num(&raw.footprint, "footprint")?,
+            init_cost: num(&raw.init_cost, "initCost")?,
+            cached_cost: num(&raw.cached_cost, "cachedCost")?,
+            asm_estimate: num(&raw.asm_estimate, "asmEstimate")?,
+        },
     })
 }
 

@@ -21,6 +21,13 @@ pub struct Expect {
     pub gas_used: Option<Check<Comparison>>,
     /// Ink used by all Stylus frames.
     pub ink: Option<Check<Comparison>>,
+    /// Activation figures (`activate` steps and deploys with `activate: true`).
+    pub activation: ActivationExpect,
+}
+
+/// The activation figures an `activate` step (or a deploy with `activate: true`) may check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivationExpect {
     /// Activation data fee (`activate`, or `deploy` with `activate`).
     pub data_fee: Option<Check<U256Value>>,
     /// Activation: Stylus version.

@@ -4,7 +4,7 @@
 mod expect;
 mod steps;
 
-pub use expect::{CompareOp, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status};
+pub use expect::{ActivationExpect, CompareOp, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status};
 pub use steps::{
     AccountCheck, AccountState, Activate, ActivateTx, BlockState, CallFields, CallTx, CheckState,
     Deploy, DeployTx, DumpState, NewAddress, ProgramCheck, SetState, StorageCheck, Transfer,
