@@ -25,6 +25,9 @@ pub fn run_scenario(scenario: &PreparedScenario) -> ScenarioReport {
         steps: Vec::with_capacity(scenario.steps.len()),
         gas_used: 0,
     };
+    if scenario.uses_stylus {
+        report.executor = crate::stylus::WASMER.to_string();
+    }
     if let Some(reason) = &scenario.unsupported {
         report.outcome = ScenarioOutcome::Skipped(reason.clone());
         return report;
@@ -32,7 +35,6 @@ pub fn run_scenario(scenario: &PreparedScenario) -> ScenarioReport {
     let mut world = World::default();
     if scenario.uses_stylus {
         world.set_stylus_executor(crate::stylus::wasmer_for_world());
-        report.executor = crate::stylus::WASMER.to_string();
     }
     for step in &scenario.steps {
         let mut step_report = StepReport {

@@ -105,6 +105,9 @@ pub struct PreparedScenario {
     pub unsupported: Option<String>,
 }
 
+/// Stylus executors this build has.
+pub const AVAILABLE_EXECUTORS: &[&str] = &["wasmer"];
+
 /// Prepares every step of a scenario.
 pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedScenario, PrepareError> {
     let mut steps = Vec::with_capacity(scenario.steps.len());
@@ -114,6 +117,15 @@ pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedSce
         let cx = StepCx { origin: &entry.origin, artifacts, signatures: &signatures };
         let (kind, action) = prepare_step(&cx, entry, &mut needs)?;
         steps.push(PreparedStep { origin: entry.origin.clone(), id: entry.id.clone(), kind, action });
+    }
+    // A scenario restricted to executors this build lacks is skipped, not run on another one.
+    if needs.stylus
+        && let Some(allowed) = &scenario.executors
+        && !allowed.iter().any(|e| AVAILABLE_EXECUTORS.contains(&e.as_str()))
+    {
+        needs.unsupported.get_or_insert_with(|| {
+            format!("restricted to executors [{}]; this build has [{}]", allowed.join(", "), AVAILABLE_EXECUTORS.join(", "))
+        });
     }
     Ok(PreparedScenario {
         file: scenario.file.clone(),
