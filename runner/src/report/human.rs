@@ -44,7 +44,17 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         }
         if step.mismatches.is_empty() {
             if verbose {
-                let _ = writeln!(out, "     ok   step {} {} {}", step.label(), step.kind, step.status.as_deref().unwrap_or(""));
+                let mut line = format!("     ok   step {} {}", step.label(), step.kind);
+                if let Some(status) = &step.status {
+                    line.push_str(&format!(" {status}"));
+                }
+                if let Some(gas) = step.gas_used {
+                    line.push_str(&format!(", gas {gas}"));
+                }
+                if let Some(ink) = step.ink_used {
+                    line.push_str(&format!(", ink {ink}"));
+                }
+                let _ = writeln!(out, "{line}");
             }
             for note in &step.notes {
                 let _ = writeln!(out, "     note: step {} at {}: {}", step.label(), step.location, note.yellow());
@@ -53,7 +63,8 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         }
         let _ = writeln!(out, "     {} step {} ({}) at {}", "failed".red(), step.label(), step.kind, step.location);
         if let Some(status) = &step.status {
-            let _ = writeln!(out, "       status {status}, gas used {}", step.gas_used.unwrap_or(0));
+            let ink = step.ink_used.map(|i| format!(", ink {i}")).unwrap_or_default();
+            let _ = writeln!(out, "       status {status}, gas used {}{ink}", step.gas_used.unwrap_or(0));
         }
         for m in &step.mismatches {
             render_mismatch(out, m);
