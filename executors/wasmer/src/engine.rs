@@ -112,9 +112,19 @@ impl Compiler {
     }
 
     /// Validates, instruments and compiles `wasm`.
+    ///
+    /// Compiles run one at a time (the middlewares keep per-module state), on a short-lived
+    /// plain thread: singlepass compiles functions with rayon, and a rayon worker that waited
+    /// for that while holding the lock could steal another job of its pool that compiles too,
+    /// and block on the lock it already holds. A plain thread only waits, it never steals.
     pub(crate) fn compile(&self, wasm: &[u8]) -> Result<Module, CompileError> {
-        let _guard = self.lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Module::new(&self.engine, wasm)
+        std::thread::scope(|scope| {
+            let compiling = scope.spawn(|| {
+                let _guard = self.lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                Module::new(&self.engine, wasm)
+            });
+            compiling.join().unwrap_or_else(|_| Err(CompileError::Validate("the compiler panicked".to_string())))
+        })
     }
 
     /// Loads a module serialized by [`Module::serialize`] with this engine.

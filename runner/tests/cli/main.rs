@@ -160,3 +160,32 @@ fn activate_reports_figures_or_the_rejected_rule() {
     assert!(rejected >= 12, "only {rejected} rejection modules");
     assert_eq!(diorama(&["activate", "no/such.wasm"]).status.code(), Some(2));
 }
+
+/// Regression: with a cold module cache, parallel scenarios compiling Stylus programs at once
+/// once deadlocked (a rayon worker holding the compile lock stole a job that compiled too).
+#[test]
+fn cold_cache_parallel_stylus_runs_finish() {
+    let cache = std::env::temp_dir().join(format!("diorama-cold-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diorama"))
+        .current_dir(root())
+        .env("DIORAMA_CACHE_DIR", &cache)
+        .args(["run", "--jobs", "4", "fixtures/scenarios/stylus"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("`diorama run` with a cold cache did not finish in 300 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let _ = std::fs::remove_dir_all(&cache);
+    assert_eq!(status.code(), Some(0));
+}
