@@ -65,9 +65,9 @@ fn best_of(mut run: impl FnMut() -> Duration) -> Duration {
     (0..ROUNDS).map(|_| run()).min().unwrap()
 }
 
-fn diorama_in_process(path: &Path) -> Duration {
+fn diorama_in_process(path: &Path, jobs: usize) -> Duration {
     let start = Instant::now();
-    let report = diorama::suite::run_paths(&[path.to_path_buf()], &diorama::suite::RunOptions { filter: None, jobs: 1 }).unwrap();
+    let report = diorama::suite::run_paths(&[path.to_path_buf()], &diorama::suite::RunOptions { filter: None, jobs }).unwrap();
     let elapsed = start.elapsed();
     assert_eq!(report.exit_code(), 0, "{}", diorama::report::render_human(&report, false));
     elapsed
@@ -139,12 +139,18 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = write_scenario(&dir);
     let bare = best_of(bare_revm);
-    let ours = best_of(|| diorama_in_process(&path));
+    let ours = best_of(|| diorama_in_process(&path, 1));
+    let ours_default = best_of(|| diorama_in_process(&path, 0));
     let per_sec = |d: Duration| TRANSFERS as f64 / d.as_secs_f64();
     println!("ERC-20 transfers: {TRANSFERS} per run, best of {ROUNDS}");
     println!("  bare revm transact_commit loop : {:>10.0} tx/s", per_sec(bare));
-    println!("  diorama run (library)          : {:>10.0} tx/s  (parse + prepare + execute + check)", per_sec(ours));
+    println!("  diorama run (library, --jobs 1): {:>10.0} tx/s  (parse + prepare + execute + check)", per_sec(ours));
     println!("  overhead ratio (diorama / bare): {:.2}x  (target <= 1.5x)", ours.as_secs_f64() / bare.as_secs_f64());
+    println!(
+        "  diorama run, default --jobs     : {:>10.0} tx/s, ratio {:.2}x (steps of the file parsed on every core)",
+        per_sec(ours_default),
+        ours_default.as_secs_f64() / bare.as_secs_f64()
+    );
     let run_only = best_of(|| diorama_execute_only(&path));
     println!(
         "  execute + check only           : {:>10.0} tx/s, ratio {:.2}x (scenario loaded and prepared beforehand)",

@@ -28,7 +28,12 @@ pub fn join_key(base: &str, key: &str) -> String {
         if base.is_empty() {
             key.to_owned()
         } else {
-            format!("{base}.{key}")
+            // Built by hand: paths are made for every present field, and `format!` is slower.
+            let mut path = String::with_capacity(base.len() + 1 + key.len());
+            path.push_str(base);
+            path.push('.');
+            path.push_str(key);
+            path
         }
     } else {
         let quoted = serde_json::to_string(key).unwrap_or_else(|_| format!("\"{key}\""));

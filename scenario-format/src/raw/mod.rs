@@ -133,7 +133,14 @@ pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
         position: Some((e.line(), e.column().max(1))),
         at_key: false,
     })?;
-    if let Some((json_path, offset)) = find_duplicate_key(text) {
+    let step_offsets = shell.steps.iter().map(|raw| raw.get().as_ptr() as usize - text.as_ptr() as usize).collect();
+    // Steps parse independently: in parallel for large files, first error (by index) wins.
+    // The duplicate-key scan reads the whole text; it runs beside the step parsing.
+    let (duplicate, parsed): (_, Vec<Result<StepRaw, RawError>>) = rayon::join(
+        || find_duplicate_key(text),
+        || shell.steps.par_iter().with_min_len(64).enumerate().map(|(i, raw)| parse_step(raw.get(), i)).collect(),
+    );
+    if let Some((json_path, offset)) = duplicate {
         let key = path::parse(&json_path).and_then(|s| match s.last() {
             Some(path::PathSegment::Key(k)) => Some(k.clone()),
             _ => None,
@@ -145,15 +152,7 @@ pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
             at_key: true,
         });
     }
-    let step_offsets = shell.steps.iter().map(|raw| raw.get().as_ptr() as usize - text.as_ptr() as usize).collect();
-    // Steps parse independently: in parallel for large files, first error (by index) wins.
-    let parsed: Vec<Result<StepRaw, RawError>> = shell
-        .steps
-        .par_iter()
-        .with_min_len(64)
-        .enumerate()
-        .map(|(i, raw)| parse_step(raw.get(), i))
-        .collect();
+
     let steps = parsed.into_iter();
     Ok(ScenarioRaw {
         step_offsets,
