@@ -147,6 +147,7 @@ pub(crate) fn prepared_world(unit: &TestUnit, env: &CaseEnv) -> World {
     // `World::new` sets the diorama chain's values (chain id 42161, EIP-3541 off, no gas cap):
     // replace the whole configuration with the Ethereum one.
     *world.cfg_mut() = env.cfg.clone();
+    world.set_arbitrum(false);
     world.set_block_env(env.block.clone());
     let state = world.state_mut();
     for (address, account) in &unit.pre {

@@ -180,6 +180,14 @@ impl World {
         self.evm.inspector.insert(creator, nonce, address);
     }
 
+    /// Makes this a plain Ethereum chain (`false`): no ArbWasm precompile at 0x71 and no
+    /// EIP-3541 exemption for Stylus code. State tests need this, since there 0x71 is an
+    /// ordinary account. Worlds start as Arbitrum chains.
+    pub fn set_arbitrum(&mut self, arbitrum: bool) {
+        self.evm.ctx.cfg.disable_eip3541 = arbitrum;
+        self.evm.precompiles.set_arbitrum(arbitrum);
+    }
+
     /// Mutable access to revm's configuration (state tests choose limits and checks).
     pub fn cfg_mut(&mut self) -> &mut CfgEnv {
         &mut self.evm.ctx.cfg
@@ -215,10 +223,6 @@ impl World {
     /// Runs a fully specified revm transaction.
     pub fn execute_env(&mut self, tx: TxEnv, commit: Commit) -> Result<TxOutcome, TxRejected> {
         *self.evm.precompiles.log.borrow_mut() = Default::default();
-        // The chain is Arbitrum (with its precompiles) unless the configuration was replaced by
-        // an Ethereum one, which no longer exempts Stylus code from EIP-3541 (state tests).
-        let arbitrum = self.evm.ctx.cfg.disable_eip3541;
-        self.evm.precompiles.set_arbitrum(arbitrum);
         let run = if self.needs_naming(&tx) { self.evm.inspect_tx(tx) } else { self.evm.transact(tx) };
         let run = run.map_err(|e| TxRejected(describe_error(e)))?;
         let clear_empty = self.state().clear_empty;
