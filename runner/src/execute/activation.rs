@@ -1,7 +1,8 @@
 //! The `activate` step and the activation figures (`dataFee`, `moduleHash`, …) it can check.
 
-use alloy_primitives::{Address, B256, U256};
-use scenario_format::Check;
+use alloy_primitives::{Address, U256};
+use scenario_format::{Check, WordValue};
+use world_mock::stylus::ProgramInfo;
 use world_mock::{Commit, TxOutcome, TxRequest, TxStatus, World};
 
 use super::rejected_outcome;
@@ -31,30 +32,52 @@ fn data_fee(output: &[u8]) -> Option<U256> {
 /// Compares the program's record (and the returned fee) with the expected figures.
 pub(super) fn check_activation(world: &World, program: Address, outcome: &TxOutcome, expect: &ActivationExpect, report: &mut StepReport) {
     let record = world.program_at(program);
-    let m = &mut report.mismatches;
-    let mut number = |field: &str, want: &Option<Check<u64>>, have: Option<u64>| {
-        if let Some(Check::Exact(want)) = want
-            && have != Some(*want)
-        {
-            m.push(Mismatch::new(field, want.to_string(), have.map_or("not activated".to_string(), |h| h.to_string())));
-        }
+    let checks = RecordChecks {
+        version: &expect.version,
+        footprint: &expect.footprint,
+        init_cost: &expect.init_cost,
+        cached_cost: &expect.cached_cost,
+        asm_estimate: &expect.asm_estimate,
+        module_hash: &expect.module_hash,
     };
-    let info = record.as_ref().map(|r| &r.info);
-    number("version", &expect.version, info.map(|i| u64::from(i.version)));
-    number("footprint", &expect.footprint, info.map(|i| u64::from(i.footprint)));
-    number("initCost", &expect.init_cost, info.map(|i| u64::from(i.init_cost)));
-    number("cachedCost", &expect.cached_cost, info.map(|i| u64::from(i.cached_cost)));
-    number("asmEstimate", &expect.asm_estimate, info.map(|i| u64::from(i.asm_estimate)));
-    if let Some(Check::Exact(want)) = &expect.module_hash {
-        let have = info.map(|i| i.module_hash);
-        if have != Some(want.value) {
-            m.push(Mismatch::new("moduleHash", want.original.clone(), have.map_or("not activated".into(), |h: B256| h.to_string())));
-        }
-    }
+    check_record(record.as_ref().map(|r| &r.info), &checks, &|name| name.to_string(), &mut report.mismatches);
     if let Some(Check::Exact(want)) = &expect.data_fee {
         let have = data_fee(&outcome.output);
         if have != Some(want.value) {
-            m.push(Mismatch::new("dataFee", want.original.clone(), have.map_or("no fee returned".into(), |f| f.to_string())));
+            let have = have.map_or("no fee returned".into(), |f| f.to_string());
+            report.mismatches.push(Mismatch::new("dataFee", want.original.clone(), have));
         }
+    }
+}
+
+/// The record figures a step checks (`activate` expectations, `checkState … program`).
+pub(super) struct RecordChecks<'a> {
+    pub(super) version: &'a Option<Check<u64>>,
+    pub(super) footprint: &'a Option<Check<u64>>,
+    pub(super) init_cost: &'a Option<Check<u64>>,
+    pub(super) cached_cost: &'a Option<Check<u64>>,
+    pub(super) asm_estimate: &'a Option<Check<u64>>,
+    pub(super) module_hash: &'a Option<Check<WordValue>>,
+}
+
+/// Compares a program record with `checks`; `field` names each field in messages.
+pub(super) fn check_record(info: Option<&ProgramInfo>, checks: &RecordChecks<'_>, field: &dyn Fn(&str) -> String, m: &mut Vec<Mismatch>) {
+    let mut number = |name: &str, want: &Option<Check<u64>>, have: Option<u64>| {
+        if let Some(Check::Exact(want)) = want
+            && have != Some(*want)
+        {
+            m.push(Mismatch::new(field(name), want.to_string(), have.map_or("not activated".into(), |h| h.to_string())));
+        }
+    };
+    number("version", checks.version, info.map(|i| u64::from(i.version)));
+    number("footprint", checks.footprint, info.map(|i| u64::from(i.footprint)));
+    number("initCost", checks.init_cost, info.map(|i| u64::from(i.init_cost)));
+    number("cachedCost", checks.cached_cost, info.map(|i| u64::from(i.cached_cost)));
+    number("asmEstimate", checks.asm_estimate, info.map(|i| u64::from(i.asm_estimate)));
+    if let Some(Check::Exact(want)) = checks.module_hash
+        && info.map(|i| i.module_hash) != Some(want.value)
+    {
+        let have = info.map_or("not activated".to_string(), |i| i.module_hash.to_string());
+        m.push(Mismatch::new(field("moduleHash"), want.original.clone(), have));
     }
 }

@@ -6,6 +6,7 @@ use alloy_primitives::{Address, B256, U256};
 use scenario_format::{Check, Hint, reconstruct};
 use world_mock::{AccountState, World};
 
+use super::activation::{RecordChecks, check_record};
 use crate::prepare::StateCheck;
 use crate::report::{Mismatch, StepReport};
 
@@ -111,23 +112,15 @@ fn check_program(
     {
         m.push(Mismatch::new(field("program.activated"), activated.to_string(), info.is_some().to_string()));
     }
-    let mut number = |name: &str, want: &Option<Check<u64>>, have: Option<u64>| {
-        if let Some(Check::Exact(want)) = want
-            && have != Some(*want)
-        {
-            m.push(Mismatch::new(field(name), want.to_string(), have.map_or("not activated".into(), |h| h.to_string())));
-        }
+    let checks = RecordChecks {
+        version: &want.version,
+        footprint: &want.footprint,
+        init_cost: &want.init_cost,
+        cached_cost: &want.cached_cost,
+        asm_estimate: &None,
+        module_hash: &want.module_hash,
     };
-    number("program.version", &want.version, info.map(|i| u64::from(i.version)));
-    number("program.footprint", &want.footprint, info.map(|i| u64::from(i.footprint)));
-    number("program.initCost", &want.init_cost, info.map(|i| u64::from(i.init_cost)));
-    number("program.cachedCost", &want.cached_cost, info.map(|i| u64::from(i.cached_cost)));
-    if let Some(Check::Exact(hash)) = &want.module_hash
-        && info.map(|i| i.module_hash) != Some(hash.value)
-    {
-        let have = info.map_or("not activated".to_string(), |i| i.module_hash.to_string());
-        m.push(Mismatch::new(field("program.moduleHash"), hash.original.clone(), have));
-    }
+    check_record(info, &checks, &|name| field(&format!("program.{name}")), m);
 }
 
 fn lines(lines: &[String]) -> String {
