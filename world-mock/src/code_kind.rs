@@ -27,6 +27,22 @@ impl CodeKind {
     }
 }
 
+/// EVM init code that deploys `runtime` unchanged: copy the code that follows this 12-byte (or,
+/// for runtimes of 256 bytes or more, 14-byte) prefix to memory and return it. This is how a
+/// Stylus program is deployed (`cargo stylus deploy` does the same), and how tests deploy raw code.
+pub fn deployment_code(runtime: &[u8]) -> Vec<u8> {
+    let len = runtime.len();
+    let mut code = if len <= 0xff {
+        // PUSH1 len DUP1 PUSH1 12 PUSH1 0 CODECOPY PUSH1 0 RETURN (+ 1 padding byte)
+        vec![0x60, len as u8, 0x80, 0x60, 12, 0x60, 0, 0x39, 0x60, 0, 0xf3, 0x00]
+    } else {
+        // PUSH2 len DUP1 PUSH1 14 PUSH1 0 CODECOPY PUSH1 0 RETURN (+ 2 padding bytes)
+        vec![0x61, (len >> 8) as u8, len as u8, 0x80, 0x60, 14, 0x60, 0, 0x39, 0x60, 0, 0xf3, 0x00, 0x00]
+    };
+    code.extend_from_slice(runtime);
+    code
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

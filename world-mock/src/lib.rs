@@ -21,7 +21,7 @@ pub mod stylus;
 mod world;
 
 pub use block::{BlockSettings, DEFAULT_ARBOS_VERSION, DEFAULT_BLOCK_GAS_LIMIT, DEFAULT_CHAIN_ID};
-pub use code_kind::{CodeKind, STYLUS_PREFIX};
+pub use code_kind::{CodeKind, STYLUS_PREFIX, deployment_code};
 pub use diff::{AccountDiff, Change, StateDiff};
 pub use outcome::{TxOutcome, TxStatus};
 pub use router::Router;

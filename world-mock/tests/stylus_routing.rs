@@ -335,13 +335,6 @@ fn evm_call_and_record(target: Address) -> Vec<u8> {
     code
 }
 
-/// Init code that deploys `runtime` (< 256 bytes).
-fn init_code(runtime: &[u8]) -> Vec<u8> {
-    let n = runtime.len() as u8;
-    let mut code = vec![0x60, n, 0x60, 12, 0x60, 0, 0x39, 0x60, n, 0x60, 0, 0xf3];
-    code.extend_from_slice(runtime);
-    code
-}
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -646,7 +639,7 @@ fn msg_reentrant_ignores_returned_frames_under_a_create() {
 fn creates_from_stylus() {
     let mut world = new_world();
     let runtime = [0x60, 0x2a, 0x60, 0, 0x52, 0x60, 0x20, 0x60, 0, 0xf3]; // return 42
-    let init = init_code(&runtime);
+    let init = world_mock::deployment_code(&runtime);
     let program = Script::new().create(None, &init).op(&[op::LOG]).create(Some(9), &init).op(&[op::LOG, op::RETURN]);
     world.state_mut().set_code(S1, &program.code());
     let outcome = run(&mut world, S1, GAS_LIMIT);

@@ -5,13 +5,9 @@ use world_mock::{Commit, TxRequest, TxStatus, World};
 
 const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
 
-/// Init code that returns `runtime` (runtime must be < 256 bytes).
+/// Init code that returns `runtime`.
 fn init_code(runtime: &[u8]) -> Bytes {
-    let n = runtime.len() as u8;
-    // PUSH1 n PUSH1 12 PUSH1 0 CODECOPY PUSH1 n PUSH1 0 RETURN, then the runtime (offset 12).
-    let mut code = vec![0x60, n, 0x60, 12, 0x60, 0, 0x39, 0x60, n, 0x60, 0, 0xf3];
-    code.extend_from_slice(runtime);
-    code.into()
+    world_mock::deployment_code(runtime).into()
 }
 
 /// Runtime: SSTORE(0, CALLDATALOAD(0)); return the old value... simplified: store then return 32 bytes of slot 0.
@@ -115,4 +111,14 @@ fn stylus_code_without_an_executor_is_invalid_code() {
     world.state_mut().set_code(program, &[0xEF, 0xF0, 0x00, 0x00, 0x01, 0x02]);
     let outcome = world.execute(&TxRequest { from: ALICE, to: Some(program), ..Default::default() }, Commit::Yes).unwrap();
     assert_eq!(outcome.status, TxStatus::InvalidCode);
+}
+
+#[test]
+fn deployment_code_deploys_short_and_long_runtimes_unchanged() {
+    let mut world = World::default();
+    for len in [1usize, 255, 256, 3_000] {
+        let runtime: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let created = deploy(&mut world, &runtime);
+        assert_eq!(world.state().account(&created).unwrap().code_bytes(), &runtime[..], "runtime of {len} bytes");
+    }
 }

@@ -205,7 +205,7 @@ impl StepCx<'_> {
                 if runtime {
                     Ok(program)
                 } else {
-                    Ok(deploy_code(&program))
+                    Ok(world_mock::deployment_code(&program))
                 }
             }
             CodeSource::Contract(name) => {
@@ -302,20 +302,6 @@ fn gas_price(cx: &StepCx<'_>, price: Option<U256>, path: &str) -> Result<u128, P
     price.map_or(Ok(0), |p| u128::try_from(p).map_err(|_| cx.error(path, "gas price does not fit 128 bits")))
 }
 
-/// EVM init code that deploys `runtime` unchanged (as `cargo stylus deploy` does for programs):
-/// copy the code that follows this 12-byte (or 14-byte) prefix to memory and return it.
-pub(crate) fn deploy_code(runtime: &[u8]) -> Vec<u8> {
-    let len = runtime.len();
-    let mut code = if len <= 0xff {
-        // PUSH1 len DUP1 PUSH1 12 PUSH1 0 CODECOPY PUSH1 0 RETURN
-        vec![0x60, len as u8, 0x80, 0x60, 12, 0x60, 0, 0x39, 0x60, 0, 0xf3, 0x00]
-    } else {
-        // PUSH2 len DUP1 PUSH1 14 PUSH1 0 CODECOPY PUSH1 0 RETURN
-        vec![0x61, (len >> 8) as u8, len as u8, 0x80, 0x60, 14, 0x60, 0, 0x39, 0x60, 0, 0xf3, 0x00, 0x00]
-    };
-    code.extend_from_slice(runtime);
-    code
-}
 
 /// `encode_program` (brotli at quality 11 is slow) cached for the whole process by content.
 fn encoded_program(wasm: &[u8]) -> Vec<u8> {
