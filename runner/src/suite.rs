@@ -79,9 +79,9 @@ pub fn check_paths(paths: &[PathBuf]) -> Result<(usize, Vec<String>), String> {
                 continue;
             }
         };
-        let result = scenario_format::load_scenario_str(file, &text)
-            .and_then(|s| scenario_format::validate_schema(file, &text).map(|()| s))
-            .map_err(|e| e.to_string())
+        let loaded = scenario_format::load_scenario_str(file, &text).map_err(|e| e.to_string());
+        let result = loaded
+            .and_then(|s| scenario_format::validate_schema(file, &text).map(|()| s).map_err(|e| e.to_string()))
             .and_then(|s| prepare(&s, &artifacts).map(|_| ()).map_err(|e| e.to_string()));
         if let Err(message) = result {
             errors.push(message);

@@ -33,7 +33,11 @@ pub struct AccountDiff {
 
 impl AccountDiff {
     fn is_empty(&self) -> bool {
-        self.balance.is_none() && self.nonce.is_none() && self.code_hash.is_none() && self.storage.is_empty() && !self.removed
+        self.balance.is_none()
+            && self.nonce.is_none()
+            && self.code_hash.is_none()
+            && self.storage.is_empty()
+            && !self.removed
     }
 }
 
@@ -57,9 +61,11 @@ impl StateDiff {
                 continue;
             }
             let old = pre.account(address);
-            let (old_balance, old_nonce, old_hash) = old
-                .map(|a| (a.balance, a.nonce, a.code_hash))
-                .unwrap_or((U256::ZERO, 0, revm::primitives::KECCAK_EMPTY));
+            let (old_balance, old_nonce, old_hash) = old.map(|a| (a.balance, a.nonce, a.code_hash)).unwrap_or((
+                U256::ZERO,
+                0,
+                revm::primitives::KECCAK_EMPTY,
+            ));
             let removed = account.is_selfdestructed() || (clear_empty && account.info.is_empty());
             let mut diff = AccountDiff {
                 balance: change(old_balance, if removed { U256::ZERO } else { account.info.balance }),

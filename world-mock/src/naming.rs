@@ -5,11 +5,11 @@
 
 use std::collections::HashMap;
 
-use revm::context_interface::{ContextTr, JournalTr};
+use revm::Inspector;
 use revm::context_interface::CreateScheme;
+use revm::context_interface::{ContextTr, JournalTr};
 use revm::interpreter::{CreateInputs, CreateOutcome, interpreter::EthInterpreter};
 use revm::primitives::Address;
-use revm::Inspector;
 
 /// Named addresses keyed by (creator, creator nonce at deploy time).
 #[derive(Clone, Debug, Default)]

@@ -59,8 +59,10 @@ pub struct TxOutcome {
     pub output: Bytes,
     /// Gas used by the transaction (receipt gas, after refunds).
     pub gas_used: u64,
-    /// Ink used by Stylus frames, when an executor measured it.
+    /// Ink used by Stylus frames, when every frame was metered.
     pub ink_used: Option<u64>,
+    /// The transaction's Stylus frames, in the order they started.
+    pub stylus_frames: Vec<crate::stylus::FrameRecord>,
     /// Logs, in emission order (empty unless successful).
     pub logs: Vec<Log>,
     /// The address of a contract created by a deploy transaction.
@@ -84,7 +86,17 @@ impl TxOutcome {
                     Output::Create(code, _) => code,
                     Output::Call(data) => data,
                 };
-                Self { status: TxStatus::Success, halt_reason: None, output, gas_used, ink_used: None, logs, created, diff }
+                Self {
+                    status: TxStatus::Success,
+                    halt_reason: None,
+                    output,
+                    gas_used,
+                    ink_used: None,
+                    stylus_frames: Vec::new(),
+                    logs,
+                    created,
+                    diff,
+                }
             }
             ExecutionResult::Revert { output, .. } => Self {
                 status: TxStatus::Revert,
@@ -92,6 +104,7 @@ impl TxOutcome {
                 output,
                 gas_used,
                 ink_used: None,
+                stylus_frames: Vec::new(),
                 logs: Vec::new(),
                 created: None,
                 diff,
@@ -111,6 +124,7 @@ impl TxOutcome {
                     output: Bytes::new(),
                     gas_used,
                     ink_used: None,
+                    stylus_frames: Vec::new(),
                     logs: Vec::new(),
                     created: None,
                     diff,

@@ -15,13 +15,15 @@ use std::sync::Arc;
 
 use revm::context::{Cfg, ContextTr, FrameStack, JournalTr};
 use revm::handler::{EthFrame, EthPrecompiles, PrecompileProvider};
-use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
+use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::hardfork::SpecId;
-use revm::primitives::{AddressSet, B256, Bytes};
+use revm::primitives::{AddressSet, B256};
 
 use crate::code_kind::CodeKind;
 use crate::outcome::TxStatus;
-use crate::stylus::{ARBWASM, OpenFrames, PageCounters, ProgramError, RootCtx, StylusExecutor, StylusParams, decode_program};
+use crate::stylus::{
+    ARBWASM, ExecutorRoutes, OpenFrames, PageCounters, ProgramError, RootCtx, StylusParams, decode_program,
+};
 
 /// What the router learned during one transaction, read back by the world afterwards.
 #[derive(Debug, Default)]
@@ -29,10 +31,14 @@ pub(crate) struct RouteLog {
     /// The classified status of a foreign frame at depth 0 (the transaction's own frame),
     /// which revm's `ExecutionResult` cannot express (e.g. `outOfInk`).
     pub(crate) top_status: Option<(TxStatus, String)>,
-    /// Ink used by all Stylus frames of the transaction.
+    /// Ink used by all Stylus frames of the transaction (each frame's own work once).
     pub(crate) ink_used: u64,
-    /// Whether any Stylus frame ran (so ink is meaningful).
+    /// Whether any Stylus frame ran.
     pub(crate) stylus_ran: bool,
+    /// Whether a frame ran on an executor that does not meter (so there is no ink figure).
+    pub(crate) unmetered: bool,
+    /// Every Stylus frame, in the order they started.
+    pub(crate) frames: Vec<crate::stylus::FrameRecord>,
     /// Open call frames, for `msg_reentrant`.
     pub(crate) open_frames: OpenFrames,
     /// WASM pages open now and at most in this transaction (memory model).
@@ -45,7 +51,7 @@ pub(crate) struct RouteLog {
 #[derive(Clone)]
 pub struct Router {
     eth: EthPrecompiles,
-    pub(crate) executor: Option<Rc<dyn StylusExecutor>>,
+    pub(crate) executors: Rc<ExecutorRoutes>,
     pub(crate) log: Rc<RefCell<RouteLog>>,
     /// The Stylus parameters in force.
     pub(crate) params: StylusParams,
@@ -62,10 +68,7 @@ pub struct Router {
 
 impl std::fmt::Debug for Router {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Router")
-            .field("spec", &self.eth.spec)
-            .field("executor", &self.executor.as_ref().map(|e| e.name()))
-            .finish()
+        f.debug_struct("Router").field("spec", &self.eth.spec).field("executors", &self.executors).finish()
     }
 }
 
@@ -76,7 +79,7 @@ impl Router {
         let warm = Self::warm_set(&eth, true);
         Self {
             eth,
-            executor: None,
+            executors: Rc::default(),
             log: Rc::default(),
             params: StylusParams::default(),
             wasm_cache: Rc::default(),
@@ -161,15 +164,7 @@ where
         if CodeKind::of(inputs.known_bytecode.1.original_byte_slice()) != CodeKind::Stylus {
             return self.eth.run(context, inputs);
         }
-        match self.executor.clone() {
-            Some(executor) => crate::stylus::run_frame(executor.as_ref(), self, context.root(), inputs).map(Some),
-            None => {
-                self.note_status(depth, TxStatus::InvalidCode, "no Stylus executor is configured".into());
-                let mut gas = Gas::new(inputs.gas_limit);
-                gas.spend_all();
-                Ok(Some(InterpreterResult::new(InstructionResult::OpcodeNotFound, Bytes::new(), gas)))
-            }
-        }
+        crate::stylus::run_frame(self, context.root(), inputs).map(Some)
     }
 
     fn warm_addresses(&self) -> &AddressSet {

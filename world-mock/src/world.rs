@@ -2,8 +2,8 @@
 
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, FrameStack, Journal, TxEnv};
 use revm::context_interface::result::{EVMError, InvalidTransaction};
-use revm::handler::instructions::EthInstructions;
 use revm::handler::EthFrame;
+use revm::handler::instructions::EthInstructions;
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, B256, Bytes, TxKind, U256};
@@ -16,7 +16,8 @@ use crate::outcome::TxOutcome;
 use crate::router::Router;
 use crate::state::WorldState;
 use crate::stylus::{
-    ActivationError, ArbosStorage, ProgramInfo, ProgramRecord, StylusExecutor, StylusParams, activate_wasm, decode_program,
+    ActivationError, ArbosStorage, ProgramInfo, ProgramRecord, StylusExecutor, StylusParams, activate_wasm,
+    decode_program,
 };
 
 /// The EVM spec scenarios run under: Cancun, the EVM of ArbOS 32–50 (Stylus v2 chains).
@@ -25,7 +26,8 @@ pub const DEFAULT_SPEC: SpecId = SpecId::CANCUN;
 /// revm's context over the world state.
 pub type WorldCtx = Context<BlockEnv, TxEnv, CfgEnv, WorldState, Journal<WorldState>, ()>;
 /// revm over the world: address naming inspector, mainnet instructions, routing precompiles.
-pub type WorldEvm = Evm<WorldCtx, AddressNamer, EthInstructions<EthInterpreter, WorldCtx>, Router, EthFrame<EthInterpreter>>;
+pub type WorldEvm =
+    Evm<WorldCtx, AddressNamer, EthInstructions<EthInterpreter, WorldCtx>, Router, EthFrame<EthInterpreter>>;
 
 /// A transaction as the scenario runner describes it.
 #[derive(Clone, Debug, Default)]
@@ -126,9 +128,19 @@ impl World {
         self.block = block;
     }
 
-    /// Gives Stylus frames to `executor`.
+    /// Gives Stylus frames to `executor`, except those of programs routed elsewhere.
     pub fn set_stylus_executor(&mut self, executor: std::rc::Rc<dyn StylusExecutor>) {
-        self.evm.precompiles.executor = Some(executor);
+        std::rc::Rc::make_mut(&mut self.evm.precompiles.executors).set_default(executor);
+    }
+
+    /// Runs the program whose code hash is `codehash` on `executor` (e.g. its native form).
+    pub fn route_program(&mut self, codehash: B256, executor: std::rc::Rc<dyn StylusExecutor>) {
+        std::rc::Rc::make_mut(&mut self.evm.precompiles.executors).route(codehash, executor);
+    }
+
+    /// The name of the executor that runs the program with code hash `codehash`, if any.
+    pub fn executor_for(&self, codehash: B256) -> Option<&'static str> {
+        self.evm.precompiles.executors.for_program(codehash).map(|e| e.name())
     }
 
     /// The Stylus parameters in force.
@@ -236,9 +248,11 @@ impl World {
             outcome.status = status;
             outcome.halt_reason = Some(detail);
         }
-        if log.stylus_ran {
+        // A frame that was not metered leaves the transaction without an ink figure.
+        if log.stylus_ran && !log.unmetered {
             outcome.ink_used = Some(log.ink_used);
         }
+        outcome.stylus_frames = log.frames;
         Ok(outcome)
     }
 }
@@ -252,7 +266,8 @@ impl World {
         if namer.is_empty() {
             return false;
         }
-        tx.kind.is_create() || namer.creators().any(|c| self.state().account(c).is_some_and(|a| !a.code_bytes().is_empty()))
+        tx.kind.is_create()
+            || namer.creators().any(|c| self.state().account(c).is_some_and(|a| !a.code_bytes().is_empty()))
     }
 }
 

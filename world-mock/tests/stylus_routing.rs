@@ -11,8 +11,8 @@ use std::rc::Rc;
 
 use world_mock::revm::primitives::{Address, B256, Bytes, U256, address};
 use world_mock::stylus::{
-    CallKind, HookError, ProgramInfo, ProgramRecord, StylusCall, StylusExecutor, StylusOutcome, StylusParams, StylusStatus,
-    VmHooks, encode_program,
+    CallKind, HookError, ProgramInfo, ProgramRecord, StylusCall, StylusExecutor, StylusOutcome, StylusParams,
+    StylusStatus, VmHooks, encode_program,
 };
 use world_mock::{BlockSettings, CodeKind, Commit, TxOutcome, TxRequest, TxStatus, World};
 
@@ -25,6 +25,8 @@ const NOBODY: Address = address!("0000000000000000000000000000000000000b0b");
 
 /// Gas of one script op.
 const OP_GAS: u64 = 10;
+/// The cost of a storage request the host passes to `storage_load` (EVM_API_INK / ink price, ArbOS >= 32).
+const EVM_API_GAS: u64 = 59_673 / 10_000;
 /// Gas of a transaction with empty calldata before any execution.
 const INTRINSIC: u64 = 21_000;
 const GAS_LIMIT: u64 = 1_000_000;
@@ -193,7 +195,7 @@ impl Run<'_> {
             pc += 1;
             match opcode {
                 op::SLOAD => {
-                    let result = self.hooks.storage_load(word(byte(pc).into()), self.gas_left);
+                    let result = self.hooks.storage_load(word(byte(pc).into()), self.gas_left, EVM_API_GAS);
                     self.acc = self.hook(result)?;
                     pc += 1;
                 }
@@ -212,7 +214,8 @@ impl Run<'_> {
                 }
                 op::INC => self.acc = B256::from(U256::from_be_bytes(self.acc.0) + U256::from(1)),
                 op::LOG => {
-                    let result = self.hooks.emit_log(Vec::new(), Bytes::copy_from_slice(self.acc.as_slice()), self.gas_left);
+                    let result =
+                        self.hooks.emit_log(Vec::new(), Bytes::copy_from_slice(self.acc.as_slice()), self.gas_left);
                     self.hook(result.map(|cost| ((), cost)))?;
                 }
                 op::SKIP_IF_ARGS => {
@@ -234,7 +237,9 @@ impl Run<'_> {
                     pc += 20;
                     self.call_out(CallKind::Call, to, self.call.calldata.clone(), U256::ZERO)?;
                 }
-                op::CALL_SELF => self.call_out(CallKind::Call, self.call.contract, self.call.calldata.clone(), U256::ZERO)?,
+                op::CALL_SELF => {
+                    self.call_out(CallKind::Call, self.call.contract, self.call.calldata.clone(), U256::ZERO)?
+                }
                 op::CALL_VALUE => {
                     let to = address(pc);
                     let value = U256::from(byte(pc + 20));
@@ -258,15 +263,23 @@ impl Run<'_> {
                     self.acc = created.unwrap_or_default().into_word();
                 }
                 op::RETURN_DATA => self.acc = first_word(self.hooks.return_data()),
-                op::RETURN => return Ok((StylusStatus::Success, Bytes::copy_from_slice(self.acc.as_slice()), None)),
-                op::REVERT => return Ok((StylusStatus::Revert, Bytes::copy_from_slice(self.acc.as_slice()), None)),
+                op::RETURN => {
+                    return Ok((StylusStatus::Success, Bytes::copy_from_slice(self.acc.as_slice()), None));
+                }
+                op::REVERT => {
+                    return Ok((StylusStatus::Revert, Bytes::copy_from_slice(self.acc.as_slice()), None));
+                }
                 op::FAIL => return Ok((StylusStatus::Failure, Bytes::new(), Some("trap".into()))),
                 op::OUT_OF_INK => {
                     self.gas_left = 0;
                     return Ok((StylusStatus::OutOfInk, Bytes::new(), Some("out of ink".into())));
                 }
-                op::NOT_ACTIVATED => return Ok((StylusStatus::NotActivated, Bytes::new(), Some("not activated".into()))),
-                other => return Ok((StylusStatus::Failure, Bytes::new(), Some(format!("bad op {other:#x}")))),
+                op::NOT_ACTIVATED => {
+                    return Ok((StylusStatus::NotActivated, Bytes::new(), Some("not activated".into())));
+                }
+                other => {
+                    return Ok((StylusStatus::Failure, Bytes::new(), Some(format!("bad op {other:#x}"))));
+                }
             }
         }
         Ok((StylusStatus::Success, Bytes::new(), None))
@@ -334,7 +347,6 @@ fn evm_call_and_record(target: Address) -> Vec<u8> {
     code.extend([0x3d, 0x60, 0, 0x60, 0, 0x3e, 0x3d, 0x60, 0, 0xf3]);
     code
 }
-
 
 // ---- helpers ---------------------------------------------------------------------------------
 

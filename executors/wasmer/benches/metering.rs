@@ -63,7 +63,7 @@ const MIX: &str = r#"(module
 struct NoHooks;
 
 impl VmHooks for NoHooks {
-    fn storage_load(&mut self, _: B256, _: u64) -> Result<(B256, u64), HookError> {
+    fn storage_load(&mut self, _: B256, _: u64, _: u64) -> Result<(B256, u64), HookError> {
         Ok((B256::ZERO, 0))
     }
     fn storage_cache(&mut self, _: B256, _: B256, _: u64) -> Result<u64, HookError> {

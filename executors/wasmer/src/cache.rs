@@ -1,7 +1,12 @@
 //! Compiled-module cache: in memory (per executor) and on disk (shared by executors, threads and
-//! runs). Keys combine the module hash with the engine and instrumentation versions, so a
-//! changed compiler or instrumentation never loads a stale module. Disk files start with a
-//! header naming those versions; only files with our exact header are deserialized.
+//! runs). Keys combine the module hash with the engine's [`code_fingerprint`], so a changed
+//! compiler, instrumentation or host CPU never loads a stale module.
+//!
+//! Wasmer's `Module::deserialize` checks only its archive header, and runs whatever machine
+//! code the body holds: a damaged file could crash the process or, worse, compute a wrong
+//! result that a scenario then passes. So each disk file carries a header with the fingerprint,
+//! the body's length and its Keccak-256, and a body is deserialized only when all three match.
+//! Anything else is a miss: the module is recompiled and the file rewritten, with one warning.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +17,7 @@ use std::time::{Duration, Instant};
 use wasmer::Module;
 use world_mock::revm::primitives::{B256, keccak256};
 
-use crate::engine::{Compiler, ENGINE_TAG, INSTRUMENTATION_VERSION};
+use crate::engine::{Compiler, code_fingerprint};
 
 /// Environment variable naming the disk cache directory.
 pub const CACHE_DIR_ENV: &str = "DIORAMA_CACHE_DIR";
@@ -63,7 +68,7 @@ pub struct CacheStats {
     pub compiles: u64,
     /// Modules written to disk.
     pub disk_writes: u64,
-    /// Disk files that could not be read, were stale or failed to deserialize, or writes that failed.
+    /// Disk files that were damaged, stale or failed to deserialize, or writes that failed.
     pub disk_errors: u64,
     /// Time spent compiling.
     pub compile_time: Duration,
@@ -78,8 +83,8 @@ impl CacheStats {
     }
 }
 
-/// Cache key: the program's identity plus what produced the compiled code.
-type Key = (B256, &'static str, u32);
+/// Cache key: the program's identity and the fingerprint of the code generator.
+type Key = (B256, B256);
 
 #[derive(Debug, Default)]
 struct Counters {
@@ -113,14 +118,15 @@ impl ModuleCache {
     /// when `module_hash` is zero, as for programs without an activation record).
     pub(crate) fn module(&self, compiler: &Compiler, module_hash: B256, wasm: &[u8]) -> Result<Module, String> {
         let id = if module_hash == B256::ZERO { keccak256(wasm) } else { module_hash };
-        let version = INSTRUMENTATION_VERSION + if compiler.metered() { 0 } else { 1 << 31 };
-        let key = (id, ENGINE_TAG, version);
+        let fingerprint = code_fingerprint(compiler.metered());
+        let key = (id, fingerprint);
         if let Some(module) = self.lock().get(&key) {
             bump(&self.counters.memory_hits, 1);
             return Ok(module.clone());
         }
-        let path = self.dir.as_ref().map(|dir| dir.join(format!("{id:x}-v{version}.wasmer")));
-        let module = match path.as_deref().and_then(|path| self.load(compiler, path, version)) {
+        let path =
+            self.dir.as_ref().map(|dir| dir.join(format!("{id:x}-{}.wasmer", &format!("{fingerprint:x}")[..16])));
+        let module = match path.as_deref().and_then(|path| self.load(compiler, path, fingerprint)) {
             Some(module) => module,
             None => {
                 let start = Instant::now();
@@ -128,7 +134,7 @@ impl ModuleCache {
                 bump(&self.counters.compile_nanos, start.elapsed().as_nanos() as u64);
                 bump(&self.counters.compiles, 1);
                 if let Some(path) = &path {
-                    self.store(path, version, &module);
+                    self.store(path, fingerprint, &module);
                 }
                 module
             }
@@ -160,32 +166,40 @@ impl ModuleCache {
         self.memory.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn load(&self, compiler: &Compiler, path: &Path, version: u32) -> Option<Module> {
-        let bytes = std::fs::read(path).ok()?;
-        let Some(body) = bytes.strip_prefix(header(version).as_bytes()) else {
-            bump(&self.counters.disk_errors, 1);
-            return None;
+    /// The module in `path`, if the file is whole and was written for `fingerprint`.
+    fn load(&self, compiler: &Compiler, path: &Path, fingerprint: B256) -> Option<Module> {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(error) => return self.reject(path, &format!("cannot read it: {error}")),
+        };
+        let body = match verified_body(&bytes, fingerprint) {
+            Ok(body) => body,
+            Err(why) => return self.reject(path, why),
         };
         let start = Instant::now();
-        // SAFETY: the file carries the header this cache writes, naming the same engine and
-        // instrumentation version, so its body is `Module::serialize` output of an engine
-        // configured like `compiler` (wasmer also validates the archive).
+        // SAFETY: the body is byte for byte what `store` serialized with an engine of the same
+        // fingerprint (length and Keccak-256 checked above), the precondition of `deserialize`.
         match unsafe { compiler.deserialize(body) } {
             Ok(module) => {
                 bump(&self.counters.deserialize_nanos, start.elapsed().as_nanos() as u64);
                 bump(&self.counters.disk_hits, 1);
                 Some(module)
             }
-            Err(_) => {
-                bump(&self.counters.disk_errors, 1);
-                None
-            }
+            Err(error) => self.reject(path, &format!("Wasmer refused it: {error}")),
         }
+    }
+
+    /// Counts and reports a cache file that cannot be used; the caller recompiles.
+    fn reject(&self, path: &Path, why: &str) -> Option<Module> {
+        bump(&self.counters.disk_errors, 1);
+        eprintln!("diorama: warning: ignoring module cache file {} ({why}); recompiling", path.display());
+        None
     }
 
     /// Writes atomically (temporary file, then rename) so that concurrent readers never see a
     /// partial file. Failures only cost a later recompilation.
-    fn store(&self, path: &Path, version: u32, module: &Module) {
+    fn store(&self, path: &Path, fingerprint: B256, module: &Module) {
         let write = || -> std::io::Result<()> {
             let body = module.serialize().map_err(std::io::Error::other)?;
             if let Some(dir) = path.parent() {
@@ -193,7 +207,7 @@ impl ModuleCache {
             }
             let unique = format!("{:?}-{}", std::thread::current().id(), std::process::id());
             let tmp = path.with_extension(format!("tmp-{}", unique.replace(|c: char| !c.is_ascii_alphanumeric(), "")));
-            let mut contents = header(version).into_bytes();
+            let mut contents = header(fingerprint, &body).into_bytes();
             contents.extend_from_slice(&body);
             std::fs::write(&tmp, contents)?;
             std::fs::rename(&tmp, path)
@@ -205,7 +219,61 @@ impl ModuleCache {
     }
 }
 
-/// The first bytes of every cache file.
-fn header(version: u32) -> String {
-    format!("diorama-wasmer-module\n{ENGINE_TAG}\n{}\nv{version}\n", std::env::consts::ARCH)
+/// First line of every cache file.
+const MAGIC: &str = "diorama-wasmer-module v2";
+
+/// The header: magic, fingerprint, body length and body hash, one per line.
+fn header(fingerprint: B256, body: &[u8]) -> String {
+    format!("{MAGIC}\n{fingerprint:x}\n{}\n{:x}\n", body.len(), keccak256(body))
+}
+
+/// The body of a cache file, if its header matches `fingerprint` and the body's length and hash.
+fn verified_body(bytes: &[u8], fingerprint: B256) -> Result<&[u8], &'static str> {
+    let mut rest = bytes;
+    let mut line = || -> Result<&str, &'static str> {
+        let end = rest.iter().position(|b| *b == b'\n').ok_or("truncated header")?;
+        let text = std::str::from_utf8(&rest[..end]).map_err(|_| "damaged header")?;
+        rest = &rest[end + 1..];
+        Ok(text)
+    };
+    if line()? != MAGIC {
+        return Err("not a diorama module file of this version");
+    }
+    if line()? != format!("{fingerprint:x}") {
+        return Err("compiled by another engine or instrumentation");
+    }
+    let length: usize = line()?.parse().map_err(|_| "damaged header")?;
+    let hash = line()?.to_string();
+    if rest.len() != length {
+        return Err("truncated or extended body");
+    }
+    if format!("{:x}", keccak256(rest)) != hash {
+        return Err("damaged body (hash mismatch)");
+    }
+    Ok(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{header, verified_body};
+    use world_mock::revm::primitives::B256;
+
+    #[test]
+    fn every_damaged_byte_is_refused() {
+        let fingerprint = B256::repeat_byte(7);
+        let body = b"serialized module body".to_vec();
+        let mut file = header(fingerprint, &body).into_bytes();
+        file.extend_from_slice(&body);
+        assert_eq!(verified_body(&file, fingerprint), Ok(&body[..]));
+        assert!(verified_body(&file, B256::repeat_byte(8)).is_err(), "another fingerprint");
+        for offset in 0..file.len() {
+            let mut damaged = file.clone();
+            damaged[offset] ^= 0x20;
+            assert!(verified_body(&damaged, fingerprint).is_err(), "byte {offset} flipped");
+        }
+        assert!(verified_body(&file[..file.len() - 1], fingerprint).is_err(), "truncated");
+        let mut longer = file.clone();
+        longer.push(0);
+        assert!(verified_body(&longer, fingerprint).is_err(), "extended");
+    }
 }

@@ -3,19 +3,60 @@
 //! before it fills; overflowing it anyway traps, it never crashes the process).
 
 use std::ptr::NonNull;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use wasmer::sys::vm::{MemoryError, VMConfig, VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition};
 use wasmer::sys::{BaseTunables, EngineBuilder, Features, NativeEngineExt, Singlepass, Tunables};
 use wasmer::{CompileError, Engine, MemoryStyle, MemoryType, Module, TableStyle, TableType};
 
+use world_mock::revm::primitives::{B256, keccak256};
+
 use crate::middleware::{CompileConfig, instrumentation};
 
-/// Bump when instrumentation output changes, so that cached modules are recompiled.
-pub const INSTRUMENTATION_VERSION: u32 = 1;
+/// The source files whose content decides the instrumented machine code: the middlewares, the
+/// prices they insert and the engine configuration. A test checks that every middleware file
+/// is listed.
+pub(crate) const CODEGEN_SOURCES: &[(&str, &[u8])] = &[
+    ("engine.rs", include_bytes!("engine.rs")),
+    ("pricing.rs", include_bytes!("pricing.rs")),
+    ("middleware/mod.rs", include_bytes!("middleware/mod.rs")),
+    ("middleware/meter.rs", include_bytes!("middleware/meter.rs")),
+    ("middleware/dynamic.rs", include_bytes!("middleware/dynamic.rs")),
+    ("middleware/depth.rs", include_bytes!("middleware/depth.rs")),
+    ("middleware/heap.rs", include_bytes!("middleware/heap.rs")),
+    ("middleware/stack.rs", include_bytes!("middleware/stack.rs")),
+];
 
-/// Identifies the compiler that produced a cached module.
-pub const ENGINE_TAG: &str = concat!("wasmer-7.4.2-singlepass-", env!("CARGO_PKG_VERSION"));
+/// Identifies everything that shapes a compiled module: the Wasmer crates' versions, the
+/// compiler's id, the host's CPU features (singlepass emits code for them), the WASM feature
+/// set, the instrumentation's source and configuration, and whether it is on. Two engines with
+/// the same fingerprint produce interchangeable modules; the disk cache keys files by it, so
+/// changing any of these never loads a module compiled under other conditions.
+pub fn code_fingerprint(metered: bool) -> B256 {
+    static FINGERPRINTS: OnceLock<[B256; 2]> = OnceLock::new();
+    FINGERPRINTS.get_or_init(|| [fingerprint(false), fingerprint(true)])[usize::from(metered)]
+}
+
+fn fingerprint(metered: bool) -> B256 {
+    let engine = Compiler::new(metered).engine;
+    let mut text = format!(
+        "diorama-executor-wasmer {}\nwasmer-types {}\ncompiler {}\ntarget {} {}\ncpu {:?}\nfeatures {:?}\nconfig {:?}\nmetered {metered}\n",
+        env!("CARGO_PKG_VERSION"),
+        wasmer_types::VERSION,
+        engine.deterministic_id(),
+        std::env::consts::ARCH,
+        std::env::consts::OS,
+        wasmer_types::target::CpuFeature::for_host(),
+        stylus_features(),
+        CompileConfig::STYLUS_V1,
+    )
+    .into_bytes();
+    for (name, source) in CODEGEN_SOURCES {
+        text.extend_from_slice(name.as_bytes());
+        text.extend_from_slice(&keccak256(source).0);
+    }
+    keccak256(text)
+}
 
 /// Native stack for WASM code. The depth checker's budget (22,000 words by default) needs far
 /// less; the margin covers budgets raised by scenarios (nitro's pre-ArbOS-50 262,144 words).
@@ -130,10 +171,34 @@ impl Compiler {
     /// Loads a module serialized by [`Module::serialize`] with this engine.
     ///
     /// # Safety
-    /// `bytes` must come from `Module::serialize` of an engine with the same configuration
-    /// (the disk cache checks a header it wrote itself before calling this).
+    /// `bytes` must be exactly what `Module::serialize` produced on an engine with the same
+    /// [`code_fingerprint`]. Wasmer checks only the archive's header: a damaged body is
+    /// undefined behaviour (crashes, or machine code that computes wrong results), so callers
+    /// must verify the bytes first (the disk cache compares a hash of the body).
     pub(crate) unsafe fn deserialize(&self, bytes: &[u8]) -> Result<Module, wasmer::DeserializeError> {
-        // SAFETY: upheld by the caller (see above); `deserialize` also validates the archive.
+        // SAFETY: upheld by the caller (see above).
         unsafe { Module::deserialize(&self.engine, bytes.to_vec()) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CODEGEN_SOURCES, code_fingerprint};
+
+    /// A middleware file missing from the fingerprint would let a changed instrumentation load
+    /// modules compiled by the old one.
+    #[test]
+    fn fingerprint_covers_every_middleware_file() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/middleware");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = format!("middleware/{}", entry.unwrap().file_name().to_string_lossy());
+            assert!(CODEGEN_SOURCES.iter().any(|(listed, _)| *listed == name), "{name} is not in CODEGEN_SOURCES");
+        }
+    }
+
+    #[test]
+    fn metered_and_unmetered_engines_differ() {
+        assert_ne!(code_fingerprint(true), code_fingerprint(false));
+        assert_eq!(code_fingerprint(true), code_fingerprint(true));
     }
 }

@@ -34,7 +34,7 @@ impl WasmerExecutor {
     }
 
     /// An executor without instrumentation: no ink, no depth budget, no page charges. Only for
-    /// measuring the cost of metering; every frame reports zero ink used.
+    /// measuring the cost of metering; frames report no ink and no gas of their own.
     pub fn unmetered(options: CacheOptions) -> Self {
         Self { compiler: Compiler::new(false), cache: ModuleCache::new(options) }
     }
@@ -75,7 +75,7 @@ impl StylusExecutor for WasmerExecutor {
                 let mut outcome =
                     crate::run::run(self.compiler.engine(), &module, call, hooks, self.compiler.metered());
                 if !self.compiler.metered() {
-                    outcome.ink_used = Some(0);
+                    outcome.ink_used = None;
                     outcome.gas_used = 0;
                 }
                 outcome
@@ -117,7 +117,7 @@ pub fn compile_stats(wasm: &[u8]) -> Result<CompileStats, String> {
     let bytes = module.serialize().map_err(|e| e.to_string())?;
     let serialize = start.elapsed();
     let start = Instant::now();
-    // SAFETY: `bytes` was just serialized by an engine configured exactly like `compiler`.
+    // SAFETY: `bytes` is exactly what `serialize` just produced on this same engine.
     unsafe { compiler.deserialize(&bytes) }.map_err(|e| e.to_string())?;
     let deserialize = start.elapsed();
     Ok(CompileStats { compile, serialize, deserialize, serialized_bytes: bytes.len() })

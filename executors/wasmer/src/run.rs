@@ -8,7 +8,9 @@ use wasmer::{FunctionEnv, Global, Instance, Module, RuntimeError, Store, Value};
 use world_mock::revm::primitives::Bytes;
 use world_mock::stylus::{StylusCall, StylusOutcome, StylusStatus, VmHooks};
 
-use crate::host::{Escape, HooksPtr, HostData, imports};
+use hostio::{Escape, HooksPtr, Metering, frame_outcome};
+
+use crate::host::{HostData, imports};
 use crate::middleware::{INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, STACK_LEFT_GLOBAL};
 
 /// The entrypoint every Stylus program exports.
@@ -83,7 +85,7 @@ fn instantiate_and_call(
     let result = entry.call(&mut store, args_len);
     let data = env.as_mut(&mut store);
     data.hooks = None; // the borrow of `hooks` ends with this function
-    let outs = std::mem::take(&mut data.outs);
+    let outs = std::mem::take(&mut data.frame.outs);
     let mut get = |global: &Option<Global>, default: Value| global.as_ref().map_or(default, |g| g.get(&mut store));
     Ok(Ended {
         result,
@@ -118,17 +120,13 @@ fn classify(call: &StylusCall, ended: Ended) -> StylusOutcome {
         return outcome(call, StylusStatus::OutOfInk, 0, Bytes::new(), Some(detail));
     }
     match error.downcast::<Escape>() {
-        Ok(Escape::Exit(0)) => outcome(call, StylusStatus::Success, ink_left, outs, None),
-        Ok(Escape::Exit(_)) => outcome(call, StylusStatus::Revert, ink_left, outs, None),
-        Ok(Escape::OutOfInk(why)) => outcome(call, StylusStatus::OutOfInk, 0, Bytes::new(), Some(why)),
-        Ok(Escape::Failure(why)) => outcome(call, StylusStatus::Failure, ink_left, Bytes::new(), Some(why)),
+        Ok(escape @ Escape::Exit(_)) => outcome(call, escape.status(), ink_left, outs, None),
+        Ok(escape) => outcome(call, escape.status(), ink_left, Bytes::new(), Some(escape.to_string())),
         Err(trap) => outcome(call, StylusStatus::Failure, ink_left, Bytes::new(), Some(trap.message())),
     }
 }
 
-/// Builds the outcome. `ink_used` is the ink at entry minus the ink left (zero left after
-/// OutOfInk). `gas_used` is the call's gas limit minus the gas left, where gas left is
-/// `ink_left / ink_price` rounded down; OutOfInk and OutOfStack use all the gas.
+/// Builds the outcome (see [`frame_outcome`]); Wasmer's instrumentation meters exactly.
 fn outcome(
     call: &StylusCall,
     status: StylusStatus,
@@ -136,19 +134,5 @@ fn outcome(
     output: Bytes,
     detail: Option<String>,
 ) -> StylusOutcome {
-    let ink_left = match status {
-        StylusStatus::OutOfInk => 0,
-        _ => ink_left.min(call.ink_limit),
-    };
-    let gas_left = match status {
-        StylusStatus::OutOfInk | StylusStatus::OutOfStack => 0,
-        _ => ink_left / u64::from(call.params.ink_price.max(1)),
-    };
-    StylusOutcome {
-        status,
-        output,
-        gas_used: call.gas_limit.saturating_sub(gas_left),
-        ink_used: Some(call.ink_limit - ink_left),
-        detail,
-    }
+    frame_outcome(call, status, ink_left, output, detail, Metering::Exact)
 }

@@ -10,7 +10,11 @@ use super::signature::Signature;
 
 /// Compares a log with an event expectation. Returns the failing parts as
 /// `(field, expected, actual)`; `Err` for expectations that cannot fit the signature.
-pub fn check_event(sig: &Signature, args: &[Check<AbiExpect>], log: &Log) -> Result<Vec<(String, String, String)>, String> {
+pub fn check_event(
+    sig: &Signature,
+    args: &[Check<AbiExpect>],
+    log: &Log,
+) -> Result<Vec<(String, String, String)>, String> {
     if args.len() != sig.params.len() {
         return Err(format!("`{}` has {} parameters, got {} args", sig.canonical(), sig.params.len(), args.len()));
     }
@@ -18,7 +22,8 @@ pub fn check_event(sig: &Signature, args: &[Check<AbiExpect>], log: &Log) -> Res
     let topics = log.topics();
     let indexed_count = sig.indexed.iter().filter(|i| **i).count();
     if topics.first() != Some(&sig.topic()) || topics.len() != 1 + indexed_count {
-        let actual = topics.first().map_or("no topics".to_string(), |t| format!("topic0 {t} with {} topics", topics.len()));
+        let actual =
+            topics.first().map_or("no topics".to_string(), |t| format!("topic0 {t} with {} topics", topics.len()));
         diffs.push(("event".to_string(), sig.canonical(), actual));
         return Ok(diffs);
     }
@@ -27,7 +32,11 @@ pub fn check_event(sig: &Signature, args: &[Check<AbiExpect>], log: &Log) -> Res
     let decoded = match DynSolType::Tuple(data_types).abi_decode_params(&log.data.data) {
         Ok(DynSolValue::Tuple(values)) => values,
         _ => {
-            diffs.push(("data".to_string(), "ABI data of the non-indexed args".to_string(), format!("{}", log.data.data)));
+            diffs.push((
+                "data".to_string(),
+                "ABI data of the non-indexed args".to_string(),
+                format!("{}", log.data.data),
+            ));
             return Ok(diffs);
         }
     };
@@ -37,10 +46,8 @@ pub fn check_event(sig: &Signature, args: &[Check<AbiExpect>], log: &Log) -> Res
         if *indexed {
             let topic = topics[topic_i];
             topic_i += 1;
-            if let Some((ok, actual)) = check_topic(arg, ty, topic)? {
-                if !ok {
-                    diffs.push((field, render_expect(arg), actual));
-                }
+            if let Some((false, actual)) = check_topic(arg, ty, topic)? {
+                diffs.push((field, render_expect(arg), actual));
             }
         } else {
             let value = &decoded[data_i];
@@ -56,10 +63,14 @@ pub fn check_event(sig: &Signature, args: &[Check<AbiExpect>], log: &Log) -> Res
 /// Checks one indexed argument: value types are decoded from the topic; dynamic types are
 /// compared by hash (their value is not recoverable).
 fn check_topic(arg: &Check<AbiExpect>, ty: &DynSolType, topic: B256) -> Result<Option<(bool, String)>, String> {
-    let Check::Exact(expect) = arg else { return Ok(None) };
+    let Check::Exact(expect) = arg else {
+        return Ok(None);
+    };
     match ty {
         DynSolType::String | DynSolType::Bytes => {
-            let AbiExpect::Leaf(leaf) = expect else { return Err(format!("expected one expression for `{}`", ty.sol_type_name())) };
+            let AbiExpect::Leaf(leaf) = expect else {
+                return Err(format!("expected one expression for `{}`", ty.sol_type_name()));
+            };
             let ok = keccak256(&leaf.value) == topic;
             Ok(Some((ok, format!("hash {topic}"))))
         }
@@ -82,7 +93,9 @@ pub fn decode_event(sig: &Signature, log: &Log) -> Option<Vec<String>> {
     }
     let data_types: Vec<DynSolType> =
         sig.params.iter().zip(&sig.indexed).filter(|(_, i)| !**i).map(|(t, _)| t.clone()).collect();
-    let Ok(DynSolValue::Tuple(decoded)) = DynSolType::Tuple(data_types).abi_decode_params(&log.data.data) else { return None };
+    let Ok(DynSolValue::Tuple(decoded)) = DynSolType::Tuple(data_types).abi_decode_params(&log.data.data) else {
+        return None;
+    };
     let (mut topic_i, mut data_i) = (1, 0);
     let mut out = Vec::with_capacity(sig.params.len());
     for (ty, indexed) in sig.params.iter().zip(&sig.indexed) {
@@ -90,7 +103,11 @@ pub fn decode_event(sig: &Signature, log: &Log) -> Option<Vec<String>> {
             let topic = topics[topic_i];
             topic_i += 1;
             out.push(match ty {
-                DynSolType::String | DynSolType::Bytes | DynSolType::Array(_) | DynSolType::FixedArray(..) | DynSolType::Tuple(_) => {
+                DynSolType::String
+                | DynSolType::Bytes
+                | DynSolType::Array(_)
+                | DynSolType::FixedArray(..)
+                | DynSolType::Tuple(_) => {
                     format!("hash {topic}")
                 }
                 _ => ty.abi_decode(topic.as_slice()).map_or_else(|_| format!("{topic}"), |v| render(&v)),

@@ -32,7 +32,8 @@ pub(super) fn check_tx(expect: &Expectations, outcome: &TxOutcome, report: &mut 
         check_logs(logs, &outcome.logs, m)?;
     }
     if let Some(Check::Exact(address)) = &expect.address {
-        let actual = outcome.created.map_or("no contract created".to_string(), |a| reconstruct(a.as_slice(), Hint::Address));
+        let actual =
+            outcome.created.map_or("no contract created".to_string(), |a| reconstruct(a.as_slice(), Hint::Address));
         if outcome.created != Some(address.value) {
             m.push(Mismatch::new("address", address.original.clone(), actual));
         }
@@ -46,7 +47,7 @@ pub(super) fn check_tx(expect: &Expectations, outcome: &TxOutcome, report: &mut 
         match outcome.ink_used {
             Some(ink) if !cmp.accepts(ink) => m.push(Mismatch::new("ink", cmp.to_string(), ink.to_string())),
             Some(_) => {}
-            None => report.notes.push(format!("ink {}: unchecked, not metered", cmp.to_string())),
+            None => report.notes.push(format!("ink {}: unchecked, not metered", cmp)),
         }
     }
     Ok(())
@@ -65,7 +66,12 @@ fn check_out(out: &OutCheck, outcome: &TxOutcome, m: &mut Vec<Mismatch>) -> Resu
                 Ok(DynSolValue::Tuple(values)) => values,
                 _ => {
                     let wanted: Vec<_> = types.iter().map(|t| t.sol_type_name()).collect();
-                    let actual = format!("{} ({} bytes, not ABI data of ({}))", reconstruct(data, Hint::Bytes), data.len(), wanted.join(","));
+                    let actual = format!(
+                        "{} ({} bytes, not ABI data of ({}))",
+                        reconstruct(data, Hint::Bytes),
+                        data.len(),
+                        wanted.join(",")
+                    );
                     let expected = values.iter().map(render_expect).collect::<Vec<_>>().join(", ");
                     m.push(Mismatch::new("out", format!("[{expected}]"), actual));
                     return Ok(());
@@ -106,7 +112,8 @@ fn check_error(error: &ErrorCheck, outcome: &TxOutcome, m: &mut Vec<Mismatch>) -
                 }
             }
             _ => {
-                let expected = format!("{}({})", sig.name, args.iter().map(render_expect).collect::<Vec<_>>().join(", "));
+                let expected =
+                    format!("{}({})", sig.name, args.iter().map(render_expect).collect::<Vec<_>>().join(", "));
                 m.push(Mismatch::new("error", expected, actual_error(outcome, Some(sig))));
             }
         },
@@ -122,7 +129,8 @@ fn actual_error(outcome: &TxOutcome, sig: Option<&crate::abi::Signature>) -> Str
 }
 
 fn check_logs(expect: &LogsCheck, logs: &[Log], m: &mut Vec<Mismatch>) -> Result<(), String> {
-    let count_ok = if expect.more_allowed { logs.len() >= expect.entries.len() } else { logs.len() == expect.entries.len() };
+    let count_ok =
+        if expect.more_allowed { logs.len() >= expect.entries.len() } else { logs.len() == expect.entries.len() };
     let mut diffs = Vec::new();
     for (i, (want, got)) in expect.entries.iter().zip(logs).enumerate() {
         for (field, expected, actual) in check_log(want, got)? {
@@ -130,12 +138,17 @@ fn check_logs(expect: &LogsCheck, logs: &[Log], m: &mut Vec<Mismatch>) -> Result
         }
     }
     if !count_ok || !diffs.is_empty() {
-        let expected: Vec<String> = expect.entries.iter().map(render_log_check).chain(expect.more_allowed.then(|| "+".to_string())).collect();
+        let expected: Vec<String> =
+            expect.entries.iter().map(render_log_check).chain(expect.more_allowed.then(|| "+".to_string())).collect();
         let actual: Vec<String> = logs.iter().map(|log| render_log(log, &expect.entries)).collect();
         if !count_ok {
             m.push(Mismatch::new(
                 "logs.length",
-                if expect.more_allowed { format!(">={}", expect.entries.len()) } else { expect.entries.len().to_string() },
+                if expect.more_allowed {
+                    format!(">={}", expect.entries.len())
+                } else {
+                    expect.entries.len().to_string()
+                },
                 logs.len().to_string(),
             ));
         }
@@ -165,7 +178,11 @@ fn check_log(want: &LogCheck, got: &Log) -> Result<Vec<(String, String, String)>
                         if let Check::Exact(t) = t
                             && t.value != *g
                         {
-                            diffs.push((format!("topics[{i}]"), t.original.clone(), reconstruct(g.as_slice(), Hint::Word)));
+                            diffs.push((
+                                format!("topics[{i}]"),
+                                t.original.clone(),
+                                reconstruct(g.as_slice(), Hint::Word),
+                            ));
                         }
                     }
                 }
@@ -193,9 +210,13 @@ fn render_log_check(check: &LogCheck) -> String {
     match check {
         LogCheck::Raw { address: a, topics, data } => {
             let topics = topics.as_ref().map_or("*".to_string(), |t| {
-                t.iter().map(|t| t.exact().map_or("*".to_string(), |t| t.original.clone())).collect::<Vec<_>>().join(", ")
+                t.iter()
+                    .map(|t| t.exact().map_or("*".to_string(), |t| t.original.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             });
-            let data = data.as_ref().map_or("*".to_string(), |d| d.exact().map_or("*".to_string(), |d| d.original.clone()));
+            let data =
+                data.as_ref().map_or("*".to_string(), |d| d.exact().map_or("*".to_string(), |d| d.original.clone()));
             format!("{} topics [{topics}] data {data}", address(a))
         }
         LogCheck::Event { address: a, sig, args } => {
@@ -214,5 +235,10 @@ fn render_log(log: &Log, wanted: &[LogCheck]) -> String {
         }
     }
     let topics: Vec<String> = log.topics().iter().map(|t| format!("0x{}", hex::encode(t))).collect();
-    format!("{} topics [{}] data {}", show_address(log.address), topics.join(", "), reconstruct(&log.data.data, Hint::Bytes))
+    format!(
+        "{} topics [{}] data {}",
+        show_address(log.address),
+        topics.join(", "),
+        reconstruct(&log.data.data, Hint::Bytes)
+    )
 }

@@ -105,6 +105,7 @@ pub(crate) fn rejected_outcome(reason: String) -> TxOutcome {
         output: Default::default(),
         gas_used: 0,
         ink_used: None,
+        stylus_frames: Vec::new(),
         logs: Vec::new(),
         created: None,
         diff: Default::default(),

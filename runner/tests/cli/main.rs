@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod cache;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
 }
@@ -39,7 +41,8 @@ fn bundled_scenarios_pass() {
 #[test]
 fn every_should_fail_scenario_fails_with_its_message() {
     let expected: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&std::fs::read_to_string(root().join("fixtures/should-fail/expected.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(root().join("fixtures/should-fail/expected.json")).unwrap())
+            .unwrap();
     let files = entries("fixtures/should-fail");
     assert_eq!(files.len(), expected.len(), "every should-fail scenario needs an entry in expected.json");
     for file in files {
@@ -48,7 +51,10 @@ fn every_should_fail_scenario_fails_with_its_message() {
         let all = text(&output);
         assert_eq!(output.status.code(), Some(1), "{file} should fail with exit 1:\n{all}");
         assert!(all.contains(message), "{file}: expected the message `{message}` in:\n{all}");
-        assert!(all.contains(&format!("fixtures/should-fail/{file}:")), "{file}: the failure must name the file and line:\n{all}");
+        assert!(
+            all.contains(&format!("fixtures/should-fail/{file}:")),
+            "{file}: the failure must name the file and line:\n{all}"
+        );
     }
 }
 
@@ -96,7 +102,14 @@ fn junit_report_lists_each_scenario() {
     let dir = std::env::temp_dir().join(format!("diorama-junit-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let report = dir.join("report.xml");
-    let output = diorama(&["run", "--format", "junit", "--report", report.to_str().unwrap(), "fixtures/should-fail/wrong-out.scen.json"]);
+    let output = diorama(&[
+        "run",
+        "--format",
+        "junit",
+        "--report",
+        report.to_str().unwrap(),
+        "fixtures/should-fail/wrong-out.scen.json",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let xml = std::fs::read_to_string(&report).unwrap();
     assert!(xml.contains("<testcase name=\"wrong-out [revm]\""), "{xml}");

@@ -114,7 +114,10 @@ fn dispatch(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs, input: &[u
                 Err(error) => Exit::Revert(inactive_error_data(&error), error.to_string()),
             };
         }
-        return Exit::Revert(Bytes::new(), format!("ArbWasm: unknown selector 0x{}", revm::primitives::hex::encode(sel)));
+        return Exit::Revert(
+            Bytes::new(),
+            format!("ArbWasm: unknown selector 0x{}", revm::primitives::hex::encode(sel)),
+        );
     };
     let Some(address) = address_arg() else {
         return Exit::Revert(Bytes::new(), "ArbWasm: bad arguments".into());
@@ -152,14 +155,22 @@ fn lookup(ctx: &mut WorldCtx, params: &StylusParams, codehash: B256) -> Result<P
 fn activate(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs, program: Address, gas: &mut Gas) -> Exit {
     let params = &router.params;
     if inputs.is_static {
-        return Exit::Burn(InstructionResult::StateChangeDuringStaticCall, TxStatus::Failure, "activateProgram in a static call".into());
+        return Exit::Burn(
+            InstructionResult::StateChangeDuringStaticCall,
+            TxStatus::Failure,
+            "activateProgram in a static call".into(),
+        );
     }
     if !matches!(inputs.scheme, CallScheme::Call) {
         // A delegate call moves no value to ArbWasm, so there would be nothing to pay or refund from.
         return Exit::Revert(Bytes::new(), "activateProgram must be called directly, not delegate-called".into());
     }
     if !gas.record_regular_cost(ACTIVATION_FIXED_GAS) {
-        return Exit::Burn(InstructionResult::OutOfGas, TxStatus::OutOfGas, "activateProgram needs 1,659,168 gas up front".into());
+        return Exit::Burn(
+            InstructionResult::OutOfGas,
+            TxStatus::OutOfGas,
+            "activateProgram needs 1,659,168 gas up front".into(),
+        );
     }
     let now = ctx.block.timestamp().saturating_to::<u64>();
     let codehash = code_hash(ctx, program);
@@ -171,7 +182,10 @@ fn activate(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs, program: A
     let wasm = match router.wasm(codehash, &code) {
         Ok(wasm) => wasm,
         Err(ProgramError::NotStylus) => {
-            return Exit::Revert(error_data("ProgramNotWasm()", &[]), "activateProgram: the account holds no Stylus program".into());
+            return Exit::Revert(
+                error_data("ProgramNotWasm()", &[]),
+                "activateProgram: the account holds no Stylus program".into(),
+            );
         }
         Err(error) => return Exit::Revert(Bytes::new(), format!("activateProgram: {error}")),
     };
@@ -179,7 +193,9 @@ fn activate(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs, program: A
     let info = match activate_with_page_limit(&wasm, codehash, params, page_limit) {
         Ok(info) => info,
         // Failures of the activation itself take all gas (nitro's `takeAllGas`).
-        Err(error) => return Exit::Burn(InstructionResult::Revert, TxStatus::Revert, format!("activation failed: {error}")),
+        Err(error) => {
+            return Exit::Burn(InstructionResult::Revert, TxStatus::Revert, format!("activation failed: {error}"));
+        }
     };
     if !gas.record_regular_cost(info.activation_gas) {
         let detail = format!("activation failed: out of gas: needs {} metered gas", info.activation_gas);
@@ -205,7 +221,11 @@ fn activate(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs, program: A
     let data = abi(&[info.program.module_hash.0, program.into_word().0, word(fee), word(U256::from(params.version))]);
     // LOG2 gas: 375 + 2·375 + 8 per data byte.
     if !gas.record_regular_cost(375 * 3 + 8 * data.len() as u64) {
-        return Exit::Burn(InstructionResult::OutOfGas, TxStatus::OutOfGas, "out of gas emitting ProgramActivated".into());
+        return Exit::Burn(
+            InstructionResult::OutOfGas,
+            TxStatus::OutOfGas,
+            "out of gas emitting ProgramActivated".into(),
+        );
     }
     let topics = vec![keccak256(PROGRAM_ACTIVATED.as_bytes()), codehash];
     ctx.journal_mut().log(Log::new_unchecked(ARBWASM, topics, data));

@@ -112,7 +112,9 @@ impl FrameHooks<'_> {
         };
         let result = match self.run_nested(FrameInput::Call(Box::new(inputs)))? {
             FrameResult::Call(outcome) => outcome.result,
-            FrameResult::Create(_) => return Err(self.harness_error("a nested call returned a create result")),
+            FrameResult::Create(_) => {
+                return Err(self.harness_error("a nested call returned a create result"));
+            }
         };
         let returned = self.settle(&result);
         let status = if result.result.is_ok() { 0 } else { FAILED };
@@ -144,7 +146,9 @@ impl FrameHooks<'_> {
         let inputs = CreateInputs::new(self.call.contract, scheme, endowment, code, gas, 0);
         let (result, address) = match self.run_nested(FrameInput::Create(Box::new(inputs)))? {
             FrameResult::Create(outcome) => (outcome.result, outcome.address),
-            FrameResult::Call(_) => return Err(self.harness_error("a nested create returned a call result")),
+            FrameResult::Call(_) => {
+                return Err(self.harness_error("a nested create returned a call result"));
+            }
         };
         let returned = self.settle(&result);
         if result.result != InstructionResult::Revert {

@@ -78,7 +78,8 @@ pub fn decode_program(code: &[u8], max_wasm_size: usize) -> Result<Vec<u8>, Prog
 }
 
 fn decompress(stream: &[u8], limit: usize) -> Result<Vec<u8>, ProgramError> {
-    let mut state = BrotliState::new_strict(StandardAlloc::default(), StandardAlloc::default(), StandardAlloc::default());
+    let mut state =
+        BrotliState::new_strict(StandardAlloc::default(), StandardAlloc::default(), StandardAlloc::default());
     let mut wasm = Vec::new();
     let mut chunk = vec![0u8; 16 * 1024];
     let (mut available_in, mut input_offset, mut total_out) = (stream.len(), 0usize, 0usize);
@@ -104,8 +105,12 @@ fn decompress(stream: &[u8], limit: usize) -> Result<Vec<u8>, ProgramError> {
             BrotliResult::ResultSuccess => {
                 return Err(ProgramError::Decompression(format!("{available_in} bytes after the end of the stream")));
             }
-            BrotliResult::NeedsMoreInput => return Err(ProgramError::Decompression("truncated stream".into())),
-            BrotliResult::ResultFailure => return Err(ProgramError::Decompression("malformed stream".into())),
+            BrotliResult::NeedsMoreInput => {
+                return Err(ProgramError::Decompression("truncated stream".into()));
+            }
+            BrotliResult::ResultFailure => {
+                return Err(ProgramError::Decompression("malformed stream".into()));
+            }
         }
     }
 }

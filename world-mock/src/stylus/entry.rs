@@ -58,7 +58,8 @@ mod tests {
     #[test]
     fn v2_uncached_pays_both() {
         let params = StylusParams::default();
-        let program = ProgramInfo { version: 2, init_cost: 3_072, cached_cost: 933, footprint: 1, ..Default::default() };
+        let program =
+            ProgramInfo { version: 2, init_cost: 3_072, cached_cost: 933, footprint: 1, ..Default::default() };
         // stylus-semantics §9: 8,832 + 3,072 + 352 + 933 = 13,189, one page is free.
         assert_eq!(entry_gas(&program, &params, PageCounters::default()), 13_189);
         let cached = ProgramInfo { cached: true, ..program };

@@ -9,7 +9,7 @@ use revm::primitives::{B256, Bytes, keccak256};
 
 use super::entry::{entry_gas, return_data_gas};
 use super::records::{ArbosStorage, JournalStorage, active};
-use super::{FrameHooks, StylusCall, StylusExecutor, StylusStatus};
+use super::{FrameHooks, FrameRecord, StylusCall, StylusStatus};
 use crate::outcome::TxStatus;
 use crate::router::Router;
 use crate::world::WorldCtx;
@@ -18,39 +18,99 @@ use crate::world::WorldCtx;
 pub const INK_PRICE: u32 = 10_000;
 
 /// A frame that ends before its program runs, using all its gas.
-fn burn_all(router: &Router, depth: usize, gas_limit: u64, status: TxStatus, detail: String) -> InterpreterResult {
+fn burn_all(router: &Router, frame: FrameStart, gas_limit: u64, status: TxStatus, detail: String) -> InterpreterResult {
     let result = match status {
         TxStatus::OutOfGas => InstructionResult::OutOfGas,
         _ => InstructionResult::OpcodeNotFound,
     };
-    router.note_status(depth, status, detail);
+    let stylus_status = match status {
+        TxStatus::NotActivated => StylusStatus::NotActivated,
+        TxStatus::OutOfGas => StylusStatus::OutOfInk,
+        _ => StylusStatus::InvalidCode,
+    };
+    frame.finish(router, stylus_status, gas_limit, None, None, Some(detail.clone()));
+    router.note_status(frame.depth, status, detail);
     let mut gas = Gas::new(gas_limit);
     gas.spend_all();
     InterpreterResult::new(result, Bytes::new(), gas)
 }
 
-/// Runs a Stylus frame for revm and turns its outcome into the frame's interpreter result.
-pub(crate) fn run_frame(
-    executor: &dyn StylusExecutor,
-    router: &Router,
-    ctx: &mut WorldCtx,
-    inputs: &CallInputs,
-) -> Result<InterpreterResult, String> {
+/// A frame's place in the transaction's frame list, filled in when it ends.
+#[derive(Clone, Copy)]
+struct FrameStart {
+    index: usize,
+    depth: usize,
+}
+
+impl FrameStart {
+    fn open(router: &Router, inputs: &CallInputs, depth: usize, executor: &'static str) -> Self {
+        let mut log = router.log.borrow_mut();
+        log.frames.push(FrameRecord {
+            depth,
+            contract: inputs.target_address,
+            code_address: inputs.bytecode_address,
+            executor,
+            status: StylusStatus::Failure,
+            gas_used: 0,
+            ink: None,
+            self_ink: None,
+            detail: None,
+        });
+        Self { index: log.frames.len() - 1, depth }
+    }
+
+    fn finish(
+        self,
+        router: &Router,
+        status: StylusStatus,
+        gas_used: u64,
+        ink: Option<u64>,
+        self_ink: Option<u64>,
+        detail: Option<String>,
+    ) {
+        if let Some(record) = router.log.borrow_mut().frames.get_mut(self.index) {
+            record.status = status;
+            record.gas_used = gas_used;
+            record.ink = ink;
+            record.self_ink = self_ink;
+            record.detail = detail;
+        }
+    }
+}
+
+/// Runs a Stylus frame for revm on the executor routed to its program, and turns its outcome
+/// into the frame's interpreter result.
+pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs) -> Result<InterpreterResult, String> {
     let depth = ctx.journal().depth();
     let params = router.params.clone();
     let gas_limit = inputs.gas_limit;
     let (known_hash, bytecode) = &inputs.known_bytecode;
     let code = bytecode.original_bytes();
     let codehash = if *known_hash == B256::ZERO { keccak256(&code) } else { *known_hash };
+    let executor = router.executors.for_program(codehash).cloned();
+    let frame = FrameStart::open(router, inputs, depth, executor.as_ref().map_or("", |e| e.name()));
+    let Some(executor) = executor else {
+        return Ok(burn_all(
+            router,
+            frame,
+            gas_limit,
+            TxStatus::InvalidCode,
+            "no Stylus executor is configured".into(),
+        ));
+    };
     let wasm = match router.wasm(codehash, &code) {
         Ok(wasm) => wasm,
-        Err(error) => return Ok(burn_all(router, depth, gas_limit, TxStatus::InvalidCode, error.to_string())),
+        Err(error) => {
+            return Ok(burn_all(router, frame, gas_limit, TxStatus::InvalidCode, error.to_string()));
+        }
     };
     let now = ctx.block.timestamp().saturating_to::<u64>();
     let record = JournalStorage(ctx).program(codehash);
     let program = match active(record, &params, now) {
         Ok(record) => record.info,
-        Err(inactive) => return Ok(burn_all(router, depth, gas_limit, TxStatus::NotActivated, inactive.to_string())),
+        Err(inactive) => {
+            return Ok(burn_all(router, frame, gas_limit, TxStatus::NotActivated, inactive.to_string()));
+        }
     };
 
     // Entry cost: the footprint's pages (held open until the frame returns) and init gas.
@@ -58,7 +118,7 @@ pub(crate) fn run_frame(
     let entry_cost = entry_gas(&program, &params, pages);
     let Some(program_gas) = gas_limit.checked_sub(entry_cost) else {
         let detail = format!("the Stylus call entry costs {entry_cost} gas, the frame has {gas_limit}");
-        return Ok(burn_all(router, depth, gas_limit, TxStatus::OutOfGas, detail));
+        return Ok(burn_all(router, frame, gas_limit, TxStatus::OutOfGas, detail));
     };
     router.log.borrow_mut().pages.add(program.footprint);
 
@@ -87,12 +147,15 @@ pub(crate) fn run_frame(
         return Err(error);
     }
     let refund = hooks.refund;
+    // Count each frame's own ink once: nested frames count theirs.
+    let self_ink = outcome.ink_used.map(|ink| ink.saturating_sub(hooks.call_gas.saturating_mul(ink_price)));
     {
-        // Count each frame's own ink once: nested frames count theirs.
-        let nested = hooks.call_gas.saturating_mul(ink_price);
         let mut log = router.log.borrow_mut();
         log.stylus_ran = true;
-        log.ink_used = log.ink_used.saturating_add(outcome.ink_used.unwrap_or(0).saturating_sub(nested));
+        match self_ink {
+            Some(ink) => log.ink_used = log.ink_used.saturating_add(ink),
+            None => log.unmetered = true,
+        }
     }
 
     let mut gas = Gas::new(gas_limit);
@@ -119,19 +182,22 @@ pub(crate) fn run_frame(
         }
         used = used.max(floor);
     }
+    let detail_of = |detail: &String| (!detail.is_empty()).then(|| detail.clone());
     if keeps_gas && !out_of_gas && gas.record_regular_cost(used) {
         if outcome.status == StylusStatus::Success {
             gas.record_refund(refund);
         }
+        frame.finish(router, outcome.status, used, outcome.ink_used, self_ink, detail_of(&detail));
         router.note_status(depth, status, detail);
         return Ok(InterpreterResult::new(result, output, gas));
     }
     gas.spend_all();
-    let status = match (keeps_gas, out_of_gas) {
-        (true, true) => TxStatus::OutOfGas,
-        (true, false) => TxStatus::OutOfInk,
-        (false, _) => status,
+    let (status, frame_status) = match (keeps_gas, out_of_gas) {
+        (true, true) => (TxStatus::OutOfGas, StylusStatus::OutOfInk),
+        (true, false) => (TxStatus::OutOfInk, StylusStatus::OutOfInk),
+        (false, _) => (status, outcome.status),
     };
+    frame.finish(router, frame_status, gas_limit, outcome.ink_used, self_ink, detail_of(&detail));
     router.note_status(depth, status, detail);
     let result = if keeps_gas { InstructionResult::OutOfGas } else { result };
     Ok(InterpreterResult::new(result, Bytes::new(), gas))

@@ -9,15 +9,13 @@ use revm::context_interface::Block;
 use revm::context_interface::Transaction;
 use revm::primitives::{Address, B256, Bytes, Log, U256};
 
+use super::gas::{
+    CACHE_ACCESS_GAS, COLD_ACCOUNT_GAS, COLD_SLOAD_GAS, SSTORE_SENTRY_GAS, WARM_ACCOUNT_GAS, WARM_SLOAD_GAS,
+};
 use super::memory::page_gas_cost;
 use super::{CallKind, FrameEnv, HookError, StylusCall, SubCallResult, VmHooks};
 use crate::router::Router;
 use crate::world::WorldCtx;
-
-const WARM_SLOAD: u64 = 100;
-const COLD_SLOAD: u64 = 2_100;
-const WARM_ACCOUNT: u64 = 100;
-const COLD_ACCOUNT: u64 = 2_600;
 
 /// One entry of the per-invocation storage cache (stylus-semantics §3.3).
 #[derive(Clone, Copy, Debug)]
@@ -84,15 +82,15 @@ impl<'a> FrameHooks<'a> {
     fn account_access_cost(&mut self, address: Address) -> u64 {
         let journal = self.ctx.journal_mut();
         match journal.load_account(address) {
-            Ok(load) if load.is_cold => COLD_ACCOUNT,
-            _ => WARM_ACCOUNT,
+            Ok(load) if load.is_cold => COLD_ACCOUNT_GAS,
+            _ => WARM_ACCOUNT_GAS,
         }
     }
 }
 
 impl VmHooks for FrameHooks<'_> {
-    fn storage_load(&mut self, key: B256, gas_left: u64) -> Result<(B256, u64), HookError> {
-        Self::require(gas_left, COLD_SLOAD + 10, "storage_load_bytes32")?;
+    fn storage_load(&mut self, key: B256, gas_left: u64, evm_api_gas: u64) -> Result<(B256, u64), HookError> {
+        Self::require(gas_left, COLD_SLOAD_GAS + CACHE_ACCESS_GAS + evm_api_gas, "storage_load_bytes32")?;
         self.cache_reads += 1;
         let bookkeeping = match self.cache_reads {
             0..=32 => 0,
@@ -106,14 +104,12 @@ impl VmHooks for FrameHooks<'_> {
         let load = self.ctx.journal_mut().sload(contract, key.into()).map_err(|e| HookError::failure(e.to_string()))?;
         let value = B256::from(load.data);
         self.cache.insert(key, CacheSlot { value, known: Some(value) });
-        let access = if load.is_cold { COLD_SLOAD } else { WARM_SLOAD };
-        // EVM_API_INK / ink price: the cost of the request itself (ArbOS >= 32).
-        let ink_price = u64::from(self.router.params.ink_price.max(1));
-        Ok((value, bookkeeping + access + 59_673 / ink_price))
+        let access = if load.is_cold { COLD_SLOAD_GAS } else { WARM_SLOAD_GAS };
+        Ok((value, bookkeeping + access + evm_api_gas))
     }
 
     fn storage_cache(&mut self, key: B256, value: B256, gas_left: u64) -> Result<u64, HookError> {
-        Self::require(gas_left, 2_300 + 10, "storage_cache_bytes32")?;
+        Self::require(gas_left, SSTORE_SENTRY_GAS + CACHE_ACCESS_GAS, "storage_cache_bytes32")?;
         self.cache_writes += 1;
         let bookkeeping = match self.cache_writes {
             0..=8 => 0,
@@ -134,14 +130,19 @@ impl VmHooks for FrameHooks<'_> {
             return Ok(0);
         }
         self.forbid_static("storage_flush_cache")?;
-        Self::require(gas_left, 2_300, "storage_flush_cache")?;
+        Self::require(gas_left, SSTORE_SENTRY_GAS, "storage_flush_cache")?;
         dirty.sort();
         let contract = self.call.contract;
         let mut cost = 0u64;
         for (key, value) in dirty {
-            let load = self.ctx.journal_mut().sstore(contract, key.into(), value.into()).map_err(|e| HookError::failure(e.to_string()))?;
+            let load = self
+                .ctx
+                .journal_mut()
+                .sstore(contract, key.into(), value.into())
+                .map_err(|e| HookError::failure(e.to_string()))?;
             let gas_params = &self.ctx.cfg.gas_params;
-            let slot_cost = gas_params.sstore_static_gas() + gas_params.sstore_dynamic_gas(true, &load.data, load.is_cold);
+            let slot_cost =
+                gas_params.sstore_static_gas() + gas_params.sstore_dynamic_gas(true, &load.data, load.is_cold);
             self.refund += gas_params.sstore_refund(true, &load.data);
             cost = cost.saturating_add(slot_cost);
             if cost > gas_left {
@@ -180,28 +181,35 @@ impl VmHooks for FrameHooks<'_> {
     }
 
     fn account_balance(&mut self, address: Address, gas_left: u64) -> Result<(U256, u64), HookError> {
-        Self::require(gas_left, COLD_ACCOUNT, "account_balance")?;
+        Self::require(gas_left, COLD_ACCOUNT_GAS, "account_balance")?;
         let cost = self.account_access_cost(address);
         let balance = self.ctx.journal_mut().load_account(address).map(|a| a.data.info.balance).unwrap_or_default();
         Ok((balance, cost))
     }
 
     fn account_code(&mut self, address: Address, gas_left: u64) -> Result<(Bytes, u64), HookError> {
-        Self::require(gas_left, COLD_ACCOUNT, "account_code")?;
+        Self::require(gas_left, COLD_ACCOUNT_GAS, "account_code")?;
         let cost = 700 + self.account_access_cost(address);
         let code = self.ctx.journal_mut().code(address).map(|c| c.data).unwrap_or_default();
         Ok((code, cost))
     }
 
     fn account_codehash(&mut self, address: Address, gas_left: u64) -> Result<(B256, u64), HookError> {
-        Self::require(gas_left, COLD_ACCOUNT, "account_codehash")?;
+        Self::require(gas_left, COLD_ACCOUNT_GAS, "account_codehash")?;
         let cost = self.account_access_cost(address);
         let hash = self.ctx.journal_mut().code_hash(address).map(|c| c.data).unwrap_or_default();
         Ok((hash, cost))
     }
 
-    fn call(&mut self, kind: CallKind, to: Address, data: Bytes, value: U256, gas_left: u64, gas_req: u64)
-        -> Result<SubCallResult, HookError> {
+    fn call(
+        &mut self,
+        kind: CallKind,
+        to: Address,
+        data: Bytes,
+        value: U256,
+        gas_left: u64,
+        gas_req: u64,
+    ) -> Result<SubCallResult, HookError> {
         let result = self.nested_call(kind, to, data, value, gas_left, gas_req);
         if let Ok(done) = &result {
             self.call_gas = self.call_gas.saturating_add(done.gas_cost);
@@ -209,8 +217,13 @@ impl VmHooks for FrameHooks<'_> {
         result
     }
 
-    fn create(&mut self, code: Bytes, endowment: U256, salt: Option<B256>, gas_left: u64)
-        -> Result<SubCallResult, HookError> {
+    fn create(
+        &mut self,
+        code: Bytes,
+        endowment: U256,
+        salt: Option<B256>,
+        gas_left: u64,
+    ) -> Result<SubCallResult, HookError> {
         let result = self.nested_create(code, endowment, salt, gas_left);
         if let Ok(done) = &result {
             self.call_gas = self.call_gas.saturating_add(done.gas_cost);

@@ -13,17 +13,19 @@ mod code;
 pub mod data_pricer;
 mod entry;
 mod frame;
+pub mod gas;
 mod hooks;
 mod memory;
 mod records;
 mod reentrancy;
+mod routes;
 
 pub use activation::{
     ACTIVATION_FIXED_GAS, ActivationError, ActivationInfo, HookSignature, ModuleStats, VM_HOOKS, VM_HOOKS_MODULE,
     ValType, activate_wasm, hook_signature, module_hash,
 };
-pub use arbwasm::{ARBWASM, PROGRAM_ACTIVATED, inactive_error_data, selector};
 pub(crate) use arbwasm::run_arbwasm;
+pub use arbwasm::{ARBWASM, PROGRAM_ACTIVATED, inactive_error_data, selector};
 pub use code::{DICTIONARY_NONE, MAX_CODE_SIZE, ProgramError, decode_program, encode_program};
 pub use data_pricer::{DataPricer, approx_exp_bips};
 pub use entry::{cached_gas, entry_gas, footprint_gas, init_gas, program_call_gas, return_data_gas};
@@ -31,9 +33,10 @@ pub use frame::INK_PRICE;
 pub(crate) use frame::run_frame;
 pub use hooks::FrameHooks;
 pub use memory::{PageCounters, page_gas_cost};
-pub use records::{ARBOS_STATE, EXPIRY_SECONDS, InactiveProgram, ProgramRecord};
 pub(crate) use records::ArbosStorage;
+pub use records::{ARBOS_STATE, EXPIRY_SECONDS, InactiveProgram, ProgramRecord};
 pub(crate) use reentrancy::OpenFrames;
+pub use routes::ExecutorRoutes;
 
 use revm::primitives::{Address, B256, Bytes, U256};
 
@@ -188,9 +191,33 @@ pub struct StylusOutcome {
     /// hooks charged; the chain adds the entry cost it charged before the program ran.
     pub gas_used: u64,
     /// Ink used by the frame (ink at entry minus ink left), including the ink it paid for the
-    /// gas of nested calls and creates.
+    /// gas of nested calls and creates; `None` when the executor does not meter (the chain then
+    /// reports no ink for the transaction).
     pub ink_used: Option<u64>,
     /// A human-readable reason for non-success outcomes (trap message, hook error).
+    pub detail: Option<String>,
+}
+
+/// One Stylus frame of a transaction, as the chain saw it (in the order the frames started).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameRecord {
+    /// Call depth (1 for the transaction's own frame).
+    pub depth: usize,
+    /// The account whose storage the frame used.
+    pub contract: Address,
+    /// The account whose code ran.
+    pub code_address: Address,
+    /// The executor that ran it (`wasmer`, `debugger`); empty when none could.
+    pub executor: &'static str,
+    /// How it ended.
+    pub status: StylusStatus,
+    /// Gas the frame used, entry cost included.
+    pub gas_used: u64,
+    /// Ink the frame used, nested calls' gas included (nitro's figure); `None` if not metered.
+    pub ink: Option<u64>,
+    /// Ink of the frame's own work: `ink` less what it paid for nested calls and creates.
+    pub self_ink: Option<u64>,
+    /// Why it did not succeed (trap message, panic message, hook error).
     pub detail: Option<String>,
 }
 
@@ -252,8 +279,10 @@ pub enum CallKind {
 /// Each method returns the EVM gas its chain-side work costs; `gas_left` arguments tell the
 /// hook what the frame can still spend, for "require" checks and the 63/64 rule.
 pub trait VmHooks {
-    /// Loads a storage word of the frame's contract (through the per-call cache).
-    fn storage_load(&mut self, key: B256, gas_left: u64) -> Result<(B256, u64), HookError>;
+    /// Loads a storage word of the frame's contract (through the per-call cache). On a miss the
+    /// charge includes `evm_api_gas`, the cost of the request that the host computed (nitro
+    /// passes it in: `EVM_API_INK` as gas from ArbOS 32, the ink figure itself before).
+    fn storage_load(&mut self, key: B256, gas_left: u64, evm_api_gas: u64) -> Result<(B256, u64), HookError>;
     /// Writes a storage word into the per-call cache (flushed by [`VmHooks::storage_flush`]).
     fn storage_cache(&mut self, key: B256, value: B256, gas_left: u64) -> Result<u64, HookError>;
     /// Writes dirty cached slots to state; `clear` also empties the cache.
@@ -278,16 +307,28 @@ pub trait VmHooks {
     /// gets `min((gas_left − base)·63/64, gas_req)` (+2300 with value) and the charge is `base` +
     /// what it used. Value from a static frame fails at no cost. Status 0 on success, 2
     /// otherwise; return data is kept on success and revert, empty otherwise.
-    fn call(&mut self, kind: CallKind, to: Address, data: Bytes, value: U256, gas_left: u64, gas_req: u64)
-        -> Result<SubCallResult, HookError>;
+    fn call(
+        &mut self,
+        kind: CallKind,
+        to: Address,
+        data: Bytes,
+        value: U256,
+        gas_left: u64,
+        gas_req: u64,
+    ) -> Result<SubCallResult, HookError>;
     /// CREATE (`salt = None`) or CREATE2 (nitro `create`).
     ///
     /// Base 32,000 (+6 per init-code word for CREATE2); of the rest, 1/64 is retained and the
     /// init code gets the remainder; the charge is `gas_left` minus unused gas and the retained
     /// 1/64. `created` is the new address, or zero on failure; return data is kept only when
     /// the init code reverted. A static frame, or fewer than `base` gas, is a [`HookError`].
-    fn create(&mut self, code: Bytes, endowment: U256, salt: Option<B256>, gas_left: u64)
-        -> Result<SubCallResult, HookError>;
+    fn create(
+        &mut self,
+        code: Bytes,
+        endowment: U256,
+        salt: Option<B256>,
+        gas_left: u64,
+    ) -> Result<SubCallResult, HookError>;
     /// The return data of the last nested call or create.
     fn return_data(&self) -> &[u8];
     /// Whether the frame's contract already has an open frame lower in the call stack

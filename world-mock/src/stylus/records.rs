@@ -105,7 +105,11 @@ pub enum InactiveProgram {
 }
 
 /// The record, if the program may run now under `params`.
-pub(crate) fn active(record: Option<ProgramRecord>, params: &StylusParams, now: u64) -> Result<ProgramRecord, InactiveProgram> {
+pub(crate) fn active(
+    record: Option<ProgramRecord>,
+    params: &StylusParams,
+    now: u64,
+) -> Result<ProgramRecord, InactiveProgram> {
     let record = record.ok_or(InactiveProgram::NotActivated)?;
     if record.info.version != params.version {
         return Err(InactiveProgram::NeedsUpgrade { have: record.info.version, want: params.version });

@@ -1,65 +1,81 @@
-//! Registers the 42 `vm_hooks` host functions (stylus-semantics §3.1). Pointers, lengths and
-//! `u8`/`bool` results are `i32` (`u32` here); gas and block values are `i64` (`u64`).
+//! Binds the 42 `vm_hooks` (stylus-semantics §3.1) to the shared hostio rules. Pointers,
+//! lengths and `u8`/`bool` results are `i32` (`u32` here); gas and block values are `i64`.
 
-use wasmer::{Function, FunctionEnv, Imports, Store};
+use hostio::hostio as h;
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, RuntimeError, Store};
 
-use super::{HostData, calls, chain, info, io, math};
+use super::{HostData, hostio};
 
 /// Import module of the Stylus host API.
 pub(crate) const MODULE: &str = "vm_hooks";
 
+type Env<'a> = FunctionEnvMut<'a, HostData>;
+
+/// A guest pointer as the shared rules take it.
+fn p(ptr: u32) -> u64 {
+    u64::from(ptr)
+}
+
 /// The host functions of one frame.
 pub(crate) fn imports(store: &mut Store, env: &FunctionEnv<HostData>) -> Imports {
     let mut imports = Imports::new();
-    macro_rules! hooks {
-        ($($module:ident :: $name:ident),* $(,)?) => {$(
-            let function = Function::new_typed_with_env(store, env, $module::$name);
+    macro_rules! bind {
+        ($($name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty => $body:expr;)*) => {$(
+            let function = Function::new_typed_with_env(store, env, |env: Env<'_>, $($arg: $ty),*| -> Result<$ret, RuntimeError> {
+                hostio(env, |cx| $body(cx))
+            });
             imports.define(MODULE, stringify!($name), function);
         )*};
     }
-    hooks!(
-        io::read_args,
-        io::write_result,
-        io::exit_early,
-        io::pay_for_memory_grow,
-        io::native_keccak256,
-        io::return_data_size,
-        io::read_return_data,
-        chain::storage_load_bytes32,
-        chain::storage_cache_bytes32,
-        chain::storage_flush_cache,
-        chain::transient_load_bytes32,
-        chain::transient_store_bytes32,
-        chain::emit_log,
-        chain::account_balance,
-        chain::account_code,
-        chain::account_code_size,
-        chain::account_codehash,
-        calls::call_contract,
-        calls::delegate_call_contract,
-        calls::static_call_contract,
-        calls::create1,
-        calls::create2,
-        info::msg_sender,
-        info::msg_value,
-        info::msg_reentrant,
-        info::contract_address,
-        info::tx_origin,
-        info::tx_gas_price,
-        info::tx_ink_price,
-        info::block_basefee,
-        info::block_coinbase,
-        info::block_gas_limit,
-        info::block_number,
-        info::block_timestamp,
-        info::chainid,
-        info::evm_gas_left,
-        info::evm_ink_left,
-        math::math_div,
-        math::math_mod,
-        math::math_pow,
-        math::math_add_mod,
-        math::math_mul_mod,
+    bind!(
+        read_args(dest: u32) -> () => |cx| h::read_args(cx, p(dest));
+        write_result(ptr: u32, len: u32) -> () => |cx| h::write_result(cx, p(ptr), len);
+        exit_early(status: u32) -> () => |cx| h::exit_early(cx, status);
+        pay_for_memory_grow(pages: u32) -> () => |cx| h::pay_for_memory_grow(cx, pages);
+        native_keccak256(input: u32, len: u32, out: u32) -> () => |cx| h::native_keccak256(cx, p(input), len, p(out));
+        return_data_size() -> u32 => h::return_data_size;
+        read_return_data(dest: u32, offset: u32, size: u32) -> u32 => |cx| h::read_return_data(cx, p(dest), offset, size);
+        storage_load_bytes32(key: u32, dest: u32) -> () => |cx| h::storage_load_bytes32(cx, p(key), p(dest));
+        storage_cache_bytes32(key: u32, value: u32) -> () => |cx| h::storage_cache_bytes32(cx, p(key), p(value));
+        storage_flush_cache(clear: u32) -> () => |cx| h::storage_flush_cache(cx, clear != 0);
+        transient_load_bytes32(key: u32, dest: u32) -> () => |cx| h::transient_load_bytes32(cx, p(key), p(dest));
+        transient_store_bytes32(key: u32, value: u32) -> () => |cx| h::transient_store_bytes32(cx, p(key), p(value));
+        emit_log(data: u32, len: u32, topics: u32) -> () => |cx| h::emit_log(cx, p(data), len, topics);
+        account_balance(addr: u32, dest: u32) -> () => |cx| h::account_balance(cx, p(addr), p(dest));
+        account_code(addr: u32, offset: u32, size: u32, dest: u32) -> u32 => |cx| h::account_code(cx, p(addr), offset, size, p(dest));
+        account_code_size(addr: u32) -> u32 => |cx| h::account_code_size(cx, p(addr));
+        account_codehash(addr: u32, dest: u32) -> () => |cx| h::account_codehash(cx, p(addr), p(dest));
+        call_contract(addr: u32, data: u32, len: u32, value: u32, gas: u64, ret_len: u32) -> u32 =>
+            |cx| h::call_contract(cx, p(addr), p(data), len, p(value), gas, p(ret_len));
+        delegate_call_contract(addr: u32, data: u32, len: u32, gas: u64, ret_len: u32) -> u32 =>
+            |cx| h::delegate_call_contract(cx, p(addr), p(data), len, gas, p(ret_len));
+        static_call_contract(addr: u32, data: u32, len: u32, gas: u64, ret_len: u32) -> u32 =>
+            |cx| h::static_call_contract(cx, p(addr), p(data), len, gas, p(ret_len));
+        create1(code: u32, len: u32, endowment: u32, addr_out: u32, revert_len: u32) -> () =>
+            |cx| h::create1(cx, p(code), len, p(endowment), p(addr_out), p(revert_len));
+        create2(code: u32, len: u32, endowment: u32, salt: u32, addr_out: u32, revert_len: u32) -> () =>
+            |cx| h::create2(cx, p(code), len, p(endowment), p(salt), p(addr_out), p(revert_len));
+        msg_sender(dest: u32) -> () => |cx| h::msg_sender(cx, p(dest));
+        msg_value(dest: u32) -> () => |cx| h::msg_value(cx, p(dest));
+        msg_reentrant() -> u32 => |cx| h::msg_reentrant(cx).map(u32::from);
+        contract_address(dest: u32) -> () => |cx| h::contract_address(cx, p(dest));
+        tx_origin(dest: u32) -> () => |cx| h::tx_origin(cx, p(dest));
+        tx_gas_price(dest: u32) -> () => |cx| h::tx_gas_price(cx, p(dest));
+        tx_ink_price() -> u32 => h::tx_ink_price;
+        block_basefee(dest: u32) -> () => |cx| h::block_basefee(cx, p(dest));
+        block_coinbase(dest: u32) -> () => |cx| h::block_coinbase(cx, p(dest));
+        block_gas_limit() -> u64 => h::block_gas_limit;
+        block_number() -> u64 => h::block_number;
+        block_timestamp() -> u64 => h::block_timestamp;
+        chainid() -> u64 => h::chainid;
+        evm_gas_left() -> u64 => h::evm_gas_left;
+        evm_ink_left() -> u64 => h::evm_ink_left;
+        math_div(value: u32, divisor: u32) -> () => |cx| h::math_div(cx, p(value), p(divisor));
+        math_mod(value: u32, modulus: u32) -> () => |cx| h::math_mod(cx, p(value), p(modulus));
+        math_pow(value: u32, exponent: u32) -> () => |cx| h::math_pow(cx, p(value), p(exponent));
+        math_add_mod(value: u32, addend: u32, modulus: u32) -> () => |cx| h::math_add_mod(cx, p(value), p(addend), p(modulus));
+        math_mul_mod(value: u32, multiplier: u32, modulus: u32) -> () =>
+            |cx| h::math_mul_mod(cx, p(value), p(multiplier), p(modulus));
     );
     imports
 }

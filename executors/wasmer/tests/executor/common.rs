@@ -72,7 +72,7 @@ pub(crate) struct FakeHooks {
 }
 
 impl VmHooks for FakeHooks {
-    fn storage_load(&mut self, key: B256, _gas_left: u64) -> Result<(B256, u64), HookError> {
+    fn storage_load(&mut self, key: B256, _gas_left: u64, _api_gas: u64) -> Result<(B256, u64), HookError> {
         let value = self.cache.get(&key).or(self.storage.get(&key)).copied().unwrap_or_default();
         Ok((value, SLOAD_GAS))
     }

@@ -228,4 +228,3 @@ pub fn module_hash(wasm: &[u8], codehash: B256, version: u16) -> B256 {
     preimage.extend_from_slice(keccak256(wasm).as_slice());
     keccak256(preimage)
 }
-

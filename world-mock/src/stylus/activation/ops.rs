@@ -135,7 +135,14 @@ fn ends_block(op: &Operator<'_>) -> bool {
     use Operator::*;
     matches!(
         op,
-        End | Else | Return | Loop { .. } | Br { .. } | BrIf { .. } | BrTable { .. } | If { .. } | Call { .. }
+        End | Else
+            | Return
+            | Loop { .. }
+            | Br { .. }
+            | BrIf { .. }
+            | BrTable { .. }
+            | If { .. }
+            | Call { .. }
             | CallIndirect { .. }
     )
 }
@@ -144,10 +151,23 @@ fn ends_block(op: &Operator<'_>) -> bool {
 fn net_effect(op: &Operator<'_>) -> i64 {
     use Operator::*;
     match op {
-        LocalGet { .. } | GlobalGet { .. } | MemorySize { .. } | I32Const { .. } | I64Const { .. } | F32Const { .. }
+        LocalGet { .. }
+        | GlobalGet { .. }
+        | MemorySize { .. }
+        | I32Const { .. }
+        | I64Const { .. }
+        | F32Const { .. }
         | F64Const { .. } => 1,
-        Select | I32Store { .. } | I64Store { .. } | F32Store { .. } | F64Store { .. } | I32Store8 { .. }
-        | I32Store16 { .. } | I64Store8 { .. } | I64Store16 { .. } | I64Store32 { .. } => -2,
+        Select
+        | I32Store { .. }
+        | I64Store { .. }
+        | F32Store { .. }
+        | F64Store { .. }
+        | I32Store8 { .. }
+        | I32Store16 { .. }
+        | I64Store8 { .. }
+        | I64Store16 { .. }
+        | I64Store32 { .. } => -2,
         Drop | LocalSet { .. } | GlobalSet { .. } | BrIf { .. } | BrTable { .. } => -1,
         I32Add | I32Sub | I32Mul | I32DivS | I32DivU | I32RemS | I32RemU | I32And | I32Or | I32Xor | I32Shl
         | I32ShrS | I32ShrU | I32Rotl | I32Rotr | I64Add | I64Sub | I64Mul | I64DivS | I64DivU | I64RemS | I64RemU

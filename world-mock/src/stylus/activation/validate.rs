@@ -6,7 +6,7 @@ use wasmparser::{
     Parser, Payload, TypeRef, ValidPayload, Validator, WasmFeatures,
 };
 
-use super::hostio::{ValType, VM_HOOKS_MODULE, format_signature, hook_signature};
+use super::hostio::{VM_HOOKS_MODULE, ValType, format_signature, hook_signature};
 use super::ops::{Arity, analyze_body};
 use super::{ActivationError, ModuleStats};
 use crate::stylus::StylusParams;
@@ -15,7 +15,8 @@ use crate::stylus::StylusParams;
 pub(super) const HEAP_BOUND: u16 = 128;
 /// Globals the instrumentation adds: ink left, ink status, scratch, stack left.
 const ADDED_GLOBALS: u64 = 4;
-const RESERVED_EXPORTS: [&str; 4] = ["stylus_ink_left", "stylus_ink_status", "stylus_scratch_global", "stylus_stack_left"];
+const RESERVED_EXPORTS: [&str; 4] =
+    ["stylus_ink_left", "stylus_ink_status", "stylus_scratch_global", "stylus_stack_left"];
 const MAX_NAME: usize = 512;
 
 /// The features nitro enables: MVP, mutable globals, saturating float→int, sign extension, bulk
@@ -90,7 +91,8 @@ pub(super) fn analyze(wasm: &[u8], params: &StylusParams, page_limit: u16) -> Re
         instrumented_opcodes += counts.instrumented;
     }
     let local_types = facts.funcs.iter().skip(facts.imported_funcs as usize);
-    let type_len = local_types.filter_map(|&ty| types.get(ty as usize)).map(|&(p, r)| u64::from(p) + u64::from(r)).sum();
+    let type_len =
+        local_types.filter_map(|&ty| types.get(ty as usize)).map(|&(p, r)| u64::from(p) + u64::from(r)).sum();
     Ok(ModuleStats {
         wasm_len: wasm.len() as u64,
         functions: facts.bodies.len() as u64,
@@ -229,8 +231,10 @@ fn require_const(expr: &ConstExpr<'_>, what: &'static str) -> Result<(), Activat
     let mut reader = expr.get_operators_reader();
     let first = reader.read().map_err(invalid)?;
     let second = reader.read().map_err(invalid)?;
-    let constant =
-        matches!(first, Operator::I32Const { .. } | Operator::I64Const { .. } | Operator::F32Const { .. } | Operator::F64Const { .. });
+    let constant = matches!(
+        first,
+        Operator::I32Const { .. } | Operator::I64Const { .. } | Operator::F32Const { .. } | Operator::F64Const { .. }
+    );
     if constant && matches!(second, Operator::End) && reader.eof() {
         Ok(())
     } else {
