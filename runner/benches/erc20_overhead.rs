@@ -28,7 +28,10 @@ fn name_address(name: &str) -> Address {
 }
 
 fn artifact() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/artifacts/ERC20.json").canonicalize().expect("ERC20 artifact")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/artifacts/ERC20.json")
+        .canonicalize()
+        .expect("ERC20 artifact")
 }
 
 /// A scenario: deploy, then `TRANSFERS` transfers alternating alice→bob and bob→alice, each
@@ -67,7 +70,8 @@ fn best_of(mut run: impl FnMut() -> Duration) -> Duration {
 
 fn diorama_in_process(path: &Path, jobs: usize) -> Duration {
     let start = Instant::now();
-    let report = diorama::suite::run_paths(&[path.to_path_buf()], &diorama::suite::RunOptions { filter: None, jobs }).unwrap();
+    let report =
+        diorama::suite::run_paths(&[path.to_path_buf()], &diorama::suite::RunOptions { filter: None, jobs }).unwrap();
     let elapsed = start.elapsed();
     assert_eq!(report.exit_code(), 0, "{}", diorama::report::render_human(&report, false));
     elapsed
@@ -90,7 +94,12 @@ fn diorama_cli(path: &Path) -> Option<Duration> {
         return None;
     }
     let start = Instant::now();
-    let status = std::process::Command::new(&exe).args(["run", "--jobs", "1"]).arg(path).stdout(std::process::Stdio::null()).status().ok()?;
+    let status = std::process::Command::new(&exe)
+        .args(["run", "--jobs", "1"])
+        .arg(path)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .ok()?;
     assert!(status.success());
     Some(start.elapsed())
 }
@@ -113,12 +122,22 @@ fn bare_revm() -> Duration {
     db.insert_account_info(bob, AccountInfo::default());
     let ctx: revm::handler::MainnetContext<CacheDB<EmptyDB>> = Context::new(db, SpecId::CANCUN);
     let mut evm = ctx.build_mainnet();
-    let deploy = TxEnv { caller: alice, kind: TxKind::Create, data: init.into(), gas_limit: 30_000_000, nonce: 0, ..Default::default() };
+    let deploy = TxEnv {
+        caller: alice,
+        kind: TxKind::Create,
+        data: init.into(),
+        gas_limit: 30_000_000,
+        nonce: 0,
+        ..Default::default()
+    };
     let token = evm.transact_commit(deploy).unwrap().created_address().unwrap();
     let selector = &keccak256(b"transfer(address,uint256)")[..4];
     let calldata = |to: Address| {
         let mut data = selector.to_vec();
-        data.extend(DynSolValue::Tuple(vec![DynSolValue::Address(to), DynSolValue::Uint(U256::from(1), 256)]).abi_encode_params());
+        data.extend(
+            DynSolValue::Tuple(vec![DynSolValue::Address(to), DynSolValue::Uint(U256::from(1), 256)])
+                .abi_encode_params(),
+        );
         alloy_primitives::Bytes::from(data)
     };
     let (to_bob, to_alice) = (calldata(bob), calldata(alice));
@@ -126,7 +145,14 @@ fn bare_revm() -> Duration {
     let start = Instant::now();
     for i in 0..TRANSFERS {
         let (from, data, n) = if i % 2 == 0 { (alice, to_bob.clone(), 0) } else { (bob, to_alice.clone(), 1) };
-        let tx = TxEnv { caller: from, kind: TxKind::Call(token), data, gas_limit: 30_000_000, nonce: nonces[n], ..Default::default() };
+        let tx = TxEnv {
+            caller: from,
+            kind: TxKind::Call(token),
+            data,
+            gas_limit: 30_000_000,
+            nonce: nonces[n],
+            ..Default::default()
+        };
         nonces[n] += 1;
         let result = evm.transact_commit(tx).unwrap();
         assert!(result.is_success());

@@ -47,7 +47,8 @@ fn world_with(executor: Rc<dyn StylusExecutor>) -> World {
     world.activate_program(STYLUS).unwrap();
     let artifact: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures().join("artifacts/Compute.json")).unwrap()).unwrap();
-    let runtime = alloy_primitives::hex::decode(artifact["deployedBytecode"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let runtime =
+        alloy_primitives::hex::decode(artifact["deployedBytecode"].as_str().unwrap().trim_start_matches("0x")).unwrap();
     world.state_mut().set_code(SOLIDITY, &runtime);
     world
 }
@@ -91,7 +92,10 @@ fn metered_vs_unmetered() {
         run(&mut without, STYLUS, &data);
         let a = best_of(|| run(&mut with, STYLUS, &data).0);
         let b = best_of(|| run(&mut without, STYLUS, &data).0);
-        println!("  {signature:<20} metered {a:>9.2?} unmetered {b:>9.2?}  ratio {:.2}x (target <= 1.3x)", a.as_secs_f64() / b.as_secs_f64());
+        println!(
+            "  {signature:<20} metered {a:>9.2?} unmetered {b:>9.2?}  ratio {:.2}x (target <= 1.3x)",
+            a.as_secs_f64() / b.as_secs_f64()
+        );
     }
 }
 

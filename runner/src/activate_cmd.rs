@@ -13,7 +13,9 @@ pub fn activation_report(path: &Path) -> Result<Result<(ActivationInfo, usize), 
     let wasm = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let code = encode_program(&wasm);
     let codehash = keccak256(&code);
-    Ok(activate_wasm(&wasm, codehash, &StylusParams::default()).map(|info| (info, code.len())).map_err(|e| e.to_string()))
+    Ok(activate_wasm(&wasm, codehash, &StylusParams::default())
+        .map(|info| (info, code.len()))
+        .map_err(|e| e.to_string()))
 }
 
 /// Human-readable figures.
@@ -25,7 +27,13 @@ pub fn render_human(path: &Path, result: &Result<(ActivationInfo, usize), String
         }
         Ok((info, code_len)) => {
             let p = &info.program;
-            let _ = writeln!(out, "{}: activates (Stylus v{}, ArbOS {})", path.display(), p.version, StylusParams::default().arbos_version);
+            let _ = writeln!(
+                out,
+                "{}: activates (Stylus v{}, ArbOS {})",
+                path.display(),
+                p.version,
+                StylusParams::default().arbos_version
+            );
             let rows = [
                 ("compressed code", format!("{code_len} bytes (limit 24,576)")),
                 ("wasm", format!("{} bytes", info.stats.wasm_len)),
@@ -34,7 +42,15 @@ pub fn render_human(path: &Path, result: &Result<(ActivationInfo, usize), String
                 ("asm estimate", format!("{} bytes", p.asm_estimate)),
                 ("init cost", p.init_cost.to_string()),
                 ("cached cost", p.cached_cost.to_string()),
-                ("activation gas", format!("{} ({} fixed + {} metered)", ACTIVATION_FIXED_GAS + info.activation_gas, ACTIVATION_FIXED_GAS, info.activation_gas)),
+                (
+                    "activation gas",
+                    format!(
+                        "{} ({} fixed + {} metered)",
+                        ACTIVATION_FIXED_GAS + info.activation_gas,
+                        ACTIVATION_FIXED_GAS,
+                        info.activation_gas
+                    ),
+                ),
                 ("data fee", format!("{} wei (fresh data pricer)", info.data_fee)),
             ];
             for (name, value) in rows {
@@ -48,7 +64,9 @@ pub fn render_human(path: &Path, result: &Result<(ActivationInfo, usize), String
 /// The same as JSON.
 pub fn render_json(path: &Path, result: &Result<(ActivationInfo, usize), String>) -> serde_json::Value {
     match result {
-        Err(reason) => json!({ "file": path.display().to_string(), "activated": false, "error": reason }),
+        Err(reason) => {
+            json!({ "file": path.display().to_string(), "activated": false, "error": reason })
+        }
         Ok((info, code_len)) => {
             let p = &info.program;
             json!({

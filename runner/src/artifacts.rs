@@ -55,7 +55,9 @@ fn read_artifact(path: &Path) -> Result<Artifact, String> {
             None => return Ok(None),
             Some(Value::String(s)) => s.as_str(),
             Some(Value::Object(o)) => o.get("object").and_then(Value::as_str).unwrap_or(""),
-            Some(_) => return Err(format!("{}: `{name}` must be a hex string or {{\"object\": …}}", path.display())),
+            Some(_) => {
+                return Err(format!("{}: `{name}` must be a hex string or {{\"object\": …}}", path.display()));
+            }
         };
         decode_hex(text).map(Some).map_err(|e| format!("{}: `{name}`: {e}", path.display()))
     };

@@ -75,11 +75,7 @@ impl fmt::Display for FormatError {
         }
         f.write_str(&self.message)?;
         if !self.include_chain.is_empty() {
-            let chain: Vec<String> = self
-                .include_chain
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
+            let chain: Vec<String> = self.include_chain.iter().map(|p| p.display().to_string()).collect();
             write!(f, " (included from {})", chain.join(" -> "))?;
         }
         Ok(())
@@ -100,10 +96,7 @@ mod tests {
             "steps[3].tx.gasLimt",
             "unknown field `gasLimt`",
         );
-        assert_eq!(
-            e.to_string(),
-            "fixtures/x.scen.json:12:7: steps[3].tx.gasLimt: unknown field `gasLimt`"
-        );
+        assert_eq!(e.to_string(), "fixtures/x.scen.json:12:7: steps[3].tx.gasLimt: unknown field `gasLimt`");
         e.json_path.clear();
         e.line = None;
         e.include_chain = vec!["a.scen.json".into(), "b.steps.json".into()];

@@ -16,9 +16,8 @@ pub const EXECUTORS: &[&str] = &["wasmer", "debugger"];
 
 /// Reads and loads a scenario file; see [`load_scenario_str`].
 pub fn load_scenario(path: &Path) -> Result<Scenario, FormatError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        FormatError::with_position(path, None, "", format!("cannot read the file: {e}"))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| FormatError::with_position(path, None, "", format!("cannot read the file: {e}")))?;
     load_scenario_str(path, &text)
 }
 
@@ -26,25 +25,14 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, FormatError> {
 /// steps of the named file (recursively; a cycle is an error showing the chain) and interprets
 /// every value. `path` is used in messages, for the default name and to resolve relative files.
 pub fn load_scenario_str(path: &Path, text: &str) -> Result<Scenario, FormatError> {
-    let mut loader = Loader {
-        stack: Vec::new(),
-        steps: Vec::new(),
-    };
+    let mut loader = Loader { stack: Vec::new(), steps: Vec::new() };
     let raw = loader.load_file(path, Arc::from(text), &[])?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = file_name
-        .strip_suffix(".scen.json")
-        .or_else(|| file_name.strip_suffix(".json"))
-        .unwrap_or(&file_name);
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file_name.strip_suffix(".scen.json").or_else(|| file_name.strip_suffix(".json")).unwrap_or(&file_name);
     Ok(Scenario {
         name: raw.name.map_or_else(|| stem.to_owned(), |t| t.0),
         comment: raw.comment.map(|t| t.0),
-        executors: raw
-            .executors
-            .map(|list| list.into_iter().map(|t| t.0).collect()),
+        executors: raw.executors.map(|list| list.into_iter().map(|t| t.0).collect()),
         file: path.to_path_buf(),
         steps: loader.steps,
     })
@@ -57,12 +45,7 @@ struct Loader {
 }
 
 impl Loader {
-    fn load_file(
-        &mut self,
-        file: &Path,
-        source: Arc<str>,
-        chain: &[PathBuf],
-    ) -> Result<ScenarioRaw, FormatError> {
+    fn load_file(&mut self, file: &Path, source: Arc<str>, chain: &[PathBuf]) -> Result<ScenarioRaw, FormatError> {
         self.stack.push((identity(file), file.to_path_buf()));
         let result = self.load_file_inner(file, &source, chain);
         self.stack.pop();
@@ -82,11 +65,7 @@ impl Loader {
     ) -> Result<ScenarioRaw, FormatError> {
         let raw = parse_scenario(source).map_err(|e| raw_error(file, source, e))?;
         let base_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
-        let ctx = Ctx {
-            file,
-            source,
-            base_dir: &base_dir,
-        };
+        let ctx = Ctx { file, source, base_dir: &base_dir };
         check_top_level(&ctx, &raw)?;
         let file_arc = Arc::new(file.to_path_buf());
         let mut inner_chain = chain.to_vec();
@@ -138,29 +117,16 @@ impl Loader {
         Ok(raw)
     }
 
-    fn include(
-        &mut self,
-        ctx: &Ctx<'_>,
-        rel: &Text,
-        at: &str,
-        chain: &[PathBuf],
-    ) -> Result<(), FormatError> {
+    fn include(&mut self, ctx: &Ctx<'_>, rel: &Text, at: &str, chain: &[PathBuf]) -> Result<(), FormatError> {
         let target = normalize(&ctx.base_dir.join(&rel.0));
         let id = identity(&target);
         if let Some(start) = self.stack.iter().position(|(known, _)| *known == id) {
-            let mut cycle: Vec<String> = self.stack[start..]
-                .iter()
-                .map(|(_, p)| p.display().to_string())
-                .collect();
+            let mut cycle: Vec<String> = self.stack[start..].iter().map(|(_, p)| p.display().to_string()).collect();
             cycle.push(target.display().to_string());
             return Err(ctx.err(at, format!("externalSteps cycle: {}", cycle.join(" -> "))));
         }
-        let text = std::fs::read_to_string(&target).map_err(|e| {
-            ctx.err(
-                at,
-                format!("cannot read externalSteps file `{}`: {e}", target.display()),
-            )
-        })?;
+        let text = std::fs::read_to_string(&target)
+            .map_err(|e| ctx.err(at, format!("cannot read externalSteps file `{}`: {e}", target.display())))?;
         self.load_file(&target, Arc::from(text), chain)?;
         Ok(())
     }
@@ -170,25 +136,16 @@ impl Loader {
 fn check_top_level(ctx: &Ctx<'_>, raw: &ScenarioRaw) -> Result<(), FormatError> {
     let is_steps_file = ctx.file.to_string_lossy().ends_with(".steps.json");
     if is_steps_file {
-        for (present, key) in [
-            (raw.name.is_some(), "name"),
-            (raw.executors.is_some(), "executors"),
-        ] {
+        for (present, key) in [(raw.name.is_some(), "name"), (raw.executors.is_some(), "executors")] {
             if present {
-                let msg = format!(
-                    "`{key}` is not allowed in a .steps.json file (only `steps`, `comment`, `$schema`)"
-                );
+                let msg = format!("`{key}` is not allowed in a .steps.json file (only `steps`, `comment`, `$schema`)");
                 return Err(ctx.err_key(key, msg));
             }
         }
     }
     for (i, exec) in raw.executors.iter().flatten().enumerate() {
         if !EXECUTORS.contains(&exec.0.as_str()) {
-            let msg = format!(
-                "got executor `{}`, expected one of `{}`",
-                exec.0,
-                EXECUTORS.join("`, `")
-            );
+            let msg = format!("got executor `{}`, expected one of `{}`", exec.0, EXECUTORS.join("`, `"));
             return Err(ctx.err(&join_index("executors", i), msg));
         }
     }
@@ -211,11 +168,7 @@ fn common(step: &StepRaw) -> (Option<&Text>, Option<&Text>) {
 /// A [`RawError`] placed in its file.
 fn raw_error(file: &Path, source: &str, e: RawError) -> FormatError {
     let position = e.position.or_else(|| {
-        if e.at_key {
-            crate::locate_key(source, &e.json_path)
-        } else {
-            crate::locate(source, &e.json_path)
-        }
+        if e.at_key { crate::locate_key(source, &e.json_path) } else { crate::locate(source, &e.json_path) }
     });
     FormatError::with_position(file, position, &e.json_path, e.message)
 }
@@ -226,9 +179,7 @@ fn normalize(path: &Path) -> PathBuf {
     for comp in path.components() {
         match comp {
             Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
                 out.pop();
             }
             other => out.push(other),
@@ -240,9 +191,7 @@ fn normalize(path: &Path) -> PathBuf {
 /// What makes two paths the same file, for cycle detection.
 fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| {
-        let absolute = std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.into());
+        let absolute = std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.into());
         normalize(&absolute)
     })
 }

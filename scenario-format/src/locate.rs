@@ -66,10 +66,7 @@ fn char_count(bytes: &[u8]) -> usize {
 /// Byte offsets of the key (if the path ends in one) and of the value at `json_path`.
 fn find(source: &str, json_path: &str) -> Option<(Option<usize>, usize)> {
     let segments = path::parse(json_path)?;
-    let mut sc = Scanner {
-        s: source.as_bytes(),
-        i: 0,
-    };
+    let mut sc = Scanner { s: source.as_bytes(), i: 0 };
     let mut key_offset = None;
     for seg in &segments {
         sc.ws();
@@ -115,10 +112,7 @@ fn find(source: &str, json_path: &str) -> Option<(Option<usize>, usize)> {
 /// The first object key that occurs twice in one object: its path and byte offset.
 /// serde_json keeps the last of duplicate keys silently; diorama rejects them.
 pub(crate) fn find_duplicate_key(source: &str) -> Option<(String, usize)> {
-    let mut sc = Scanner {
-        s: source.as_bytes(),
-        i: 0,
-    };
+    let mut sc = Scanner { s: source.as_bytes(), i: 0 };
     sc.ws();
     sc.duplicates("", 0).ok().flatten()
 }
@@ -312,10 +306,7 @@ mod tests {
         assert_eq!(locate(SRC, ""), Some((1, 1)));
         assert_eq!(locate(SRC, "name"), Some((2, 11)));
         assert_eq!(locate(SRC, "steps[0]"), Some((4, 5)));
-        assert_eq!(
-            locate(SRC, r#"steps[0].accounts["address:alice"].balance"#),
-            Some((5, 51))
-        );
+        assert_eq!(locate(SRC, r#"steps[0].accounts["address:alice"].balance"#), Some((5, 51)));
         assert_eq!(locate_key(SRC, r#"steps[0].accounts["+"]"#), Some((5, 62)));
         assert_eq!(locate(SRC, "steps[1].tx.args[1][1]"), Some((6, 66)));
         assert_eq!(locate(SRC, "steps[1].tx.to"), None);

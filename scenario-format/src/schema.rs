@@ -18,8 +18,7 @@ fn validator() -> Result<&'static Validator, String> {
     static VALIDATOR: OnceLock<Result<Validator, String>> = OnceLock::new();
     VALIDATOR
         .get_or_init(|| {
-            let schema: serde_json::Value =
-                serde_json::from_str(SCHEMA_JSON).map_err(|e| e.to_string())?;
+            let schema: serde_json::Value = serde_json::from_str(SCHEMA_JSON).map_err(|e| e.to_string())?;
             jsonschema::draft202012::new(&schema).map_err(|e| e.to_string())
         })
         .as_ref()
@@ -36,11 +35,9 @@ pub fn validate_schema(path: &Path, text: &str) -> Result<(), FormatError> {
         let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
         FormatError::with_position(path, position, "", message)
     })?;
-    let validator = validator()
-        .map_err(|e| FormatError::with_position(path, None, "", format!("bundled schema: {e}")))?;
-    let best = validator
-        .iter_errors(&instance)
-        .max_by_key(|e| e.instance_path().iter().count());
+    let validator =
+        validator().map_err(|e| FormatError::with_position(path, None, "", format!("bundled schema: {e}")))?;
+    let best = validator.iter_errors(&instance).max_by_key(|e| e.instance_path().iter().count());
     match best {
         None => Ok(()),
         Some(error) => Err(to_format_error(path, text, &error)),
@@ -75,9 +72,7 @@ fn to_format_error(file: &Path, text: &str, error: &ValidationError<'_>) -> Form
                 .collect();
             format!("schema: {} cannot be used together", keys.join(" and "))
         }
-        (None, ValidationErrorKind::FalseSchema) => {
-            "schema: this field is not allowed here".to_owned()
-        }
+        (None, ValidationErrorKind::FalseSchema) => "schema: this field is not allowed here".to_owned(),
         (None, _) => {
             let mut m = error.to_string();
             if m.len() > MAX_MESSAGE {

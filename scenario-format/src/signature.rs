@@ -32,14 +32,10 @@ pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), String> {
 
 fn check_signature_uncached(sig: &str, kind: SignatureKind) -> Result<(), String> {
     let expected = match kind {
-        SignatureKind::Function => {
-            "`name(types)` or `name(types)(returns)`, e.g. `balanceOf(address)(uint256)`"
-        }
+        SignatureKind::Function => "`name(types)` or `name(types)(returns)`, e.g. `balanceOf(address)(uint256)`",
         SignatureKind::Constructor => "`constructor(types)`, e.g. `constructor(uint256,string)`",
         SignatureKind::Error => "`Name(types)`, e.g. `InsufficientBalance(uint256,uint256)`",
-        SignatureKind::Event => {
-            "`Name(types)`, e.g. `Transfer(address indexed,address indexed,uint256)`"
-        }
+        SignatureKind::Event => "`Name(types)`, e.g. `Transfer(address indexed,address indexed,uint256)`",
     };
     let fail = |why: &str| Err(format!("got `{sig}` ({why}), expected {expected}"));
     let Some(open) = sig.find('(') else {
@@ -70,16 +66,12 @@ fn check_signature_uncached(sig: &str, kind: SignatureKind) -> Result<(), String
 
 /// Whether a function signature has a return list: `f(uint256)(bool)`.
 pub fn has_returns(sig: &str) -> bool {
-    sig.find('(')
-        .and_then(|i| group(&sig[i..]))
-        .is_some_and(|(_, rest)| rest.starts_with('('))
+    sig.find('(').and_then(|i| group(&sig[i..])).is_some_and(|(_, rest)| rest.starts_with('('))
 }
 
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
@@ -133,19 +125,12 @@ fn check_list(list: &str, event: bool) -> Result<(), String> {
         }
         let mut words = item.split_whitespace();
         let ty = words.next().unwrap_or_default();
-        let ty_ok = ty.starts_with('(')
-            || ty
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '[' || c == ']');
+        let ty_ok = ty.starts_with('(') || ty.chars().all(|c| c.is_ascii_alphanumeric() || c == '[' || c == ']');
         if !ty_ok {
             return Err(format!("`{ty}` is not a type"));
         }
         for word in words {
-            let allowed = if word == "indexed" {
-                event
-            } else {
-                is_identifier(word)
-            };
+            let allowed = if word == "indexed" { event } else { is_identifier(word) };
             if !allowed {
                 return Err(format!("unexpected `{word}` in `{item}`"));
             }
@@ -165,9 +150,7 @@ mod tests {
         assert!(check_signature("f()", Function).is_ok());
         assert!(check_signature("f((uint256,address)[],bytes32)(bool)", Function).is_ok());
         assert!(check_signature("constructor(uint256,string)", Constructor).is_ok());
-        assert!(
-            check_signature("Transfer(address indexed,address indexed,uint256)", Event).is_ok()
-        );
+        assert!(check_signature("Transfer(address indexed,address indexed,uint256)", Event).is_ok());
         assert!(check_signature("E(uint256 amount)", Error).is_ok());
         assert!(has_returns("f(uint256)(bool)"));
         assert!(!has_returns("f(uint256)"));

@@ -25,17 +25,12 @@ fn entry_files() -> Vec<String> {
 #[test]
 fn every_bad_input_fails_where_expected() {
     let dir = bad_input_dir();
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     let expected = expected.as_object().unwrap();
     let names = entry_files();
     assert!(names.len() >= 24, "only {} bad inputs", names.len());
     let listed: Vec<&String> = expected.keys().collect();
-    assert_eq!(
-        names.iter().collect::<Vec<_>>(),
-        listed,
-        "expected.json and the folder disagree"
-    );
+    assert_eq!(names.iter().collect::<Vec<_>>(), listed, "expected.json and the folder disagree");
 
     let mut failures = Vec::new();
     for name in &names {
@@ -65,10 +60,7 @@ fn every_bad_input_fails_where_expected() {
         let text = std::fs::read_to_string(&path).unwrap();
         let schema_rejects = want["schema_rejects"].as_bool().unwrap();
         if validate_schema(&path, &text).is_err() != schema_rejects {
-            failures.push(format!(
-                "{name}: schema_rejects should be {}",
-                !schema_rejects
-            ));
+            failures.push(format!("{name}: schema_rejects should be {}", !schema_rejects));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -78,11 +70,7 @@ fn every_bad_input_fails_where_expected() {
 fn cycle_error_shows_the_whole_chain() {
     let dir = bad_input_dir();
     let err = load_scenario(&dir.join("include-cycle.scen.json")).unwrap_err();
-    let parts: Vec<&str> = err
-        .message
-        .trim_start_matches("externalSteps cycle: ")
-        .split(" -> ")
-        .collect();
+    let parts: Vec<&str> = err.message.trim_start_matches("externalSteps cycle: ").split(" -> ").collect();
     assert_eq!(parts.len(), 3, "{err}");
     assert!(parts[0].ends_with("include-cycle.scen.json"));
     assert!(parts[1].ends_with("included/cycle.steps.json"));

@@ -17,10 +17,7 @@ fn err(expr: &str) -> ValueError {
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 fn alice() -> Vec<u8> {
@@ -75,14 +72,8 @@ fn fixed_width_unsigned() {
     assert_eq!(ok("u256:0"), vec![0; 32]);
     assert_eq!(ok("u24:0x01"), vec![0, 0, 1]);
     assert_eq!(ok("u8:255"), vec![255]);
-    assert!(matches!(
-        err("u8:256"),
-        ValueError::Overflow { bits: 8, .. }
-    ));
-    assert!(matches!(
-        err("u16:0x010203"),
-        ValueError::Overflow { bits: 16, .. }
-    ));
+    assert!(matches!(err("u8:256"), ValueError::Overflow { bits: 8, .. }));
+    assert!(matches!(err("u16:0x010203"), ValueError::Overflow { bits: 16, .. }));
     assert!(matches!(err("u7:1"), ValueError::Width(p) if p == "u7:"));
     assert!(matches!(err("u264:1"), ValueError::Width(_)));
     assert!(matches!(err("u0:1"), ValueError::Width(_)));
@@ -98,14 +89,7 @@ fn fixed_width_signed() {
     assert_eq!(ok("i8:0"), vec![0]);
     assert_eq!(ok("i256:-1"), vec![0xff; 32]);
     assert_eq!(ok("i32:5"), vec![0, 0, 0, 5]);
-    assert!(matches!(
-        err("i8:128"),
-        ValueError::Overflow {
-            bits: 8,
-            kind: "signed",
-            ..
-        }
-    ));
+    assert!(matches!(err("i8:128"), ValueError::Overflow { bits: 8, kind: "signed", .. }));
     assert!(matches!(err("i8:-129"), ValueError::Overflow { .. }));
     assert!(matches!(err("i12:1"), ValueError::Width(_)));
 }
@@ -126,14 +110,8 @@ fn addresses() {
         a.resize(20, b'_');
         a
     });
-    assert_eq!(
-        ok("address:abcdefghijklmnopqrst"),
-        b"abcdefghijklmnopqrst".to_vec()
-    );
-    assert!(matches!(
-        err("address:abcdefghijklmnopqrstu"),
-        ValueError::AddressName(_)
-    ));
+    assert_eq!(ok("address:abcdefghijklmnopqrst"), b"abcdefghijklmnopqrst".to_vec());
+    assert!(matches!(err("address:abcdefghijklmnopqrstu"), ValueError::AddressName(_)));
     assert!(matches!(err("address:"), ValueError::AddressName(_)));
     assert!(matches!(err("address:a b"), ValueError::AddressName(_)));
 }
@@ -143,10 +121,7 @@ fn words() {
     assert_eq!(ok("word:5"), pad32(&[5]));
     assert_eq!(ok("word:"), vec![0; 32]);
     assert_eq!(ok("word:address:alice"), pad32(&alice()));
-    assert!(matches!(
-        err(&format!("word:0x{}", "11".repeat(33))),
-        ValueError::WordTooLong(33)
-    ));
+    assert!(matches!(err(&format!("word:0x{}", "11".repeat(33))), ValueError::WordTooLong(33)));
 }
 
 #[test]
@@ -155,14 +130,8 @@ fn files_are_relative_to_the_base_dir() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("data.bin"), [1u8, 2, 3]).unwrap();
     assert_eq!(interpret("file:data.bin", &dir).unwrap(), vec![1, 2, 3]);
-    assert_eq!(
-        interpret("file:data.bin|0x04", &dir).unwrap(),
-        vec![1, 2, 3, 4]
-    );
-    assert!(matches!(
-        interpret("file:missing.bin", &dir),
-        Err(ValueError::File { .. })
-    ));
+    assert_eq!(interpret("file:data.bin|0x04", &dir).unwrap(), vec![1, 2, 3, 4]);
+    assert!(matches!(interpret("file:missing.bin", &dir), Err(ValueError::File { .. })));
 }
 
 #[test]
@@ -175,10 +144,7 @@ fn keccak_hashes_everything_to_its_right() {
     // balances[alice], mapping at slot 0.
     let mut preimage = pad32(&alice());
     preimage.extend(pad32(&[]));
-    assert_eq!(
-        ok("keccak256:word:address:alice|u256:0"),
-        keccak256(&preimage).to_vec()
-    );
+    assert_eq!(ok("keccak256:word:address:alice|u256:0"), keccak256(&preimage).to_vec());
     // allowance[alice][bob] at slot 1: keccak(pad(bob) ++ keccak(pad(alice) ++ pad(1))).
     let mut bob = b"bob".to_vec();
     bob.resize(20, b'_');
@@ -186,10 +152,7 @@ fn keccak_hashes_everything_to_its_right() {
     inner.extend(pad32(&[1]));
     let mut outer = pad32(&bob);
     outer.extend(keccak256(&inner).as_slice());
-    assert_eq!(
-        ok("keccak256:word:address:bob|keccak256:word:address:alice|u256:1"),
-        keccak256(&outer).to_vec()
-    );
+    assert_eq!(ok("keccak256:word:address:bob|keccak256:word:address:alice|u256:1"), keccak256(&outer).to_vec());
 }
 
 #[test]
@@ -225,11 +188,7 @@ fn unknown_prefixes_and_star() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(
-        err("foo:1")
-            .to_string()
-            .contains("expected one of str:, address:")
-    );
+    assert!(err("foo:1").to_string().contains("expected one of str:, address:"));
     assert!(matches!(err("*"), ValueError::Star));
     assert!(matches!(err("0x01|bad"), ValueError::BadNumber(t) if t == "bad"));
 }

@@ -6,11 +6,7 @@ use std::path::Path;
 fn round_trip(expr: &str, hint: Hint) -> String {
     let bytes = interpret(expr, Path::new(".")).unwrap();
     let text = reconstruct(&bytes, hint);
-    assert_eq!(
-        interpret(&text, Path::new(".")).unwrap(),
-        bytes,
-        "{expr} -> {text}"
-    );
+    assert_eq!(interpret(&text, Path::new(".")).unwrap(), bytes, "{expr} -> {text}");
     text
 }
 
@@ -23,10 +19,7 @@ fn numbers() {
     let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
     assert_eq!(round_trip(max, Hint::Number), max);
     round_trip("i16:-2", Hint::Number);
-    round_trip(
-        "0x0000000000000000000000000000000000000000000000000000000000000000000001",
-        Hint::Number,
-    );
+    round_trip("0x0000000000000000000000000000000000000000000000000000000000000000000001", Hint::Number);
 }
 
 #[test]
@@ -57,13 +50,7 @@ fn bytes_and_words() {
     let word = interpret("word:5", Path::new(".")).unwrap();
     let text = reconstruct(&word, Hint::Word);
     assert_eq!(text, "5");
-    assert_eq!(
-        interpret(&format!("word:{text}"), Path::new(".")).unwrap(),
-        word
-    );
+    assert_eq!(interpret(&format!("word:{text}"), Path::new(".")).unwrap(), word);
     let hash = interpret("keccak256:str:x", Path::new(".")).unwrap();
-    assert_eq!(
-        round_trip("keccak256:str:x", Hint::Word),
-        reconstruct(&hash, Hint::Bytes)
-    );
+    assert_eq!(round_trip("keccak256:str:x", Hint::Word), reconstruct(&hash, Hint::Bytes));
 }

@@ -9,16 +9,10 @@ use std::path::Path;
 fn damaged_scenarios_give_errors_not_panics() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/full.scen.json");
     let text = std::fs::read_to_string(&path).unwrap();
-    let boundaries: Vec<usize> = (0..text.len())
-        .filter(|&i| text.is_char_boundary(i))
-        .collect();
+    let boundaries: Vec<usize> = (0..text.len()).filter(|&i| text.is_char_boundary(i)).collect();
     let mut errors = 0;
     for &i in boundaries.iter().step_by(3) {
-        let next = boundaries
-            .iter()
-            .find(|&&j| j > i)
-            .copied()
-            .unwrap_or(text.len());
+        let next = boundaries.iter().find(|&&j| j > i).copied().unwrap_or(text.len());
         let deleted = format!("{}{}", &text[..i], &text[next..]);
         let truncated = &text[..i];
         let inserted = format!("{}\"{}", &text[..i], &text[i..]);
@@ -30,10 +24,7 @@ fn damaged_scenarios_give_errors_not_panics() {
             let _ = locate(damaged, "steps[4].expect.logs[1].topics[0]");
         }
     }
-    assert!(
-        errors > boundaries.len() / 3,
-        "too few damaged copies were rejected: {errors}"
-    );
+    assert!(errors > boundaries.len() / 3, "too few damaged copies were rejected: {errors}");
 }
 
 #[test]

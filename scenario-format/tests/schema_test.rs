@@ -36,10 +36,7 @@ fn check_valid(files: &[PathBuf]) {
 #[test]
 fn schema_is_a_valid_2020_12_schema() {
     let schema: serde_json::Value = serde_json::from_str(SCHEMA_JSON).unwrap();
-    assert_eq!(
-        schema["$schema"],
-        "https://json-schema.org/draft/2020-12/schema"
-    );
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
     jsonschema::meta::validate(&schema).unwrap();
     jsonschema::draft202012::new(&schema).unwrap();
 }
@@ -47,10 +44,7 @@ fn schema_is_a_valid_2020_12_schema() {
 #[test]
 fn own_samples_pass_schema_and_loader() {
     let mut files = Vec::new();
-    collect(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"),
-        &mut files,
-    );
+    collect(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"), &mut files);
     assert!(files.len() >= 3, "{files:?}");
     check_valid(&files);
 }
@@ -71,13 +65,11 @@ fn schema_errors_are_located() {
     let e = validate_schema(path, text).unwrap_err();
     assert_eq!((e.line, e.column), (Some(4), Some(27)));
     assert_eq!(e.json_path, "steps[0].expect.status");
-    let text =
-        r#"{"steps": [{"step": "query", "tx": {"to": "address:b"}, "expect": {"address": "*"}}]}"#;
+    let text = r#"{"steps": [{"step": "query", "tx": {"to": "address:b"}, "expect": {"address": "*"}}]}"#;
     let e = validate_schema(path, text).unwrap_err();
     assert_eq!(e.json_path, "steps[0].expect.address");
     assert!(e.message.contains("unknown field `address`"), "{e}");
-    let text =
-        r#"{"steps": [{"step": "setState", "accounts": {"address:a": {"activate": true}}}]}"#;
+    let text = r#"{"steps": [{"step": "setState", "accounts": {"address:a": {"activate": true}}}]}"#;
     assert!(validate_schema(path, text).is_err());
     let text = r#"{"steps": [{"step": "checkState", "accounts": {"+": "x"}}]}"#;
     assert!(validate_schema(path, text).is_err());

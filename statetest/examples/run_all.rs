@@ -11,7 +11,8 @@ use statetest::{StatetestOptions, run};
 fn main() -> ExitCode {
     let mut paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     if paths.is_empty() {
-        paths.push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ethereum-tests/GeneralStateTests")));
+        paths
+            .push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ethereum-tests/GeneralStateTests")));
     }
     let opts = StatetestOptions {
         jobs: std::env::var("STATETEST_JOBS").ok().and_then(|j| j.parse().ok()),

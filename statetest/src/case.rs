@@ -1,6 +1,7 @@
 //! One (fork, index) case: revm's cfg, block and transaction from the test, the pre-state loaded
 //! into a [`World`], and the transaction run through the world's own transaction path.
 
+use world_mock::revm::bytecode::Bytecode;
 use world_mock::revm::context::{BlockEnv, CfgEnv, TxEnv};
 use world_mock::revm::context_interface::either::Either;
 use world_mock::revm::context_interface::transaction::{
@@ -8,7 +9,6 @@ use world_mock::revm::context_interface::transaction::{
 };
 use world_mock::revm::primitives::hardfork::SpecId;
 use world_mock::revm::primitives::{Address, B256, TxKind, U256};
-use world_mock::revm::bytecode::Bytecode;
 use world_mock::{Commit, TxOutcome, TxRejected, World};
 
 use crate::model::{Authorization, Indexes, TestUnit};
@@ -43,7 +43,8 @@ pub(crate) fn cfg_env(unit: &TestUnit, spec: SpecId) -> CfgEnv {
     let mut cfg = CfgEnv::new_with_spec(spec);
     cfg.chain_id = unit.env.current_chain_id.map_or(1, |id| u64::try_from(id.0).unwrap_or(1));
     // EIP-7691 raised the per-block blob count in Prague; EIP-7594 caps a transaction at 6 from Osaka.
-    cfg.max_blobs_per_tx = Some(if spec.is_enabled_in(SpecId::PRAGUE) && !spec.is_enabled_in(SpecId::OSAKA) { 9 } else { 6 });
+    cfg.max_blobs_per_tx =
+        Some(if spec.is_enabled_in(SpecId::PRAGUE) && !spec.is_enabled_in(SpecId::OSAKA) { 9 } else { 6 });
     cfg
 }
 

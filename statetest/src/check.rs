@@ -17,7 +17,9 @@ use crate::roots::{logs_hash, state_root};
 pub(crate) fn run_case(unit: &TestUnit, plan: ForkPlan, post: &PostCase) -> CaseOutcome {
     let spec = match plan {
         ForkPlan::Run(spec) => spec,
-        ForkPlan::Skip(reason) => return CaseOutcome::Skipped { reason: reason.to_string() },
+        ForkPlan::Skip(reason) => {
+            return CaseOutcome::Skipped { reason: reason.to_string() };
+        }
     };
     let env = match case::case_env(unit, spec, post.indexes) {
         Ok(env) => env,
@@ -66,7 +68,10 @@ pub(crate) fn mismatches(unit: &TestUnit, post: &PostCase, executed: &Executed) 
                 && matches!(outcome.status, TxStatus::Success | TxStatus::Revert)
                 && expected.0 != outcome.output
             {
-                found.push(Mismatch::Output { expected: hex::encode_prefixed(&expected.0), actual: hex::encode_prefixed(&outcome.output) });
+                found.push(Mismatch::Output {
+                    expected: hex::encode_prefixed(&expected.0),
+                    actual: hex::encode_prefixed(&outcome.output),
+                });
             }
             logs_hash(&outcome.logs)
         }

@@ -2,12 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::StatetestOptions;
 use crate::check;
 use crate::fork::{self, ForkPlan};
 use crate::model::{PostCase, TestFile};
 use crate::report::{CaseOutcome, CaseReport};
 use crate::trace;
-use crate::StatetestOptions;
 
 /// Input that cannot be used at all.
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +87,8 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), StatetestError> {
 }
 
 fn read(path: &Path) -> Result<Result<TestFile, StatetestError>, StatetestError> {
-    let text = std::fs::read_to_string(path).map_err(|source| StatetestError::Read { path: path.to_path_buf(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| StatetestError::Read { path: path.to_path_buf(), source })?;
     Ok(serde_json::from_str(&text).map_err(|e| {
         let (line, column) = (e.line(), e.column());
         let message = e.to_string();
@@ -109,7 +110,14 @@ pub(crate) fn run_file(found: &Found, opts: &StatetestOptions) -> Result<Vec<Cas
         // Some skipped files are malformed on purpose: report the file as one skipped entry.
         (Err(_), Some(reason)) if wanted(opts.filter.as_deref(), &display, "") => {
             let outcome = CaseOutcome::Skipped { reason: reason.to_string() };
-            return Ok(vec![CaseReport { file: display, test: String::new(), fork: String::new(), post_index: 0, indexes: None, outcome }]);
+            return Ok(vec![CaseReport {
+                file: display,
+                test: String::new(),
+                fork: String::new(),
+                post_index: 0,
+                indexes: None,
+                outcome,
+            }]);
         }
         (Err(_), Some(_)) => return Ok(Vec::new()),
         (Err(e), None) => return Err(e),
@@ -148,10 +156,8 @@ pub(crate) fn diagnose(files: &[Found], case: &CaseReport, trace_limit: usize) -
     let Ok(Ok(parsed)) = read(&found.path) else {
         return header + "cannot re-read the file\n";
     };
-    let post: Option<&PostCase> = parsed
-        .get(&case.test)
-        .and_then(|unit| unit.post.get(&case.fork))
-        .and_then(|posts| posts.get(case.post_index));
+    let post: Option<&PostCase> =
+        parsed.get(&case.test).and_then(|unit| unit.post.get(&case.fork)).and_then(|posts| posts.get(case.post_index));
     match (parsed.get(&case.test), post) {
         (Some(unit), Some(post)) => {
             let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -82,8 +82,7 @@ pub(crate) fn skip_file(path: &Path, slow: bool) -> Option<&'static str> {
     }
 }
 
-const CREATE_COLLISION: &str =
-    "creates over an address that has storage but no code or nonce (EIP-7610); revm does not check storage, skipped as revme does";
+const CREATE_COLLISION: &str = "creates over an address that has storage but no code or nonce (EIP-7610); revm does not check storage, skipped as revme does";
 
 #[cfg(test)]
 mod tests {

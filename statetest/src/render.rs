@@ -17,7 +17,9 @@ impl StatetestReport {
     /// Failures with what differed, skip reasons with counts, the first failure's diagnosis, and
     /// a last line `N passed, M failed, K skipped`. `color` adds ANSI colours.
     pub fn render_human(&self, color: bool) -> String {
-        let paint = |code: &str, text: &str| if color { format!("{code}{text}{RESET}") } else { text.to_string() };
+        let paint = |code: &str, text: &str| {
+            if color { format!("{code}{text}{RESET}") } else { text.to_string() }
+        };
         let mut out = String::new();
         let mut skips: BTreeMap<&str, usize> = BTreeMap::new();
         for case in &self.cases {

@@ -111,12 +111,18 @@ impl std::fmt::Display for Mismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let or_none = |s: &Option<String>| s.clone().unwrap_or_else(|| "none".into());
         match self {
-            Self::StateRoot { expected, actual } => write!(f, "state root: expected {expected}, got {actual}"),
-            Self::LogsHash { expected, actual } => write!(f, "logs hash: expected {expected}, got {actual}"),
+            Self::StateRoot { expected, actual } => {
+                write!(f, "state root: expected {expected}, got {actual}")
+            }
+            Self::LogsHash { expected, actual } => {
+                write!(f, "logs hash: expected {expected}, got {actual}")
+            }
             Self::Exception { expected, actual } => {
                 write!(f, "exception: expected {}, got {}", or_none(expected), or_none(actual))
             }
-            Self::Output { expected, actual } => write!(f, "output: expected {expected}, got {actual}"),
+            Self::Output { expected, actual } => {
+                write!(f, "output: expected {expected}, got {actual}")
+            }
             Self::Invalid { message } => write!(f, "invalid case: {message}"),
         }
     }
@@ -181,7 +187,8 @@ impl StatetestReport {
             summary: Summary,
         }
         let summary = Summary { passed: self.passed(), failed: self.failed(), skipped: self.skipped() };
-        serde_json::to_string_pretty(&Doc { report: self, summary }).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        serde_json::to_string_pretty(&Doc { report: self, summary })
+            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 }
 

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 
 use world_mock::revm::bytecode::opcode::OpCode;
 use world_mock::revm::context_interface::{ContextTr, JournalTr};
+use world_mock::revm::interpreter::Interpreter;
 use world_mock::revm::interpreter::interpreter::EthInterpreter;
 use world_mock::revm::interpreter::interpreter_types::Jumps;
-use world_mock::revm::interpreter::Interpreter;
 use world_mock::revm::{Context, InspectEvm, Inspector, MainBuilder, MainContext};
 use world_mock::{StateDiff, TxOutcome};
 

@@ -59,7 +59,9 @@ fn tampered_logs_hash_and_unexpected_exception() {
     let report = run(&[path], &StatetestOptions { diagnose: false, ..Default::default() }).unwrap();
     let failure = report.failures().next().unwrap();
     let CaseOutcome::Failed { mismatches } = &failure.outcome else { unreachable!() };
-    assert!(matches!(&mismatches[..], [Mismatch::Exception { expected: Some(e), actual: Some(_) }] if e == "TR_NoFunds"));
+    assert!(
+        matches!(&mismatches[..], [Mismatch::Exception { expected: Some(e), actual: Some(_) }] if e == "TR_NoFunds")
+    );
     assert!(report.diagnosis.is_none());
 }
 

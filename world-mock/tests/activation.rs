@@ -49,7 +49,8 @@ fn memory_init_is_rejected() {
 
 #[test]
 fn the_entrypoint_is_required_with_its_type() {
-    let missing = r#"(module (memory (export "memory") 1 1) (func (export "main") (param i32) (result i32) i32.const 0))"#;
+    let missing =
+        r#"(module (memory (export "memory") 1 1) (func (export "main") (param i32) (result i32) i32.const 0))"#;
     assert_eq!(rejection(missing), "missing export user_entrypoint");
     let wrong = r#"(module (memory (export "memory") 1 1) (func (export "user_entrypoint") (param i32)))"#;
     assert_eq!(rejection(wrong), "user_entrypoint must be a function of type (i32) -> (i32)");
@@ -89,7 +90,10 @@ fn imports_must_be_known_vm_hooks() {
 #[test]
 fn imports_must_have_the_exact_signature() {
     let wat = program_wat(r#"(import "vm_hooks" "storage_load_bytes32" (func (param i32)))"#, "1 1", ENTRY);
-    assert_eq!(rejection(&wat), "import vm_hooks.storage_load_bytes32 has signature (i32) -> (), expected (i32, i32) -> ()");
+    assert_eq!(
+        rejection(&wat),
+        "import vm_hooks.storage_load_bytes32 has signature (i32) -> (), expected (i32, i32) -> ()"
+    );
     let result = program_wat(r#"(import "vm_hooks" "block_number" (func (result i32)))"#, "1 1", ENTRY);
     assert_eq!(rejection(&result), "import vm_hooks.block_number has signature () -> (i32), expected () -> (i64)");
 }
@@ -127,7 +131,10 @@ fn unknown_sections_and_non_constant_initializers_are_rejected() {
     assert!(activate(extended).is_err(), "extended-const is disabled");
     let mut bytes = wasm(&program_wat("", "1 1", ENTRY));
     bytes.extend_from_slice(&[0x20, 0x00]); // section id 32 does not exist
-    assert!(matches!(activate_wasm(&bytes, B256::ZERO, &StylusParams::default()), Err(ActivationError::InvalidWasm(_))));
+    assert!(matches!(
+        activate_wasm(&bytes, B256::ZERO, &StylusParams::default()),
+        Err(ActivationError::InvalidWasm(_))
+    ));
 }
 
 /// A module calling through its table, written byte by byte so the `call_indirect` table

@@ -88,7 +88,9 @@ fn run(world: &mut World, to: Address, gas: u64) -> world_mock::TxOutcome {
 #[test]
 fn a_program_that_was_never_activated_uses_all_gas() {
     let (mut world, recorder) = setup(&[]);
-    world.state_mut().set_code(PROGRAM, &world_mock::stylus::encode_program(&wasm(&program_wat("", "1 1", "i32.const 0"))));
+    world
+        .state_mut()
+        .set_code(PROGRAM, &world_mock::stylus::encode_program(&wasm(&program_wat("", "1 1", "i32.const 0"))));
     let outcome = run(&mut world, PROGRAM, GAS);
     assert_eq!((outcome.status, outcome.gas_used), (TxStatus::NotActivated, GAS));
     assert_eq!(outcome.halt_reason.as_deref(), Some("program not activated"));

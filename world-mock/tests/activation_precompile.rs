@@ -103,7 +103,8 @@ fn insufficient_value_reverts_with_have_and_want() {
     let fee = expected_fee(&wasm, &world);
     let outcome = call(&mut world, ARBWASM, activate_call(), fee - U256::from(1), GAS);
     assert_eq!(outcome.status, TxStatus::Revert);
-    let expected = calldata("ProgramInsufficientValue(uint256,uint256)", &[B256::from(fee - U256::from(1)), B256::from(fee)]);
+    let expected =
+        calldata("ProgramInsufficientValue(uint256,uint256)", &[B256::from(fee - U256::from(1)), B256::from(fee)]);
     assert_eq!(outcome.output.as_ref(), expected);
     assert_eq!(outcome.gas_used, intrinsic(&activate_call()) + 1_659_168 + info.activation_gas);
     assert_eq!(world.program_at(PROGRAM), None);

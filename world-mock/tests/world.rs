@@ -65,7 +65,8 @@ fn revert_keeps_nonce_and_drops_writes() {
 fn invalid_opcode_is_a_failure_and_loops_run_out_of_gas() {
     let mut world = World::default();
     let invalid = deploy(&mut world, &[0xfe]);
-    let outcome = world.execute(&TxRequest { from: ALICE, to: Some(invalid), ..Default::default() }, Commit::Yes).unwrap();
+    let outcome =
+        world.execute(&TxRequest { from: ALICE, to: Some(invalid), ..Default::default() }, Commit::Yes).unwrap();
     assert_eq!(outcome.status, TxStatus::Failure);
     assert_eq!(outcome.halt_reason.as_deref(), Some("InvalidFEOpcode"));
     // JUMPDEST PUSH1 0 JUMP: an infinite loop.
@@ -109,7 +110,8 @@ fn stylus_code_without_an_executor_is_invalid_code() {
     let mut world = World::default();
     let program = address!("00000000000000000000000000000000000057a1");
     world.state_mut().set_code(program, &[0xEF, 0xF0, 0x00, 0x00, 0x01, 0x02]);
-    let outcome = world.execute(&TxRequest { from: ALICE, to: Some(program), ..Default::default() }, Commit::Yes).unwrap();
+    let outcome =
+        world.execute(&TxRequest { from: ALICE, to: Some(program), ..Default::default() }, Commit::Yes).unwrap();
     assert_eq!(outcome.status, TxStatus::InvalidCode);
 }
 

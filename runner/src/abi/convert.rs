@@ -18,7 +18,12 @@ pub fn to_sol_value(value: &AbiValue, ty: &DynSolType) -> Result<DynSolValue, St
         }
         (AbiValue::List(items), DynSolType::Tuple(types)) => {
             if items.len() != types.len() {
-                return Err(format!("expected {} fields for `{}`, got {}", types.len(), ty.sol_type_name(), items.len()));
+                return Err(format!(
+                    "expected {} fields for `{}`, got {}",
+                    types.len(),
+                    ty.sol_type_name(),
+                    items.len()
+                ));
             }
             let values = items.iter().zip(types).map(|(v, t)| to_sol_value(v, t)).collect::<Result<_, _>>()?;
             Ok(DynSolValue::Tuple(values))
@@ -33,29 +38,45 @@ pub fn to_sol_values(values: &[AbiValue], types: &[DynSolType]) -> Result<Vec<Dy
     if values.len() != types.len() {
         return Err(format!("expected {} arguments, got {}", types.len(), values.len()));
     }
-    values.iter().zip(types).enumerate().map(|(i, (v, t))| to_sol_value(v, t).map_err(|e| format!("args[{i}]: {e}"))).collect()
+    values
+        .iter()
+        .zip(types)
+        .enumerate()
+        .map(|(i, (v, t))| to_sol_value(v, t).map_err(|e| format!("args[{i}]: {e}")))
+        .collect()
 }
 
 /// Whether `actual` (of type `ty`) matches an expected value; `*` matches anything.
 /// `Err` when the expectation cannot be a value of that type (an input error).
 pub fn expect_matches(expect: &Check<AbiExpect>, actual: &DynSolValue, ty: &DynSolType) -> Result<bool, String> {
-    let Check::Exact(expect) = expect else { return Ok(true) };
+    let Check::Exact(expect) = expect else {
+        return Ok(true);
+    };
     match (expect, ty) {
         (AbiExpect::Leaf(leaf), _) => {
             let want = leaf_value(&leaf.value, ty).map_err(|e| format!("`{}`: {e}", leaf.original))?;
             Ok(&want == actual)
         }
         (AbiExpect::List(items), DynSolType::Array(inner) | DynSolType::FixedArray(inner, _)) => {
-            let Some(values) = actual.as_array().or_else(|| actual.as_fixed_array()) else { return Ok(false) };
+            let Some(values) = actual.as_array().or_else(|| actual.as_fixed_array()) else {
+                return Ok(false);
+            };
             if values.len() != items.len() {
                 return Ok(false);
             }
             all_match(items.iter().zip(values).map(|(e, v)| (e, v, inner.as_ref())))
         }
         (AbiExpect::List(items), DynSolType::Tuple(types)) => {
-            let Some(values) = actual.as_tuple() else { return Ok(false) };
+            let Some(values) = actual.as_tuple() else {
+                return Ok(false);
+            };
             if items.len() != types.len() {
-                return Err(format!("expected {} fields for `{}`, got {}", types.len(), ty.sol_type_name(), items.len()));
+                return Err(format!(
+                    "expected {} fields for `{}`, got {}",
+                    types.len(),
+                    ty.sol_type_name(),
+                    items.len()
+                ));
             }
             all_match(items.iter().zip(values).zip(types).map(|((e, v), t)| (e, v, t)))
         }
@@ -75,9 +96,13 @@ fn all_match<'a>(
 
 /// Checks that an expectation can be a value of `ty`, without comparing anything.
 pub fn validate_expect(expect: &Check<AbiExpect>, ty: &DynSolType) -> Result<(), String> {
-    let Check::Exact(expect) = expect else { return Ok(()) };
+    let Check::Exact(expect) = expect else {
+        return Ok(());
+    };
     match (expect, ty) {
-        (AbiExpect::Leaf(leaf), _) => leaf_value(&leaf.value, ty).map(|_| ()).map_err(|e| format!("`{}`: {e}", leaf.original)),
+        (AbiExpect::Leaf(leaf), _) => {
+            leaf_value(&leaf.value, ty).map(|_| ()).map_err(|e| format!("`{}`: {e}", leaf.original))
+        }
         (AbiExpect::List(items), DynSolType::Array(inner)) => items.iter().try_for_each(|e| validate_expect(e, inner)),
         (AbiExpect::List(items), DynSolType::FixedArray(inner, len)) if items.len() == *len => {
             items.iter().try_for_each(|e| validate_expect(e, inner))
@@ -96,7 +121,9 @@ pub fn render_expect(expect: &Check<AbiExpect>) -> String {
     match expect {
         Check::Any => "*".to_string(),
         Check::Exact(AbiExpect::Leaf(leaf)) => leaf.original.clone(),
-        Check::Exact(AbiExpect::List(items)) => format!("[{}]", items.iter().map(render_expect).collect::<Vec<_>>().join(", ")),
+        Check::Exact(AbiExpect::List(items)) => {
+            format!("[{}]", items.iter().map(render_expect).collect::<Vec<_>>().join(", "))
+        }
     }
 }
 
@@ -104,7 +131,8 @@ fn leaf_value(bytes: &[u8], ty: &DynSolType) -> Result<DynSolValue, String> {
     let name = ty.sol_type_name();
     match ty {
         DynSolType::Address => {
-            let word = unsigned(bytes, 160).map_err(|_| format!("expected 20 bytes for `address`, got {}", bytes.len()))?;
+            let word =
+                unsigned(bytes, 160).map_err(|_| format!("expected 20 bytes for `address`, got {}", bytes.len()))?;
             Ok(DynSolValue::Address(Address::from_word(B256::from(word))))
         }
         DynSolType::Uint(bits) => Ok(DynSolValue::Uint(unsigned(bytes, *bits)?, *bits)),

@@ -129,10 +129,7 @@ mod tests {
         let sig = Signature::parse("Transfer(address indexed from, address indexed,uint256 value)").unwrap();
         assert_eq!(sig.canonical(), "Transfer(address,address,uint256)");
         assert_eq!(sig.indexed, vec![true, true, false]);
-        assert_eq!(
-            format!("{:x}", sig.topic()),
-            "ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
-        );
+        assert_eq!(format!("{:x}", sig.topic()), "ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef");
         let tuple = Signature::parse("f((uint256,string)[],bytes32)").unwrap();
         assert_eq!(tuple.canonical(), "f((uint256,string)[],bytes32)");
     }

@@ -6,8 +6,8 @@ use world_mock::stylus::ProgramInfo;
 use world_mock::{Commit, TxOutcome, TxRequest, TxStatus, World};
 
 use super::rejected_outcome;
-use scenario_format::ActivationExpect;
 use crate::report::{Mismatch, StepReport};
+use scenario_format::ActivationExpect;
 
 /// Sends `activateProgram(program)` to ArbWasm. Without a `value`, the data fee is found first
 /// by a dry run, as `cargo stylus` does with `eth_call`, and sent as the value.
@@ -30,7 +30,13 @@ fn data_fee(output: &[u8]) -> Option<U256> {
 }
 
 /// Compares the program's record (and the returned fee) with the expected figures.
-pub(super) fn check_activation(world: &World, program: Address, outcome: &TxOutcome, expect: &ActivationExpect, report: &mut StepReport) {
+pub(super) fn check_activation(
+    world: &World,
+    program: Address,
+    outcome: &TxOutcome,
+    expect: &ActivationExpect,
+    report: &mut StepReport,
+) {
     let record = world.program_at(program);
     let checks = RecordChecks {
         version: &expect.version,
@@ -61,12 +67,21 @@ pub(super) struct RecordChecks<'a> {
 }
 
 /// Compares a program record with `checks`; `field` names each field in messages.
-pub(super) fn check_record(info: Option<&ProgramInfo>, checks: &RecordChecks<'_>, field: &dyn Fn(&str) -> String, m: &mut Vec<Mismatch>) {
+pub(super) fn check_record(
+    info: Option<&ProgramInfo>,
+    checks: &RecordChecks<'_>,
+    field: &dyn Fn(&str) -> String,
+    m: &mut Vec<Mismatch>,
+) {
     let mut number = |name: &str, want: &Option<Check<u64>>, have: Option<u64>| {
         if let Some(Check::Exact(want)) = want
             && have != Some(*want)
         {
-            m.push(Mismatch::new(field(name), want.to_string(), have.map_or("not activated".into(), |h| h.to_string())));
+            m.push(Mismatch::new(
+                field(name),
+                want.to_string(),
+                have.map_or("not activated".into(), |h| h.to_string()),
+            ));
         }
     };
     number("version", checks.version, info.map(|i| u64::from(i.version)));

@@ -1,7 +1,7 @@
 //! `dumpState`: the world in `setState` form, so a dump can seed another scenario.
 
-use serde_json::{Map, Value, json};
 use scenario_format::{Hint, reconstruct};
+use serde_json::{Map, Value, json};
 use world_mock::World;
 
 /// The world as a `setState` step (pretty JSON).
@@ -18,7 +18,12 @@ pub(super) fn dump_state(world: &World) -> String {
             let storage: Map<String, Value> = account
                 .storage
                 .iter()
-                .map(|(k, v)| (format!("0x{}", alloy_primitives::hex::encode(k.to_be_bytes::<32>())), json!(format!("0x{}", alloy_primitives::hex::encode(v.to_be_bytes::<32>())))))
+                .map(|(k, v)| {
+                    (
+                        format!("0x{}", alloy_primitives::hex::encode(k.to_be_bytes::<32>())),
+                        json!(format!("0x{}", alloy_primitives::hex::encode(v.to_be_bytes::<32>()))),
+                    )
+                })
                 .collect();
             entry.insert("storage".into(), Value::Object(storage));
         }

@@ -34,7 +34,11 @@ pub(super) fn check_state(world: &World, prepared: &StateCheck, report: &mut Ste
             && code.bytes != actual.code_bytes()
         {
             let shown = reconstruct(actual.code_bytes(), Hint::Bytes);
-            m.push(Mismatch::new(field("code"), code.original.clone(), format!("{} bytes: {}", actual.code_bytes().len(), shorten(&shown))));
+            m.push(Mismatch::new(
+                field("code"),
+                code.original.clone(),
+                format!("{} bytes: {}", actual.code_bytes().len(), shorten(&shown)),
+            ));
         }
         if let Some(program) = &expect.program {
             check_program(world, address.value, program, &field, m);
@@ -70,7 +74,11 @@ pub(super) fn check_state(world: &World, prepared: &StateCheck, report: &mut Ste
                 for (key, value) in &actual.storage {
                     if !keys.contains(key) {
                         bad = true;
-                        actual_lines.push(format!("{}: {}", show_word(B256::from(*key)), show_word(B256::from(*value))));
+                        actual_lines.push(format!(
+                            "{}: {}",
+                            show_word(B256::from(*key)),
+                            show_word(B256::from(*value))
+                        ));
                     }
                 }
             } else {
@@ -83,8 +91,12 @@ pub(super) fn check_state(world: &World, prepared: &StateCheck, report: &mut Ste
         }
     }
     if !check.open {
-        let extra: Vec<&Address> =
-            state.accounts().iter().filter(|(a, acc)| !listed.contains(*a) && !acc.is_blank()).map(|(a, _)| a).collect();
+        let extra: Vec<&Address> = state
+            .accounts()
+            .iter()
+            .filter(|(a, acc)| !listed.contains(*a) && !acc.is_blank())
+            .map(|(a, _)| a)
+            .collect();
         if !extra.is_empty() {
             let names: Vec<String> = extra.iter().map(|a| reconstruct(a.as_slice(), Hint::Address)).collect();
             report.mismatches.push(Mismatch::new(

@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use alloy_dyn_abi::DynSolType;
-use scenario_format::{AbiExpect, ActivationExpect, AddressValue, BytesValue, Check, Comparison, ErrorExpect, Expect, LogExpect, Out, Status, WordValue};
+use scenario_format::{
+    AbiExpect, ActivationExpect, AddressValue, BytesValue, Check, Comparison, ErrorExpect, Expect, LogExpect, Out,
+    Status, WordValue,
+};
 
 use super::{PrepareError, StepCx};
 use crate::abi::{Signature, validate_expect};
@@ -89,17 +92,25 @@ pub struct Expectations {
     pub activation: ActivationExpect,
 }
 
-
 /// Resolves a step's `expect` against the called function's signature.
-pub(crate) fn prepare(cx: &StepCx<'_>, expect: Option<&Expect>, function: Option<&Signature>) -> Result<Expectations, PrepareError> {
-    let Some(expect) = expect else { return Ok(Expectations::default()) };
+pub(crate) fn prepare(
+    cx: &StepCx<'_>,
+    expect: Option<&Expect>,
+    function: Option<&Signature>,
+) -> Result<Expectations, PrepareError> {
+    let Some(expect) = expect else {
+        return Ok(Expectations::default());
+    };
     let out = match &expect.out {
         None => None,
         Some(Out::Raw(raw)) => Some(OutCheck::Raw(raw.clone())),
         Some(Out::Values(values)) => Some(match function.and_then(|f| f.returns.clone()) {
             Some(types) => {
                 if types.len() != values.len() {
-                    return Err(cx.error("expect.out", format!("the function returns {} values, `out` lists {}", types.len(), values.len())));
+                    return Err(cx.error(
+                        "expect.out",
+                        format!("the function returns {} values, `out` lists {}", types.len(), values.len()),
+                    ));
                 }
                 for (i, (value, ty)) in values.iter().zip(&types).enumerate() {
                     validate_expect(value, ty).map_err(|e| cx.error(&format!("expect.out[{i}]"), e))?;
@@ -116,7 +127,9 @@ pub(crate) fn prepare(cx: &StepCx<'_>, expect: Option<&Expect>, function: Option
     };
     let error = match &expect.error {
         None => None,
-        Some(ErrorExpect::Message(message)) => Some(ErrorCheck::Message(String::from_utf8_lossy(&message.value).into_owned())),
+        Some(ErrorExpect::Message(message)) => {
+            Some(ErrorCheck::Message(String::from_utf8_lossy(&message.value).into_owned()))
+        }
         Some(ErrorExpect::Custom { signature, args }) => {
             let sig = cx.signature(signature, "expect.error.signature")?;
             check_arity(cx, "expect.error.args", &sig, args)?;
@@ -156,7 +169,10 @@ pub(crate) fn prepare(cx: &StepCx<'_>, expect: Option<&Expect>, function: Option
 
 fn check_arity(cx: &StepCx<'_>, path: &str, sig: &Signature, args: &[Check<AbiExpect>]) -> Result<(), PrepareError> {
     if sig.params.len() != args.len() {
-        return Err(cx.error(path, format!("`{}` has {} parameters, got {} args", sig.canonical(), sig.params.len(), args.len())));
+        return Err(cx.error(
+            path,
+            format!("`{}` has {} parameters, got {} args", sig.canonical(), sig.params.len(), args.len()),
+        ));
     }
     for (i, (arg, ty)) in args.iter().zip(&sig.params).enumerate() {
         validate_expect(arg, ty).map_err(|e| cx.error(&format!("{path}[{i}]"), e))?;

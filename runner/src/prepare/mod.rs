@@ -124,7 +124,11 @@ pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedSce
         && !allowed.iter().any(|e| AVAILABLE_EXECUTORS.contains(&e.as_str()))
     {
         needs.unsupported.get_or_insert_with(|| {
-            format!("restricted to executors [{}]; this build has [{}]", allowed.join(", "), AVAILABLE_EXECUTORS.join(", "))
+            format!(
+                "restricted to executors [{}]; this build has [{}]",
+                allowed.join(", "),
+                AVAILABLE_EXECUTORS.join(", ")
+            )
         });
     }
     Ok(PreparedScenario {
@@ -183,8 +187,13 @@ impl StepCx<'_> {
     }
 
     /// Resolves code for an account (`runtime`) or for a deploy (init code).
-    pub(crate) fn code(&self, code: &CodeValue, sub_path: &str, runtime: bool, needs: &mut Needs)
-        -> Result<Vec<u8>, PrepareError> {
+    pub(crate) fn code(
+        &self,
+        code: &CodeValue,
+        sub_path: &str,
+        runtime: bool,
+        needs: &mut Needs,
+    ) -> Result<Vec<u8>, PrepareError> {
         match &code.source {
             CodeSource::Bytes(bytes) => Ok(bytes.clone()),
             CodeSource::Evm(path) => {
@@ -200,13 +209,10 @@ impl StepCx<'_> {
             }
             CodeSource::Wasm(path) => {
                 needs.stylus = true;
-                let wasm = std::fs::read(path).map_err(|e| self.error(sub_path, format!("cannot read {}: {e}", path.display())))?;
+                let wasm = std::fs::read(path)
+                    .map_err(|e| self.error(sub_path, format!("cannot read {}: {e}", path.display())))?;
                 let program = encoded_program(&wasm);
-                if runtime {
-                    Ok(program)
-                } else {
-                    Ok(world_mock::deployment_code(&program))
-                }
+                if runtime { Ok(program) } else { Ok(world_mock::deployment_code(&program)) }
             }
             CodeSource::Contract(name) => {
                 needs.unsupported.get_or_insert_with(|| {
@@ -263,16 +269,15 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             };
             let expect = expect::prepare(cx, call.expect.as_ref(), sig.as_deref())?;
             let kind = if query { TxKind::Query } else { TxKind::Call };
-            (if query { "query" } else { "call" }, Action::Tx { kind, request, expect: Box::new(expect), activate: false })
+            (
+                if query { "query" } else { "call" },
+                Action::Tx { kind, request, expect: Box::new(expect), activate: false },
+            )
         }
         Step::Transfer(transfer) => {
             let tx = &transfer.tx;
-            let request = TxRequest {
-                from: tx.from.value,
-                to: Some(tx.to.value),
-                value: tx.value.value,
-                ..TxRequest::default()
-            };
+            let request =
+                TxRequest { from: tx.from.value, to: Some(tx.to.value), value: tx.value.value, ..TxRequest::default() };
             let expect = expect::prepare(cx, transfer.expect.as_ref(), None)?;
             ("transfer", Action::Tx { kind: TxKind::Transfer, request, expect: Box::new(expect), activate: false })
         }
@@ -301,7 +306,6 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
 fn gas_price(cx: &StepCx<'_>, price: Option<U256>, path: &str) -> Result<u128, PrepareError> {
     price.map_or(Ok(0), |p| u128::try_from(p).map_err(|_| cx.error(path, "gas price does not fit 128 bits")))
 }
-
 
 /// `encode_program` (brotli at quality 11 is slow) cached for the whole process by content.
 fn encoded_program(wasm: &[u8]) -> Vec<u8> {

@@ -33,7 +33,11 @@ pub struct StateSetup {
     pub new_addresses: Vec<(Address, u64, Address)>,
 }
 
-pub(crate) fn prepare_set_state(cx: &StepCx<'_>, set: &SetState, needs: &mut Needs) -> Result<StateSetup, PrepareError> {
+pub(crate) fn prepare_set_state(
+    cx: &StepCx<'_>,
+    set: &SetState,
+    needs: &mut Needs,
+) -> Result<StateSetup, PrepareError> {
     let mut accounts = Vec::with_capacity(set.accounts.len());
     for (address, account) in &set.accounts {
         let code = match &account.code {
@@ -48,7 +52,11 @@ pub(crate) fn prepare_set_state(cx: &StepCx<'_>, set: &SetState, needs: &mut Nee
             balance: account.balance.as_ref().map(|b| b.value),
             nonce: account.nonce,
             code,
-            storage: account.storage.iter().map(|(k, v)| (U256::from_be_bytes(k.value.0), U256::from_be_bytes(v.value.0))).collect(),
+            storage: account
+                .storage
+                .iter()
+                .map(|(k, v)| (U256::from_be_bytes(k.value.0), U256::from_be_bytes(v.value.0)))
+                .collect(),
             activate: account.activate,
         });
     }
@@ -75,8 +83,11 @@ pub struct StateCheck {
     pub codes: Vec<Option<CodeExpect>>,
 }
 
-pub(crate) fn prepare_check_state(cx: &StepCx<'_>, check: &scenario_format::CheckState, needs: &mut Needs)
-    -> Result<StateCheck, PrepareError> {
+pub(crate) fn prepare_check_state(
+    cx: &StepCx<'_>,
+    check: &scenario_format::CheckState,
+    needs: &mut Needs,
+) -> Result<StateCheck, PrepareError> {
     let mut codes = Vec::with_capacity(check.accounts.len());
     for (address, account) in &check.accounts {
         let code = match &account.code {

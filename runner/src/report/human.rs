@@ -28,7 +28,14 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         ScenarioOutcome::Skipped(_) => "SKIP".yellow().bold(),
         ScenarioOutcome::Error(_) => "ERROR".red().bold(),
     };
-    let _ = writeln!(out, "{tag} {} [{}] ({} steps, {} gas)", scenario.file.display(), scenario.executor, scenario.steps.len(), scenario.gas_used);
+    let _ = writeln!(
+        out,
+        "{tag} {} [{}] ({} steps, {} gas)",
+        scenario.file.display(),
+        scenario.executor,
+        scenario.steps.len(),
+        scenario.gas_used
+    );
     match &scenario.outcome {
         ScenarioOutcome::Skipped(reason) => {
             let _ = writeln!(out, "     {}", reason.dimmed());

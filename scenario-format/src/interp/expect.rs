@@ -1,10 +1,7 @@
 //! `expect` objects.
 
 use super::{Ctx, Result};
-use crate::model::{
-    ActivationExpect,
-    CompareOp, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status,
-};
+use crate::model::{ActivationExpect, CompareOp, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status};
 use crate::path::{join_index, join_key};
 use crate::raw::{AbiRaw, ErrorRaw, ExpectRaw, LogEntryRaw, LogRaw, LogsRaw, Text, ValueRaw};
 use crate::signature::{SignatureKind, check_signature};
@@ -24,22 +21,12 @@ pub(super) struct Rules {
     pub(super) returns: bool,
 }
 
-const ACTIVATION_FIELDS: [&str; 7] = [
-    "dataFee",
-    "version",
-    "moduleHash",
-    "footprint",
-    "initCost",
-    "cachedCost",
-    "asmEstimate",
-];
+const ACTIVATION_FIELDS: [&str; 7] =
+    ["dataFee", "version", "moduleHash", "footprint", "initCost", "cachedCost", "asmEstimate"];
 
 pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str, rules: Rules) -> Result<Expect> {
     if raw.address.is_some() && !rules.address {
-        let msg = format!(
-            "`address` is only checked by `deploy` steps, not `{}`",
-            rules.step
-        );
+        let msg = format!("`address` is only checked by `deploy` steps, not `{}`", rules.step);
         return Err(ctx.err_key(&join_key(at, "address"), msg));
     }
     let activation = [
@@ -51,11 +38,7 @@ pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str, rules: Rules) -> 
         raw.cached_cost.is_some(),
         raw.asm_estimate.is_some(),
     ];
-    if let Some(i) = activation
-        .iter()
-        .position(|p| *p)
-        .filter(|_| !rules.activation)
-    {
+    if let Some(i) = activation.iter().position(|p| *p).filter(|_| !rules.activation) {
         let msg = format!(
             "`{}` is only checked by `activate` steps and `deploy` with `activate: true`",
             ACTIVATION_FIELDS[i]
@@ -65,14 +48,10 @@ pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str, rules: Rules) -> 
     let num = |v: &Option<ValueRaw>, key| ctx.opt(v, at, key, |c, v, at| c.check(v, at, Ctx::u64));
     Ok(Expect {
         status: ctx.opt(&raw.status, at, "status", status)?,
-        out: ctx
-            .opt(&raw.out, at, "out", |c, v, at| out(c, v, at, rules))?
-            .flatten(),
+        out: ctx.opt(&raw.out, at, "out", |c, v, at| out(c, v, at, rules))?.flatten(),
         error: ctx.opt(&raw.error, at, "error", error)?.flatten(),
         logs: ctx.opt(&raw.logs, at, "logs", logs)?.flatten(),
-        address: ctx.opt(&raw.address, at, "address", |c, v, at| {
-            c.check(v, at, Ctx::address)
-        })?,
+        address: ctx.opt(&raw.address, at, "address", |c, v, at| c.check(v, at, Ctx::address))?,
         gas_used: ctx.opt(&raw.gas_used, at, "gasUsed", comparison)?,
         ink: ctx.opt(&raw.ink, at, "ink", comparison)?,
         activation: ActivationExpect {
@@ -93,14 +72,7 @@ fn status(ctx: &Ctx<'_>, raw: &Text, at: &str) -> Result<Check<Status>> {
     }
     Status::from_name(&raw.0).map(Check::Exact).ok_or_else(|| {
         let names: Vec<String> = Status::ALL.iter().map(|(_, n)| format!("`{n}`")).collect();
-        ctx.err(
-            at,
-            format!(
-                "got status `{}`, expected one of {} or `*`",
-                raw.0,
-                names.join(", ")
-            ),
-        )
+        ctx.err(at, format!("got status `{}`, expected one of {} or `*`", raw.0, names.join(", ")))
     })
 }
 
@@ -117,29 +89,20 @@ fn comparison(ctx: &Ctx<'_>, raw: &Text, at: &str) -> Result<Check<Comparison>> 
     } else {
         (CompareOp::Eq, text)
     };
-    let valid = number.starts_with(|c: char| c.is_ascii_digit())
-        && number.ends_with(|c: char| c.is_ascii_digit());
-    let digits: String = number
-        .chars()
-        .filter(|c| !NUMBER_SEPARATORS.contains(c))
-        .collect();
+    let valid = number.starts_with(|c: char| c.is_ascii_digit()) && number.ends_with(|c: char| c.is_ascii_digit());
+    let digits: String = number.chars().filter(|c| !NUMBER_SEPARATORS.contains(c)).collect();
     match digits.parse::<u64>() {
         Ok(value) if valid => Ok(Check::Exact(Comparison { op, value })),
-        _ => Err(ctx.err(
-            at,
-            format!(
-                "got `{text}`, expected `N`, `<=N`, `>=N` or `*` (N a decimal number below 2^64)"
-            ),
-        )),
+        _ => {
+            Err(ctx.err(at, format!("got `{text}`, expected `N`, `<=N`, `>=N` or `*` (N a decimal number below 2^64)")))
+        }
     }
 }
 
 fn out(ctx: &Ctx<'_>, raw: &AbiRaw, at: &str, rules: Rules) -> Result<Option<Out>> {
     match raw {
         AbiRaw::Str(s) if s == ANY => Ok(None),
-        AbiRaw::Str(s) => ctx
-            .bytes(&ValueRaw::Str(s.clone()), at)
-            .map(|b| Some(Out::Raw(b))),
+        AbiRaw::Str(s) => ctx.bytes(&ValueRaw::Str(s.clone()), at).map(|b| Some(Out::Raw(b))),
         AbiRaw::List(_) if !rules.returns => Err(ctx.err(
             at,
             "a list `out` is decoded by the function's return types: give `function` with a \
@@ -152,19 +115,13 @@ fn out(ctx: &Ctx<'_>, raw: &AbiRaw, at: &str, rules: Rules) -> Result<Option<Out
 fn error(ctx: &Ctx<'_>, raw: &ErrorRaw, at: &str) -> Result<Option<ErrorExpect>> {
     match raw {
         ErrorRaw::Message(s) if s == ANY => Ok(None),
-        ErrorRaw::Message(s) => ctx
-            .bytes(&ValueRaw::Str(s.clone()), at)
-            .map(|b| Some(ErrorExpect::Message(b))),
+        ErrorRaw::Message(s) => ctx.bytes(&ValueRaw::Str(s.clone()), at).map(|b| Some(ErrorExpect::Message(b))),
         ErrorRaw::Custom(custom) => {
             let sig_at = join_key(at, "signature");
-            check_signature(&custom.signature.0, SignatureKind::Error)
-                .map_err(|m| ctx.err(&sig_at, m))?;
+            check_signature(&custom.signature.0, SignatureKind::Error).map_err(|m| ctx.err(&sig_at, m))?;
             let args_at = join_key(at, "args");
             let args = ctx.abi_expects(custom.args.as_deref().unwrap_or_default(), &args_at)?;
-            Ok(Some(ErrorExpect::Custom {
-                signature: custom.signature.0.clone(),
-                args,
-            }))
+            Ok(Some(ErrorExpect::Custom { signature: custom.signature.0.clone(), args }))
         }
     }
 }
@@ -173,19 +130,13 @@ fn logs(ctx: &Ctx<'_>, raw: &LogsRaw, at: &str) -> Result<Option<LogsExpect>> {
     let LogsRaw::List(entries) = raw else {
         return Ok(None);
     };
-    let mut out = LogsExpect {
-        entries: Vec::new(),
-        more_allowed: false,
-    };
+    let mut out = LogsExpect { entries: Vec::new(), more_allowed: false };
     for (i, entry) in entries.iter().enumerate() {
         let entry_at = join_index(at, i);
         match entry {
             LogEntryRaw::More if i + 1 == entries.len() => out.more_allowed = true,
             LogEntryRaw::More => {
-                return Err(ctx.err(
-                    &entry_at,
-                    "got \"+\" before the end, expected it only as the last entry",
-                ));
+                return Err(ctx.err(&entry_at, "got \"+\" before the end, expected it only as the last entry"));
             }
             LogEntryRaw::Log(log_raw) => out.entries.push(log(ctx, log_raw, &entry_at)?),
         }
@@ -196,26 +147,15 @@ fn logs(ctx: &Ctx<'_>, raw: &LogsRaw, at: &str) -> Result<Option<LogsExpect>> {
 fn log(ctx: &Ctx<'_>, raw: &LogRaw, at: &str) -> Result<LogExpect> {
     let address = ctx.check(&raw.address, &join_key(at, "address"), Ctx::address)?;
     if let Some(event) = &raw.event {
-        for (present, key) in [
-            (raw.topics.is_some(), "topics"),
-            (raw.data.is_some(), "data"),
-        ] {
+        for (present, key) in [(raw.topics.is_some(), "topics"), (raw.data.is_some(), "data")] {
             if present {
                 let msg = format!("`{key}` cannot be used with `event` (use `args`)");
                 return Err(ctx.err_key(&join_key(at, key), msg));
             }
         }
-        check_signature(&event.0, SignatureKind::Event)
-            .map_err(|m| ctx.err(&join_key(at, "event"), m))?;
-        let args = ctx.abi_expects(
-            raw.args.as_deref().unwrap_or_default(),
-            &join_key(at, "args"),
-        )?;
-        return Ok(LogExpect::Event {
-            address,
-            event: event.0.clone(),
-            args,
-        });
+        check_signature(&event.0, SignatureKind::Event).map_err(|m| ctx.err(&join_key(at, "event"), m))?;
+        let args = ctx.abi_expects(raw.args.as_deref().unwrap_or_default(), &join_key(at, "args"))?;
+        return Ok(LogExpect::Event { address, event: event.0.clone(), args });
     }
     if raw.args.is_some() {
         return Err(ctx.err_key(&join_key(at, "args"), "`args` needs `event` (a signature)"));
@@ -223,18 +163,11 @@ fn log(ctx: &Ctx<'_>, raw: &LogRaw, at: &str) -> Result<LogExpect> {
     let topics = match &raw.topics {
         Some(list) => {
             let topics_at = join_key(at, "topics");
-            let checks = list
-                .iter()
-                .enumerate()
-                .map(|(i, t)| ctx.check(t, &join_index(&topics_at, i), Ctx::word));
+            let checks = list.iter().enumerate().map(|(i, t)| ctx.check(t, &join_index(&topics_at, i), Ctx::word));
             Some(checks.collect::<Result<Vec<_>>>()?)
         }
         None => None,
     };
     let data = ctx.opt(&raw.data, at, "data", |c, v, at| c.check(v, at, Ctx::bytes))?;
-    Ok(LogExpect::Raw {
-        address,
-        topics,
-        data,
-    })
+    Ok(LogExpect::Raw { address, topics, data })
 }

@@ -11,8 +11,8 @@ use crate::error::FormatError;
 use crate::path;
 use crate::raw::{AbiRaw, ValueRaw};
 use crate::value::{
-    self, AbiExpect, AbiValue, AddressValue, BytesValue, Check, CodeValue, U256Value, ValueError,
-    WordValue, prefixes::ANY,
+    self, AbiExpect, AbiValue, AddressValue, BytesValue, Check, CodeValue, U256Value, ValueError, WordValue,
+    prefixes::ANY,
 };
 use std::path::Path;
 
@@ -47,9 +47,7 @@ impl Ctx<'_> {
     /// Interprets a value field (a string or a list of strings to concatenate).
     pub(crate) fn bytes(&self, raw: &ValueRaw, at: &str) -> Result<BytesValue> {
         match raw {
-            ValueRaw::Str(s) => {
-                BytesValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e))
-            }
+            ValueRaw::Str(s) => BytesValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e)),
             ValueRaw::List(parts) => {
                 let mut value = Vec::new();
                 for (i, part) in parts.iter().enumerate() {
@@ -97,16 +95,11 @@ impl Ctx<'_> {
     /// A code expression (`evm:`, `wasm:`, `contract:` or bytes).
     pub(crate) fn code(&self, raw: &ValueRaw, at: &str) -> Result<CodeValue> {
         match raw {
-            ValueRaw::Str(s) => {
-                CodeValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e))
-            }
+            ValueRaw::Str(s) => CodeValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e)),
             ValueRaw::List(_) => {
                 let bytes = self.bytes(raw, at)?;
                 let source = value::CodeSource::Bytes(bytes.value);
-                Ok(CodeValue {
-                    original: bytes.original,
-                    source,
-                })
+                Ok(CodeValue { original: bytes.original, source })
             }
         }
     }
@@ -132,17 +125,15 @@ impl Ctx<'_> {
         key: &str,
         f: impl FnOnce(&Self, &R, &str) -> Result<T>,
     ) -> Result<Option<T>> {
-        raw.as_ref()
-            .map(|r| f(self, r, &path::join_key(base, key)))
-            .transpose()
+        raw.as_ref().map(|r| f(self, r, &path::join_key(base, key))).transpose()
     }
 
     /// ABI arguments (no `*`).
     pub(crate) fn abi(&self, raw: &AbiRaw, at: &str) -> Result<AbiValue> {
         match raw {
-            AbiRaw::Str(s) => BytesValue::interpret(s, self.base_dir)
-                .map(AbiValue::Leaf)
-                .map_err(|e| self.value_err(at, s, &e)),
+            AbiRaw::Str(s) => {
+                BytesValue::interpret(s, self.base_dir).map(AbiValue::Leaf).map_err(|e| self.value_err(at, s, &e))
+            }
             AbiRaw::List(items) => items
                 .iter()
                 .enumerate()
@@ -155,11 +146,7 @@ impl Ctx<'_> {
     /// A list of ABI arguments at `at`.
     pub(crate) fn abi_list(&self, raw: &Option<Vec<AbiRaw>>, at: &str) -> Result<Vec<AbiValue>> {
         let items = raw.as_deref().unwrap_or_default();
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, r)| self.abi(r, &path::join_index(at, i)))
-            .collect()
+        items.iter().enumerate().map(|(i, r)| self.abi(r, &path::join_index(at, i))).collect()
     }
 
     /// An expected ABI value (`*` allowed at any depth).
@@ -175,10 +162,6 @@ impl Ctx<'_> {
 
     /// A list of expected ABI values at `at`.
     pub(crate) fn abi_expects(&self, items: &[AbiRaw], at: &str) -> Result<Vec<Check<AbiExpect>>> {
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, r)| self.abi_expect(r, &path::join_index(at, i)))
-            .collect()
+        items.iter().enumerate().map(|(i, r)| self.abi_expect(r, &path::join_index(at, i))).collect()
     }
 }

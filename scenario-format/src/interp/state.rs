@@ -2,13 +2,10 @@
 
 use super::{Ctx, Result};
 use crate::model::{
-    AccountCheck, AccountState, BlockState, CheckState, NewAddress, ProgramCheck, SetState,
-    StorageCheck,
+    AccountCheck, AccountState, BlockState, CheckState, NewAddress, ProgramCheck, SetState, StorageCheck,
 };
 use crate::path::{join_index, join_key};
-use crate::raw::{
-    AccountCheckRaw, AccountRaw, BlockRaw, CheckMap, CheckStateRaw, RawMap, SetStateRaw, ValueRaw,
-};
+use crate::raw::{AccountCheckRaw, AccountRaw, BlockRaw, CheckMap, CheckStateRaw, RawMap, SetStateRaw, ValueRaw};
 use crate::value::{AddressValue, WordValue};
 use alloy_primitives::{Address, B256};
 use std::collections::HashMap;
@@ -29,20 +26,13 @@ pub(super) fn set_state(ctx: &Ctx<'_>, raw: &SetStateRaw, at: &str) -> Result<Se
             address: ctx.address(&n.address, &join_key(&at, "address"))?,
         });
     }
-    Ok(SetState {
-        accounts,
-        block,
-        new_addresses,
-    })
+    Ok(SetState { accounts, block, new_addresses })
 }
 
 fn account(ctx: &Ctx<'_>, raw: &AccountRaw, at: &str) -> Result<AccountState> {
     let activate = raw.activate.unwrap_or(false);
     if activate && raw.code.is_none() {
-        return Err(ctx.err_key(
-            &join_key(at, "activate"),
-            "`activate: true` needs `code` in the same account",
-        ));
+        return Err(ctx.err_key(&join_key(at, "activate"), "`activate: true` needs `code` in the same account"));
     }
     let storage = match &raw.storage {
         Some(RawMap(entries)) => {
@@ -75,10 +65,7 @@ fn block(ctx: &Ctx<'_>, raw: &BlockRaw, at: &str) -> Result<BlockState> {
 pub(super) fn check_state(ctx: &Ctx<'_>, raw: &CheckStateRaw, at: &str) -> Result<CheckState> {
     let accounts_at = join_key(at, "accounts");
     let accounts = keyed_accounts(ctx, &raw.accounts.entries, &accounts_at, account_check)?;
-    Ok(CheckState {
-        accounts,
-        open: raw.accounts.more,
-    })
+    Ok(CheckState { accounts, open: raw.accounts.more })
 }
 
 fn account_check(ctx: &Ctx<'_>, raw: &AccountCheckRaw, at: &str) -> Result<AccountCheck> {
@@ -101,17 +88,13 @@ fn account_check(ctx: &Ctx<'_>, raw: &AccountCheckRaw, at: &str) -> Result<Accou
                 footprint: opt_num(&p.footprint, "footprint")?,
                 init_cost: opt_num(&p.init_cost, "initCost")?,
                 cached_cost: opt_num(&p.cached_cost, "cachedCost")?,
-                module_hash: ctx.opt(&p.module_hash, &at, "moduleHash", |c, v, at| {
-                    c.check(v, at, Ctx::word)
-                })?,
+                module_hash: ctx.opt(&p.module_hash, &at, "moduleHash", |c, v, at| c.check(v, at, Ctx::word))?,
             })
         }
         None => None,
     };
     Ok(AccountCheck {
-        balance: ctx.opt(&raw.balance, at, "balance", |c, v, at| {
-            c.check(v, at, Ctx::u256)
-        })?,
+        balance: ctx.opt(&raw.balance, at, "balance", |c, v, at| c.check(v, at, Ctx::u256))?,
         nonce: ctx.opt(&raw.nonce, at, "nonce", |c, v, at| c.check(v, at, Ctx::u64))?,
         code: ctx.opt(&raw.code, at, "code", |c, v, at| c.check(v, at, Ctx::code))?,
         storage,

@@ -3,10 +3,7 @@
 use super::expect::{Rules, expect};
 use super::state::{check_state, set_state};
 use super::{Ctx, Result};
-use crate::model::{
-    Activate, ActivateTx, CallFields, CallTx, Deploy, DeployTx, DumpState, Step, Transfer,
-    TransferTx,
-};
+use crate::model::{Activate, ActivateTx, CallFields, CallTx, Deploy, DeployTx, DumpState, Step, Transfer, TransferTx};
 use crate::path::join_key;
 use crate::raw::{CallRaw, DeployRaw, StepRaw};
 use crate::signature::{SignatureKind, check_signature, has_returns};
@@ -24,12 +21,7 @@ pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &str) -> Result<S
                 value: ctx.opt(&a.tx.value, &tx_at, "value", Ctx::u256)?,
                 gas_limit: ctx.opt(&a.tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
             };
-            let rules = Rules {
-                step: "activate",
-                address: false,
-                activation: true,
-                returns: false,
-            };
+            let rules = Rules { step: "activate", address: false, activation: true, returns: false };
             let expect = ctx.opt(&a.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
             Step::Activate(Activate { tx, expect })
         }
@@ -42,19 +34,12 @@ pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &str) -> Result<S
                 to: ctx.address(&t.tx.to, &join_key(&tx_at, "to"))?,
                 value: ctx.u256(&t.tx.value, &join_key(&tx_at, "value"))?,
             };
-            let rules = Rules {
-                step: "transfer",
-                address: false,
-                activation: false,
-                returns: false,
-            };
+            let rules = Rules { step: "transfer", address: false, activation: false, returns: false };
             let expect = ctx.opt(&t.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
             Step::Transfer(Transfer { tx, expect })
         }
         StepRaw::CheckState(c) => Step::CheckState(check_state(ctx, c, at)?),
-        StepRaw::DumpState(d) => Step::DumpState(DumpState {
-            path: d.path.as_ref().map(|p| ctx.base_dir.join(&p.0)),
-        }),
+        StepRaw::DumpState(d) => Step::DumpState(DumpState { path: d.path.as_ref().map(|p| ctx.base_dir.join(&p.0)) }),
         StepRaw::ExternalSteps(_) => {
             return Err(ctx.err(at, "`externalSteps` must be resolved by the loader"));
         }
@@ -82,19 +67,9 @@ fn deploy(ctx: &Ctx<'_>, raw: &DeployRaw, at: &str) -> Result<Deploy> {
         gas_price: ctx.opt(&tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
         activate,
     };
-    let rules = Rules {
-        step: "deploy",
-        address: true,
-        activation: activate,
-        returns: false,
-    };
-    let expect = ctx.opt(&raw.expect, at, "expect", |c, e, at| {
-        expect(c, e, at, rules)
-    })?;
-    Ok(Deploy {
-        tx: deploy_tx,
-        expect,
-    })
+    let rules = Rules { step: "deploy", address: true, activation: activate, returns: false };
+    let expect = ctx.opt(&raw.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+    Ok(Deploy { tx: deploy_tx, expect })
 }
 
 fn call(ctx: &Ctx<'_>, raw: &CallRaw, at: &str, step: &'static str) -> Result<CallTx> {
@@ -106,12 +81,10 @@ fn call(ctx: &Ctx<'_>, raw: &CallRaw, at: &str, step: &'static str) -> Result<Ca
     }
     if let Some(sig) = &tx.function {
         if tx.data.is_some() {
-            let msg =
-                "got both `function` and `data`, expected one of them (`data` is the raw calldata)";
+            let msg = "got both `function` and `data`, expected one of them (`data` is the raw calldata)";
             return Err(ctx.err_key(&join_key(&tx_at, "data"), msg));
         }
-        check_signature(&sig.0, SignatureKind::Function)
-            .map_err(|m| ctx.err(&join_key(&tx_at, "function"), m))?;
+        check_signature(&sig.0, SignatureKind::Function).map_err(|m| ctx.err(&join_key(&tx_at, "function"), m))?;
     } else if tx.args.is_some() {
         let msg = "`args` needs `function` (e.g. `transfer(address,uint256)`) to be ABI-encoded";
         return Err(ctx.err_key(&join_key(&tx_at, "args"), msg));
@@ -127,14 +100,7 @@ fn call(ctx: &Ctx<'_>, raw: &CallRaw, at: &str, step: &'static str) -> Result<Ca
         gas_price: ctx.opt(&tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
     };
     let returns = tx.function.as_ref().is_some_and(|f| has_returns(&f.0));
-    let rules = Rules {
-        step,
-        address: false,
-        activation: false,
-        returns,
-    };
-    let expect = ctx.opt(&raw.expect, at, "expect", |c, e, at| {
-        expect(c, e, at, rules)
-    })?;
+    let rules = Rules { step, address: false, activation: false, returns };
+    let expect = ctx.opt(&raw.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
     Ok(CallTx { tx: fields, expect })
 }

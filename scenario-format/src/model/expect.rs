@@ -80,10 +80,7 @@ impl Status {
 
     /// The JSON spelling.
     pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(s, _)| *s == self)
-            .map_or("", |(_, n)| n)
+        Self::ALL.iter().find(|(s, _)| *s == self).map_or("", |(_, n)| n)
     }
 
     /// Parses a JSON spelling.

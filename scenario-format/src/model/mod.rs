@@ -6,9 +6,8 @@ mod steps;
 
 pub use expect::{ActivationExpect, CompareOp, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status};
 pub use steps::{
-    AccountCheck, AccountState, Activate, ActivateTx, BlockState, CallFields, CallTx, CheckState,
-    Deploy, DeployTx, DumpState, NewAddress, ProgramCheck, SetState, StorageCheck, Transfer,
-    TransferTx,
+    AccountCheck, AccountState, Activate, ActivateTx, BlockState, CallFields, CallTx, CheckState, Deploy, DeployTx,
+    DumpState, NewAddress, ProgramCheck, SetState, StorageCheck, Transfer, TransferTx,
 };
 
 use std::path::PathBuf;
@@ -45,9 +44,7 @@ pub struct StepEntry {
 impl StepEntry {
     /// How messages name the step: its `id`, else `#index` (position in the flattened list).
     pub fn label(&self) -> String {
-        self.id
-            .clone()
-            .unwrap_or_else(|| format!("#{}", self.origin.index))
+        self.id.clone().unwrap_or_else(|| format!("#{}", self.origin.index))
     }
 }
 

@@ -39,9 +39,7 @@ pub struct CheckMap<V> {
 
 /// The error for a JSON number where a string expression is expected.
 pub(crate) fn number_hint<E: de::Error>(v: impl fmt::Display) -> E {
-    E::custom(format!(
-        "got the JSON number {v}, expected a string expression (write numbers as strings: \"{v}\")"
-    ))
+    E::custom(format!("got the JSON number {v}, expected a string expression (write numbers as strings: \"{v}\")"))
 }
 
 macro_rules! number_visits {
@@ -157,10 +155,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for CheckMap<V> {
                 f.write_str("an object (with `\"+\": \"\"` to allow unlisted entries)")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CheckMap<V>, A::Error> {
-                let mut out = CheckMap {
-                    entries: Vec::new(),
-                    more: false,
-                };
+                let mut out = CheckMap { entries: Vec::new(), more: false };
                 while let Some(key) = map.next_key::<String>()? {
                     if key == crate::value::prefixes::MORE {
                         map.next_value::<MoreMarker>()?;
@@ -185,9 +180,7 @@ impl<'de> Deserialize<'de> for MoreMarker {
         if v.is_empty() {
             Ok(MoreMarker)
         } else {
-            Err(de::Error::custom(format!(
-                "got {v:?}, expected \"\" (`\"+\": \"\"` allows unlisted entries)"
-            )))
+            Err(de::Error::custom(format!("got {v:?}, expected \"\" (`\"+\": \"\"` allows unlisted entries)")))
         }
     }
 }

@@ -15,15 +15,15 @@ pub use common::{AbiRaw, CheckMap, RawMap, Text, ValueRaw};
 pub use expect::{CustomErrorRaw, ErrorRaw, ExpectRaw, LogEntryRaw, LogRaw, LogsRaw};
 pub use state::{AccountCheckRaw, AccountRaw, BlockRaw, NewAddressRaw, ProgramCheckRaw};
 pub use steps::{
-    ActivateRaw, ActivateTxRaw, CallRaw, CallTxRaw, CheckStateRaw, DeployRaw, DeployTxRaw,
-    DumpStateRaw, ExternalStepsRaw, SetStateRaw, TransferRaw, TransferTxRaw,
+    ActivateRaw, ActivateTxRaw, CallRaw, CallTxRaw, CheckStateRaw, DeployRaw, DeployTxRaw, DumpStateRaw,
+    ExternalStepsRaw, SetStateRaw, TransferRaw, TransferTxRaw,
 };
 
 use crate::locate::{find_duplicate_key, line_col};
 use crate::path;
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 /// A scenario or steps file.
@@ -71,17 +71,8 @@ pub enum StepRaw {
 }
 
 /// The step names, in the order of [`StepRaw`].
-pub const STEP_NAMES: &[&str] = &[
-    "setState",
-    "deploy",
-    "activate",
-    "call",
-    "query",
-    "transfer",
-    "checkState",
-    "dumpState",
-    "externalSteps",
-];
+pub const STEP_NAMES: &[&str] =
+    &["setState", "deploy", "activate", "call", "query", "transfer", "checkState", "dumpState", "externalSteps"];
 
 /// A file that does not have the format's shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,17 +157,8 @@ pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
 
 fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
     let at = path::join_index("steps", index);
-    let plain = |json_path: String, message: String| RawError {
-        json_path,
-        message,
-        position: None,
-        at_key: false,
-    };
-    let names = STEP_NAMES
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let plain = |json_path: String, message: String| RawError { json_path, message, position: None, at_key: false };
+    let names = STEP_NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
     if !text.starts_with('{') {
         return Err(plain(at, format!("got `{text}`, expected a step object")));
     }
@@ -274,32 +256,21 @@ mod tests {
 
     #[test]
     fn errors_inside_steps_keep_their_path() {
-        let e = err(
-            r#"{"steps": [{"step": "setState"}, {"tx": {"from": "a", "gasLimt": "1"}, "step": "call"}]}"#,
-        );
+        let e = err(r#"{"steps": [{"step": "setState"}, {"tx": {"from": "a", "gasLimt": "1"}, "step": "call"}]}"#);
         assert_eq!(e.json_path, "steps[1].tx.gasLimt");
-        assert!(
-            e.message
-                .starts_with("unknown field `gasLimt`, expected one of `from`, `to`")
-        );
+        assert!(e.message.starts_with("unknown field `gasLimt`, expected one of `from`, `to`"));
         assert!(e.at_key);
-        let e =
-            err(r#"{"steps": [{"step": "setState", "accounts": {"address:a": {"balance": 5}}}]}"#);
+        let e = err(r#"{"steps": [{"step": "setState", "accounts": {"address:a": {"balance": 5}}}]}"#);
         assert_eq!(e.json_path, r#"steps[0].accounts["address:a"].balance"#);
-        assert!(
-            e.message.contains("write numbers as strings"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("write numbers as strings"), "{}", e.message);
         let e = err(r#"{"steps": [{"step": "checkState", "accounts": {"+": "x"}}]}"#);
         assert_eq!(e.json_path, r#"steps[0].accounts["+"]"#);
         let e = err(
             r#"{"steps": [{"step": "call", "tx": {"to": "a"}, "expect": {"logs": [{"address": "a", "dat": 1}]}}]}"#,
         );
         assert_eq!(e.json_path, "steps[0].expect.logs[0].dat");
-        let e = err(
-            r#"{"steps": [{"step": "call", "tx": {"to": "a"}, "expect": {"error": {"signature": "a", "x": 1}}}]}"#,
-        );
+        let e =
+            err(r#"{"steps": [{"step": "call", "tx": {"to": "a"}, "expect": {"error": {"signature": "a", "x": 1}}}]}"#);
         assert_eq!(e.json_path, "steps[0].expect.error.x");
         let e = err(r#"{"steps": [{"step": "call", "tx": "x"}]}"#);
         assert_eq!(e.json_path, "steps[0].tx");
@@ -311,19 +282,11 @@ mod tests {
         let e = err(r#"{"steps": [], "nme": 1}"#);
         assert_eq!((e.json_path.as_str(), e.at_key), ("nme", true));
         let e = err("{\"steps\": [1,]}");
-        assert_eq!(
-            (e.message.as_str(), e.position),
-            ("trailing comma", Some((1, 14)))
-        );
+        assert_eq!((e.message.as_str(), e.position), ("trailing comma", Some((1, 14))));
         let e = err("{\"steps\": []} x");
         assert_eq!(e.position, Some((1, 15)));
         let e = err("[]");
-        assert!(
-            e.message
-                .contains("expected a scenario object with `steps`"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("expected a scenario object with `steps`"), "{}", e.message);
         let e = err("{}");
         assert_eq!(e.message, "missing field `steps`");
     }
@@ -332,20 +295,14 @@ mod tests {
     fn step_tags() {
         let e = err(r#"{"steps": [{"step": "cal"}]}"#);
         assert_eq!(e.json_path, "steps[0].step");
-        assert!(
-            e.message
-                .starts_with("unknown step `cal`, expected one of `setState`")
-        );
+        assert!(e.message.starts_with("unknown step `cal`, expected one of `setState`"));
         let e = err(r#"{"steps": [{"tx": {}}]}"#);
         assert_eq!(e.json_path, "steps[0]");
         assert!(e.message.starts_with("missing field `step`"));
         let e = err(r#"{"steps": ["call"]}"#);
         assert!(e.message.contains("expected a step object"));
         let e = err("{\"steps\": [{\"step\": \"call\", \"tx\": {\"to\": \"a\"}, \"tx\": {}}]}");
-        assert_eq!(
-            (e.json_path.as_str(), e.message.as_str()),
-            ("steps[0].tx", "duplicate key `tx`")
-        );
+        assert_eq!((e.json_path.as_str(), e.message.as_str()), ("steps[0].tx", "duplicate key `tx`"));
         assert_eq!(e.position, Some((1, 48)));
     }
 
@@ -354,9 +311,7 @@ mod tests {
         let text = r#"{"step": "transfer", "id": "t", "tx": {"from": "a", "to": "b", "value": ["1", "2"]}}"#;
         let direct: StepRaw = serde_json::from_str(text).unwrap();
         let scenario = parse_scenario(&format!("{{\"steps\": [{text}]}}")).unwrap();
-        let StepRaw::Transfer(mut t) = scenario.steps[0].clone() else {
-            panic!()
-        };
+        let StepRaw::Transfer(mut t) = scenario.steps[0].clone() else { panic!() };
         assert_eq!(t.step, Some(Text("transfer".into())));
         t.step = None;
         assert_eq!(direct, StepRaw::Transfer(t));

@@ -35,10 +35,7 @@ impl CodeValue {
             if path.is_file() {
                 Ok(path)
             } else {
-                Err(ValueError::File {
-                    path: path.display().to_string(),
-                    reason: "no such file".to_owned(),
-                })
+                Err(ValueError::File { path: path.display().to_string(), reason: "no such file".to_owned() })
             }
         };
         let source = if let Some(rel) = expr.strip_prefix(EVM) {
@@ -52,15 +49,10 @@ impl CodeValue {
             CodeSource::Contract(name.to_owned())
         } else {
             CodeSource::Bytes(interpret(expr, base_dir).map_err(|e| match e {
-                ValueError::UnknownPrefix { prefix, text } => {
-                    ValueError::UnknownCodePrefix { prefix, text }
-                }
+                ValueError::UnknownPrefix { prefix, text } => ValueError::UnknownCodePrefix { prefix, text },
                 other => other,
             })?)
         };
-        Ok(CodeValue {
-            original: expr.to_owned(),
-            source,
-        })
+        Ok(CodeValue { original: expr.to_owned(), source })
     }
 }

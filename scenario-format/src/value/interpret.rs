@@ -60,9 +60,7 @@ pub enum ValueError {
         reason: String,
     },
     /// A code expression with an unknown prefix.
-    #[error(
-        "got unknown prefix `{prefix}` in `{text}`, expected `evm:`, `wasm:`, `contract:` or a value expression"
-    )]
+    #[error("got unknown prefix `{prefix}` in `{text}`, expected `evm:`, `wasm:`, `contract:` or a value expression")]
     UnknownCodePrefix {
         /// The prefix, with its colon.
         prefix: String,
@@ -154,10 +152,8 @@ fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, 
     }
     if let Some(rest) = text.strip_prefix(FILE) {
         let path = base_dir.join(rest);
-        return std::fs::read(&path).map_err(|e| ValueError::File {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        });
+        return std::fs::read(&path)
+            .map_err(|e| ValueError::File { path: path.display().to_string(), reason: e.to_string() });
     }
     if let Some((signed, bits, rest)) = fixed_width_prefix(text)? {
         return fixed_width(text, signed, bits, rest, base_dir, depth);
@@ -179,10 +175,7 @@ fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, 
     }
     match text.find(':') {
         Some(i) if text[..i].chars().all(|c| c.is_ascii_alphanumeric()) => {
-            Err(ValueError::UnknownPrefix {
-                prefix: text[..=i].to_owned(),
-                text: text.to_owned(),
-            })
+            Err(ValueError::UnknownPrefix { prefix: text[..=i].to_owned(), text: text.to_owned() })
         }
         _ => Err(ValueError::BadNumber(text.to_owned())),
     }
@@ -214,9 +207,7 @@ fn fixed_width_prefix(text: &str) -> Result<Option<(bool, usize, &str)>, ValueEr
         return Ok(None);
     }
     match digits.parse::<usize>() {
-        Ok(bits) if bits.is_multiple_of(8) && (8..=256).contains(&bits) => {
-            Ok(Some((signed, bits, rest)))
-        }
+        Ok(bits) if bits.is_multiple_of(8) && (8..=256).contains(&bits) => Ok(Some((signed, bits, rest))),
         _ => Err(ValueError::Width(format!("{head}:"))),
     }
 }
@@ -233,11 +224,7 @@ fn fixed_width(
 ) -> Result<Vec<u8>, ValueError> {
     let width = bits / 8;
     let kind = if signed { "signed" } else { "unsigned" };
-    let overflow = || ValueError::Overflow {
-        text: text.to_owned(),
-        bits,
-        kind,
-    };
+    let overflow = || ValueError::Overflow { text: text.to_owned(), bits, kind };
     if let Some(magnitude) = rest.strip_prefix('-').and_then(parse_decimal) {
         if !signed {
             return Err(ValueError::Negative(text.to_owned()));
@@ -263,9 +250,5 @@ fn decode_hex(text: &str, hex: &str) -> Result<Vec<u8>, ValueError> {
         return Err(ValueError::OddHex(text.to_owned()));
     }
     let nibble = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-    Ok(hex
-        .as_bytes()
-        .chunks(2)
-        .map(|p| (nibble(p[0]) << 4) | nibble(p[1]))
-        .collect())
+    Ok(hex.as_bytes().chunks(2).map(|p| (nibble(p[0]) << 4) | nibble(p[1])).collect())
 }

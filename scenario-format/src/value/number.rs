@@ -59,11 +59,7 @@ pub(crate) fn to_decimal(bytes: &[u8]) -> String {
 
 /// Left-pads to `width` bytes; `None` if the (trimmed) value is longer.
 pub(crate) fn left_pad(bytes: &[u8], width: usize) -> Option<Vec<u8>> {
-    let bytes = if bytes.len() > width {
-        trim(bytes)
-    } else {
-        bytes
-    };
+    let bytes = if bytes.len() > width { trim(bytes) } else { bytes };
     if bytes.len() > width {
         return None;
     }

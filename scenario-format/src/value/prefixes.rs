@@ -44,13 +44,4 @@ pub const WASM: &str = "wasm:";
 pub const CONTRACT: &str = "contract:";
 
 /// The prefixes of byte expressions, for error messages.
-pub const VALUE_PREFIXES: &[&str] = &[
-    STR,
-    ADDRESS,
-    WORD,
-    FILE,
-    KECCAK256,
-    HEX,
-    "u8:…u256:",
-    "i8:…i256:",
-];
+pub const VALUE_PREFIXES: &[&str] = &[STR, ADDRESS, WORD, FILE, KECCAK256, HEX, "u8:…u256:", "i8:…i256:"];

@@ -41,9 +41,7 @@ pub fn reconstruct(bytes: &[u8], hint: Hint) -> String {
         Hint::Str => text(bytes).unwrap_or_else(|| hex(bytes)),
         Hint::Bytes => hex(bytes),
         Hint::Word => word(bytes),
-        Hint::Auto => address(bytes)
-            .or_else(|| text(bytes).filter(|_| bytes.is_ascii()))
-            .unwrap_or_else(|| hex(bytes)),
+        Hint::Auto => address(bytes).or_else(|| text(bytes).filter(|_| bytes.is_ascii())).unwrap_or_else(|| hex(bytes)),
     }
 }
 
@@ -78,14 +76,8 @@ fn address(bytes: &[u8]) -> Option<String> {
     if !bytes.iter().all(valid) {
         return None;
     }
-    let end = bytes
-        .iter()
-        .rposition(|&b| b != ADDRESS_PAD)
-        .map_or(1, |i| i + 1);
-    Some(format!(
-        "{ADDRESS}{}",
-        String::from_utf8_lossy(&bytes[..end])
-    ))
+    let end = bytes.iter().rposition(|&b| b != ADDRESS_PAD).map_or(1, |i| i + 1);
+    Some(format!("{ADDRESS}{}", String::from_utf8_lossy(&bytes[..end])))
 }
 
 /// `str:…` for non-empty printable text that does not contain the `|` separator.
@@ -115,23 +107,14 @@ mod tests {
         assert_eq!(reconstruct(&[], Hint::Number), "0");
         assert_eq!(reconstruct(&[0, 5], Hint::Number), "u16:5");
         assert_eq!(reconstruct(&[], Hint::Bytes), "");
-        assert_eq!(
-            reconstruct(&[1; 20], Hint::Address),
-            format!("0x{}", "01".repeat(20))
-        );
+        assert_eq!(reconstruct(&[1; 20], Hint::Address), format!("0x{}", "01".repeat(20)));
         assert_eq!(reconstruct(&[b'_'; 20], Hint::Address), "address:_");
         assert_eq!(reconstruct(b"a|b", Hint::Str), "0x617c62");
         assert_eq!(reconstruct("héllo".as_bytes(), Hint::Str), "str:héllo");
-        assert_eq!(
-            reconstruct("héllo".as_bytes(), Hint::Auto),
-            "0x68c3a96c6c6f"
-        );
+        assert_eq!(reconstruct("héllo".as_bytes(), Hint::Auto), "0x68c3a96c6c6f");
         let mut w = vec![0u8; 31];
         w.push(7);
         assert_eq!(reconstruct(&w, Hint::Word), "7");
-        assert_eq!(
-            reconstruct(&[0xff; 32], Hint::Word),
-            format!("0x{}", "ff".repeat(32))
-        );
+        assert_eq!(reconstruct(&[0xff; 32], Hint::Word), format!("0x{}", "ff".repeat(32)));
     }
 }

@@ -91,10 +91,7 @@ pub enum AbiExpect {
 impl BytesValue {
     /// Interprets an expression.
     pub fn interpret(expr: &str, base_dir: &Path) -> Result<Self, ValueError> {
-        Ok(BytesValue {
-            original: expr.to_owned(),
-            value: interpret(expr, base_dir)?,
-        })
+        Ok(BytesValue { original: expr.to_owned(), value: interpret(expr, base_dir)? })
     }
 }
 
@@ -104,10 +101,7 @@ impl U256Value {
         let value = left_pad(&bytes.value, WORD_LEN)
             .map(|w| U256::from_be_slice(&w))
             .ok_or_else(|| length(&bytes, "a number of at most 32 bytes"))?;
-        Ok(U256Value {
-            original: bytes.original,
-            value,
-        })
+        Ok(U256Value { original: bytes.original, value })
     }
 }
 
@@ -115,27 +109,17 @@ impl AddressValue {
     /// Requires exactly 20 bytes.
     pub fn from_bytes(bytes: BytesValue) -> Result<Self, ValueError> {
         if bytes.value.len() != 20 {
-            return Err(length(
-                &bytes,
-                "an address of 20 bytes (`address:name` or 0x + 40 hex digits)",
-            ));
+            return Err(length(&bytes, "an address of 20 bytes (`address:name` or 0x + 40 hex digits)"));
         }
-        Ok(AddressValue {
-            value: Address::from_slice(&bytes.value),
-            original: bytes.original,
-        })
+        Ok(AddressValue { value: Address::from_slice(&bytes.value), original: bytes.original })
     }
 }
 
 impl WordValue {
     /// Left-pads to 32 bytes; more than 32 (after leading zeros) is an error.
     pub fn from_bytes(bytes: BytesValue) -> Result<Self, ValueError> {
-        let word = left_pad(&bytes.value, WORD_LEN)
-            .ok_or_else(|| length(&bytes, "a word of at most 32 bytes"))?;
-        Ok(WordValue {
-            value: B256::from_slice(&word),
-            original: bytes.original,
-        })
+        let word = left_pad(&bytes.value, WORD_LEN).ok_or_else(|| length(&bytes, "a word of at most 32 bytes"))?;
+        Ok(WordValue { value: B256::from_slice(&word), original: bytes.original })
     }
 }
 
@@ -148,9 +132,5 @@ pub(crate) fn to_u64(bytes: &BytesValue) -> Result<u64, ValueError> {
 }
 
 fn length(bytes: &BytesValue, expected: &'static str) -> ValueError {
-    ValueError::Length {
-        text: bytes.original.clone(),
-        len: bytes.value.len(),
-        expected,
-    }
+    ValueError::Length { text: bytes.original.clone(), len: bytes.value.len(), expected }
 }

@@ -49,7 +49,8 @@ pub fn codehash(world: &World, address: Address) -> B256 {
 }
 
 pub fn call(world: &mut World, to: Address, data: Vec<u8>, value: U256, gas: u64) -> TxOutcome {
-    let request = TxRequest { from: ALICE, to: Some(to), data: data.into(), value, gas_limit: Some(gas), ..Default::default() };
+    let request =
+        TxRequest { from: ALICE, to: Some(to), data: data.into(), value, gas_limit: Some(gas), ..Default::default() };
     world.execute(&request, Commit::Yes).expect("the transaction runs")
 }
 
