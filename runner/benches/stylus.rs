@@ -138,7 +138,7 @@ fn counter_calls_through_runner() {
     }
     let path = dir.join("counter-bench.scen.json");
     std::fs::write(&path, serde_json::to_string(&serde_json::json!({ "steps": steps })).unwrap()).unwrap();
-    let options = diorama::suite::RunOptions { filter: None, jobs: 1 };
+    let options = diorama::suite::RunOptions { filter: None, jobs: 1, ..Default::default() };
     let elapsed = best_of(|| {
         let start = Instant::now();
         let report = diorama::suite::run_paths(std::slice::from_ref(&path), &options).unwrap();

@@ -1,6 +1,7 @@
 //! Compiled EVM artifacts (`evm:path`): solc/Hardhat JSON (`bytecode`, `deployedBytecode` as hex
 //! strings), Foundry JSON (`{"object": "0x…"}`), or a `.bin`/`.hex` file of init code.
-//! Loaded once per path and shared between scenarios.
+//! Loaded once per path and shared between scenarios, together with the contract builds
+//! (`contract:NAME`, see [`crate::contracts`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use alloy_primitives::hex;
 use serde_json::Value;
+
+use crate::contracts::ContractBuilds;
 
 /// Init code and runtime code of a contract.
 #[derive(Clone, Debug)]
@@ -18,13 +21,25 @@ pub struct Artifact {
     pub deployed: Option<Arc<Vec<u8>>>,
 }
 
-/// A shared, thread-safe artifact cache.
+/// What scenarios' code fields name, loaded or built once and shared between scenarios: EVM
+/// artifacts (`evm:`) and Stylus contract builds (`contract:`). Thread-safe.
 #[derive(Clone, Debug, Default)]
 pub struct Artifacts {
     cache: Arc<Mutex<HashMap<PathBuf, Artifact>>>,
+    contracts: Arc<ContractBuilds>,
 }
 
 impl Artifacts {
+    /// Artifacts whose `contract:` builds come from `contracts`.
+    pub fn with_contracts(contracts: Arc<ContractBuilds>) -> Self {
+        Self { cache: Arc::default(), contracts }
+    }
+
+    /// The contract builds.
+    pub fn contracts(&self) -> &ContractBuilds {
+        &self.contracts
+    }
+
     /// Loads (or returns the cached) artifact at `path`.
     pub fn load(&self, path: &Path) -> Result<Artifact, String> {
         if let Ok(cache) = self.cache.lock()

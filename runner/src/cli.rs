@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::build_cmd::BuildForm;
+use crate::executors::ExecutorChoice;
 use crate::report::{RunReport, render_human, render_json, render_junit};
 use crate::suite::{RunOptions, check_paths, run_paths};
 
@@ -68,9 +70,23 @@ pub enum Command {
         /// Selection, parallelism and report options.
         #[command(flatten)]
         common: SuiteArgs,
-        /// List passing steps too.
+        /// List passing steps too (and capture a backtrace with each contract panic).
         #[arg(long, short)]
         verbose: bool,
+        /// Stylus executors for programs with a native form (`contract:NAME`): `all` runs each
+        /// such scenario on both and compares them step by step.
+        #[arg(long, value_enum, default_value_t = ExecutorChoice::All)]
+        executor: ExecutorChoice,
+    },
+    /// Build the contracts that suites name (every `diorama.toml` under or above PATHS), both
+    /// forms, ahead of a run (e.g. to fill a CI cache).
+    Build {
+        /// Files or folders.
+        #[arg(default_value = "fixtures/scenarios")]
+        paths: Vec<PathBuf>,
+        /// Only this form.
+        #[arg(long, value_enum)]
+        only: Option<BuildForm>,
     },
     /// Validate scenario files without running them (parse, schema, signatures, artifacts).
     Check {
@@ -111,8 +127,9 @@ pub enum Command {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Run { paths, common, verbose } => {
-            let options = RunOptions { filter: common.filter.clone(), jobs: common.jobs };
+        Command::Run { paths, common, verbose, executor } => {
+            executor_debugger::DebuggerExecutor::set_backtraces(verbose);
+            let options = RunOptions { filter: common.filter.clone(), jobs: common.jobs, executor, ..Default::default() };
             let outcome = match run_paths(&paths, &options) {
                 Ok(outcome) => outcome,
                 Err(message) => {
@@ -138,6 +155,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             println!("{} files checked, {} with errors", count, errors.len());
             Ok(if errors.is_empty() { 0 } else { 2 })
         }
+        Command::Build { paths, only } => crate::build_cmd::build(&paths, only),
         Command::Schema => {
             print!("{}", scenario_format::SCHEMA_JSON);
             Ok(0)

@@ -10,10 +10,13 @@
 pub mod abi;
 pub mod activate_cmd;
 pub mod artifacts;
+pub mod build_cmd;
 pub mod cli;
+pub mod contracts;
 pub mod discover;
 pub mod execute;
+pub mod executors;
+pub mod parity;
 pub mod prepare;
 pub mod report;
-pub mod stylus;
 pub mod suite;

@@ -1,13 +1,17 @@
-//! Running many scenario files: load, prepare and execute each, in parallel, with a
-//! deterministic report order.
+//! Running many scenario files: load, prepare and execute each on every executor configuration
+//! it has, in parallel, with a deterministic report order; runs of one scenario on `wasmer` and
+//! `debugger` are compared step by step.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::artifacts::Artifacts;
-use crate::execute::{REVM, run_scenario};
-use crate::prepare::prepare;
+use crate::contracts::ContractBuilds;
+use crate::execute::run_scenario_on;
+use crate::executors::{DEBUGGER, ExecutorChoice, NativeForm, REVM, WASMER, load_natives, plan};
+use crate::prepare::{PreparedScenario, prepare};
 use crate::report::{RunReport, ScenarioOutcome, ScenarioReport};
 
 /// Stack for threads that run transactions: calls from foreign code back into the EVM recurse.
@@ -20,21 +24,36 @@ pub struct RunOptions {
     pub filter: Option<String>,
     /// Worker threads (0 = one per core).
     pub jobs: usize,
+    /// Which Stylus executors run programs that have a native form.
+    pub executor: ExecutorChoice,
+    /// Contract crates by name, ahead of any `diorama.toml` (the library API's registrations).
+    pub contracts: Vec<(String, PathBuf)>,
 }
 
-/// Loads, prepares and runs one scenario file; input errors become an `Error` outcome.
-pub fn run_file(path: &Path, artifacts: &Artifacts, filter: Option<&str>) -> Option<ScenarioReport> {
-    let error = |message: String| ScenarioReport {
+/// A report for a file that could not be used.
+fn error_report(path: &Path, executor: &str, message: String) -> ScenarioReport {
+    ScenarioReport {
         file: path.to_path_buf(),
         name: path.display().to_string(),
-        executor: REVM.to_string(),
+        executor: executor.to_string(),
         outcome: ScenarioOutcome::Error(message),
         steps: Vec::new(),
         gas_used: 0,
-    };
+        divergence: None,
+    }
+}
+
+/// Loads, prepares and runs one scenario file on each of its configurations; input errors
+/// become an `Error` outcome. `None` when the filter does not select it.
+pub fn run_file(
+    path: &Path,
+    artifacts: &Artifacts,
+    filter: Option<&str>,
+    choice: ExecutorChoice,
+) -> Option<Vec<ScenarioReport>> {
     let scenario = match scenario_format::load_scenario(path) {
         Ok(s) => s,
-        Err(e) => return Some(error(e.to_string())),
+        Err(e) => return Some(vec![error_report(path, REVM, e.to_string())]),
     };
     if let Some(filter) = filter
         && !path.display().to_string().contains(filter)
@@ -42,31 +61,93 @@ pub fn run_file(path: &Path, artifacts: &Artifacts, filter: Option<&str>) -> Opt
     {
         return None;
     }
-    match prepare(&scenario, artifacts) {
-        Ok(prepared) => Some(run_scenario(&prepared)),
-        Err(e) => Some(error(e.to_string())),
+    let prepared = match prepare(&scenario, artifacts) {
+        Ok(prepared) => prepared,
+        Err(e) => return Some(vec![error_report(path, REVM, e.to_string())]),
+    };
+    Some(run_prepared(&prepared, artifacts, choice))
+}
+
+/// Runs a prepared scenario on each of its configurations and compares them.
+pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, choice: ExecutorChoice) -> Vec<ScenarioReport> {
+    let labels = match plan(prepared, choice) {
+        Ok(labels) => labels,
+        Err(reason) => {
+            let label = if prepared.uses_stylus { WASMER } else { REVM };
+            let mut report = ScenarioReport::new(prepared, label);
+            report.outcome = ScenarioOutcome::Skipped(reason);
+            return vec![report];
+        }
+    };
+    let mut reports = Vec::with_capacity(labels.len());
+    for label in labels {
+        let natives = if label == DEBUGGER { native_forms(prepared, artifacts) } else { Ok(Vec::new()) };
+        let report = match natives {
+            Ok(natives) => run_scenario_on(prepared, label, &natives),
+            Err(message) => {
+                let mut report = ScenarioReport::new(prepared, label);
+                report.outcome = ScenarioOutcome::Error(message);
+                report
+            }
+        };
+        reports.push(report);
     }
+    if let [wasmer, debugger] = &mut reports[..]
+        && let Some(divergence) = crate::parity::compare(wasmer, debugger)
+    {
+        for report in [wasmer, debugger] {
+            if report.outcome == ScenarioOutcome::Passed {
+                report.outcome = ScenarioOutcome::Failed;
+            }
+            report.divergence = Some(divergence.clone());
+        }
+    }
+    reports
+}
+
+/// Builds (or finds) and loads the native forms of a scenario's contracts.
+fn native_forms(prepared: &PreparedScenario, artifacts: &Artifacts) -> Result<Vec<NativeForm>, String> {
+    let mut natives = Vec::with_capacity(prepared.contracts.len());
+    for contract in &prepared.contracts {
+        let library = artifacts
+            .contracts()
+            .native(&contract.krate)
+            .map_err(|e| format!("{}: {}: {e}", contract.location, contract.json_path))?;
+        natives.push(NativeForm { codehash: contract.codehash, library });
+    }
+    load_natives(&natives).map_err(|e| format!("{}: loading the native form: {e}", prepared.file.display()))?;
+    Ok(natives)
+}
+
+/// The artifacts of a run: EVM artifacts, and contract builds with `options`' registrations.
+pub fn run_artifacts(options: &RunOptions) -> Artifacts {
+    let contracts = ContractBuilds::default();
+    for (name, dir) in &options.contracts {
+        contracts.register(name, dir);
+    }
+    Artifacts::with_contracts(Arc::new(contracts))
 }
 
 /// Runs every scenario file under `paths`.
 pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, String> {
     let files = crate::discover::discover(paths)?;
-    let artifacts = Artifacts::default();
+    let artifacts = run_artifacts(options);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .stack_size(TX_STACK_SIZE)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let filter = options.filter.as_deref();
-    let scenarios: Vec<ScenarioReport> =
-        pool.install(|| files.par_iter().filter_map(|file| run_file(file, &artifacts, filter)).collect());
+    let scenarios: Vec<ScenarioReport> = pool.install(|| {
+        files.par_iter().filter_map(|file| run_file(file, &artifacts, filter, options.executor)).flatten().collect()
+    });
     let mut report = RunReport { scenarios };
     report.sort();
     Ok(report)
 }
 
-/// Validates files without running them: strict parse, JSON Schema, and preparation.
-/// Returns one message per unusable file.
+/// Validates files without running them: strict parse, JSON Schema, and preparation (which
+/// builds `contract:` WASM). Returns one message per unusable file.
 pub fn check_paths(paths: &[PathBuf]) -> Result<(usize, Vec<String>), String> {
     let files = crate::discover::discover(paths)?;
     let artifacts = Artifacts::default();

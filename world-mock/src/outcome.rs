@@ -63,6 +63,9 @@ pub struct TxOutcome {
     pub ink_used: Option<u64>,
     /// The transaction's Stylus frames, in the order they started.
     pub stylus_frames: Vec<crate::stylus::FrameRecord>,
+    /// A Stylus frame ran on an executor that does not meter (the native debugger), so the
+    /// transaction's gas is not the chain's.
+    pub unmetered: bool,
     /// Logs, in emission order (empty unless successful).
     pub logs: Vec<Log>,
     /// The address of a contract created by a deploy transaction.
@@ -93,6 +96,7 @@ impl TxOutcome {
                     gas_used,
                     ink_used: None,
                     stylus_frames: Vec::new(),
+                unmetered: false,
                     logs,
                     created,
                     diff,
@@ -105,6 +109,7 @@ impl TxOutcome {
                 gas_used,
                 ink_used: None,
                 stylus_frames: Vec::new(),
+                unmetered: false,
                 logs: Vec::new(),
                 created: None,
                 diff,
@@ -125,6 +130,7 @@ impl TxOutcome {
                     gas_used,
                     ink_used: None,
                     stylus_frames: Vec::new(),
+                unmetered: false,
                     logs: Vec::new(),
                     created: None,
                     diff,

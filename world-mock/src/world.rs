@@ -253,6 +253,7 @@ impl World {
             outcome.ink_used = Some(log.ink_used);
         }
         outcome.stylus_frames = log.frames;
+        outcome.unmetered = log.unmetered;
         Ok(outcome)
     }
 }

@@ -132,7 +132,7 @@ pub struct WrapperCrate {
 }
 
 /// How the native form is compiled.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NativeProfile {
     /// `opt-level` of the contract crate itself (0 steps best in a debugger; dependencies are
     /// always optimised).

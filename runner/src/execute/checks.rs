@@ -38,10 +38,12 @@ pub(super) fn check_tx(expect: &Expectations, outcome: &TxOutcome, report: &mut 
             m.push(Mismatch::new("address", address.original.clone(), actual));
         }
     }
-    if let Some(Check::Exact(cmp)) = &expect.gas_used
-        && !cmp.accepts(outcome.gas_used)
-    {
-        m.push(Mismatch::new("gasUsed", cmp.to_string(), outcome.gas_used.to_string()));
+    if let Some(Check::Exact(cmp)) = &expect.gas_used {
+        if outcome.unmetered {
+            report.notes.push(format!("gasUsed {cmp}: unchecked, not metered (a native frame ran)"));
+        } else if !cmp.accepts(outcome.gas_used) {
+            m.push(Mismatch::new("gasUsed", cmp.to_string(), outcome.gas_used.to_string()));
+        }
     }
     if let Some(Check::Exact(cmp)) = &expect.ink {
         match outcome.ink_used {

@@ -8,34 +8,31 @@ mod state_check;
 use alloy_primitives::U256;
 use world_mock::{BlockSettings, Commit, TxOutcome, TxStatus, World};
 
+use crate::executors::NativeForm;
+use crate::parity::Observation;
 use crate::prepare::{Action, PreparedScenario, PreparedStep, StateSetup, TxKind};
 use crate::report::{ScenarioOutcome, ScenarioReport, StepReport};
 
-/// Label of the executor configuration for scenarios that only run EVM code.
-pub const REVM: &str = "revm";
+pub use crate::executors::REVM;
 
-/// Runs every step; a failed expectation is recorded and the scenario goes on, so one run
-/// shows every mismatch.
+/// Runs every step on the scenario's default configuration (`wasmer` if it has Stylus code,
+/// else `revm`); see [`run_scenario_on`].
 pub fn run_scenario(scenario: &PreparedScenario) -> ScenarioReport {
-    let mut report = ScenarioReport {
-        file: scenario.file.clone(),
-        name: scenario.name.clone(),
-        executor: REVM.to_string(),
-        outcome: ScenarioOutcome::Passed,
-        steps: Vec::with_capacity(scenario.steps.len()),
-        gas_used: 0,
-    };
-    if scenario.uses_stylus {
-        report.executor = crate::stylus::WASMER.to_string();
-    }
+    let label = if scenario.uses_stylus { crate::executors::WASMER } else { REVM };
+    run_scenario_on(scenario, label, &[])
+}
+
+/// Runs every step with the executors of configuration `label` (programs with a native form in
+/// `natives` run on the debugger under `debugger`); a failed expectation is recorded and the
+/// scenario goes on, so one run shows every mismatch.
+pub fn run_scenario_on(scenario: &PreparedScenario, label: &str, natives: &[NativeForm]) -> ScenarioReport {
+    let mut report = ScenarioReport::new(scenario, label);
     if let Some(reason) = &scenario.unsupported {
         report.outcome = ScenarioOutcome::Skipped(reason.clone());
         return report;
     }
     let mut world = World::default();
-    if scenario.uses_stylus {
-        world.set_stylus_executor(crate::stylus::wasmer_for_world());
-    }
+    crate::executors::install(&mut world, label, natives);
     for step in &scenario.steps {
         let mut step_report = StepReport {
             index: step.origin.index,
@@ -68,7 +65,9 @@ fn run_step(world: &mut World, step: &PreparedStep, report: &mut StepReport) -> 
             report.status = Some(outcome.status.to_string());
             report.gas_used = Some(outcome.gas_used);
             report.ink_used = outcome.ink_used;
+            report.detail = outcome.halt_reason.clone().filter(|d| !d.is_empty());
             checks::check_tx(expect, &outcome, report)?;
+            report.observed = Some(Observation::of(&outcome));
             if *activate && let Some(created) = outcome.created {
                 world.activate_program(created).map_err(|e| format!("activating the deployed program: {e}"))?;
                 activation::check_activation(world, created, &outcome, &expect.activation, report);
@@ -91,6 +90,7 @@ fn run_step(world: &mut World, step: &PreparedStep, report: &mut StepReport) -> 
             report.status = Some(outcome.status.to_string());
             report.gas_used = Some(outcome.gas_used);
             checks::check_tx(expect, &outcome, report)?;
+            report.observed = Some(Observation::of(&outcome));
             activation::check_activation(world, *program, &outcome, &expect.activation, report);
         }
     }
@@ -106,6 +106,7 @@ pub(crate) fn rejected_outcome(reason: String) -> TxOutcome {
         gas_used: 0,
         ink_used: None,
         stylus_frames: Vec::new(),
+        unmetered: false,
         logs: Vec::new(),
         created: None,
         diff: Default::default(),

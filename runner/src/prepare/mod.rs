@@ -11,13 +11,14 @@ pub use state::{AccountSetup, CodeExpect, StateCheck, StateSetup};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use scenario_format::{CodeSource, CodeValue, Origin, Scenario, Step, StepEntry};
 use world_mock::stylus::encode_program;
-use world_mock::{STYLUS_PREFIX, TxRequest};
+use world_mock::TxRequest;
 
 use crate::abi::{Signature, encode_args, encode_call};
 use crate::artifacts::Artifacts;
+use crate::contracts::ContractCrate;
 
 /// An input error located in the scenario.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -99,14 +100,31 @@ pub struct PreparedScenario {
     pub name: String,
     /// Its steps.
     pub steps: Vec<PreparedStep>,
-    /// The scenario has Stylus code, so it runs with the Wasmer executor.
+    /// The scenario has Stylus code, so it runs with a Stylus executor.
     pub uses_stylus: bool,
+    /// The `contract:NAME` programs, by code hash (each has a native form for `debugger`).
+    pub contracts: Vec<PreparedContract>,
+    /// The executors the scenario restricts itself to (`executors`), if it does.
+    pub executors: Option<Vec<String>>,
     /// Why the scenario cannot run in this build (it is then reported as skipped).
     pub unsupported: Option<String>,
 }
 
+/// A `contract:NAME` program of a scenario.
+#[derive(Clone, Debug)]
+pub struct PreparedContract {
+    /// The crate it is built from.
+    pub krate: ContractCrate,
+    /// Code hash of its on-chain code (what the world routes to its native form).
+    pub codehash: B256,
+    /// Where the scenario first names it (`file:line:column`), for build errors.
+    pub location: String,
+    /// The JSON path there.
+    pub json_path: String,
+}
+
 /// Stylus executors this build has.
-pub const AVAILABLE_EXECUTORS: &[&str] = &["wasmer"];
+pub const AVAILABLE_EXECUTORS: &[&str] = &["wasmer", "debugger"];
 
 /// Prepares every step of a scenario.
 pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedScenario, PrepareError> {
@@ -136,6 +154,8 @@ pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedSce
         name: scenario.name.clone(),
         steps,
         uses_stylus: needs.stylus,
+        contracts: needs.contracts,
+        executors: scenario.executors.clone(),
         unsupported: needs.unsupported,
     })
 }
@@ -147,6 +167,8 @@ pub(crate) struct Needs {
     pub(crate) stylus: bool,
     /// Something this build cannot provide.
     pub(crate) unsupported: Option<String>,
+    /// `contract:NAME` programs met so far.
+    pub(crate) contracts: Vec<PreparedContract>,
 }
 
 /// Parsed signatures by their text: suites repeat the same few signatures many times.
@@ -215,11 +237,23 @@ impl StepCx<'_> {
                 if runtime { Ok(program) } else { Ok(world_mock::deployment_code(&program)) }
             }
             CodeSource::Contract(name) => {
-                needs.unsupported.get_or_insert_with(|| {
-                    format!("`contract:{name}` needs native contract builds (the debugger executor), which this build does not have")
-                });
-                // Placeholder Stylus code so that routing classifies the account; never executed.
-                Ok([&STYLUS_PREFIX[..], &[0]].concat())
+                needs.stylus = true;
+                let contracts = self.artifacts.contracts();
+                let folder = self.origin.file.parent().unwrap_or(std::path::Path::new(""));
+                let krate = contracts.resolve(name, folder).map_err(|e| self.error(sub_path, e.to_string()))?;
+                let built = contracts.wasm(&krate).map_err(|e| self.error(sub_path, e.to_string()))?;
+                let program = encoded_program(&built.wasm);
+                let codehash = keccak256(&program);
+                if !needs.contracts.iter().any(|c| c.codehash == codehash) {
+                    let located = self.error(sub_path, "");
+                    needs.contracts.push(PreparedContract {
+                        krate,
+                        codehash,
+                        location: located.location,
+                        json_path: located.json_path,
+                    });
+                }
+                Ok(if runtime { program } else { world_mock::deployment_code(&program) })
             }
         }
     }

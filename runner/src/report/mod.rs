@@ -14,6 +14,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::parity::{Divergence, Observation};
+
 /// One expectation that did not hold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Mismatch {
@@ -71,6 +73,13 @@ pub struct StepReport {
     /// Text the step printed (`dumpState` without a path).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// Why the transaction did not succeed, when known (a trap, a contract's panic message and,
+    /// with `-v`, its backtrace, a host error, revm's halt reason).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// What the transaction did, for the parity check between executors.
+    #[serde(skip)]
+    pub observed: Option<Observation>,
 }
 
 impl StepReport {
@@ -114,9 +123,25 @@ pub struct ScenarioReport {
     pub steps: Vec<StepReport>,
     /// Total gas of the scenario's transactions.
     pub gas_used: u64,
+    /// Where this run and the scenario's run on another executor first differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub divergence: Option<Divergence>,
 }
 
 impl ScenarioReport {
+    /// An empty report of `scenario` on configuration `executor`.
+    pub fn new(scenario: &crate::prepare::PreparedScenario, executor: &str) -> Self {
+        Self {
+            file: scenario.file.clone(),
+            name: scenario.name.clone(),
+            executor: executor.to_string(),
+            outcome: ScenarioOutcome::Passed,
+            steps: Vec::with_capacity(scenario.steps.len()),
+            gas_used: 0,
+            divergence: None,
+        }
+    }
+
     /// True when the scenario passed.
     pub fn passed(&self) -> bool {
         self.outcome == ScenarioOutcome::Passed
@@ -149,9 +174,10 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// Sorts scenarios into the report's fixed order.
+    /// Sorts scenarios into the report's fixed order (by file, then revm, wasmer, debugger).
     pub fn sort(&mut self) {
-        self.scenarios.sort_by(|a, b| (&a.file, &a.executor).cmp(&(&b.file, &b.executor)));
+        use crate::executors::rank;
+        self.scenarios.sort_by(|a, b| (&a.file, rank(&a.executor)).cmp(&(&b.file, rank(&b.executor))));
     }
 
     /// Counts by outcome.

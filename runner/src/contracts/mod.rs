@@ -1,0 +1,307 @@
+//! Contract builds for `contract:NAME`: resolving a name (a crate registered through the
+//! library API, else the nearest `diorama.toml`), building the contract's two forms on demand —
+//! its WASM for the `wasmer` executor and its native library for `debugger` — and caching both
+//! by a digest of the crate's sources, `Cargo.lock`, flags and toolchain, so that a second run
+//! builds nothing.
+
+mod cargo;
+mod config;
+mod digest;
+
+pub use cargo::STYLUS_WASM_FLAGS;
+pub use config::{CONFIG_FILE, SuiteConfig, find_config};
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use alloy_primitives::{B256, keccak256};
+use executor_debugger::{ABI_VERSION, NativeProfile, wrapper_crate};
+
+/// A form of a contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// The Stylus WASM module.
+    Wasm,
+    /// The native library for the debugger executor.
+    Native,
+}
+
+impl std::fmt::Display for Form {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Wasm => "wasm",
+            Self::Native => "native",
+        })
+    }
+}
+
+/// Why a contract could not be resolved or built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BuildError {
+    /// `diorama.toml` is not valid.
+    #[error("{}:{line}:{column}: {message}", file.display())]
+    Config {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// No registered crate and no `diorama.toml` names the contract.
+    #[error("no contract named `{name}`: {why}")]
+    Unknown {
+        /// The name.
+        name: String,
+        /// Where diorama looked.
+        why: String,
+    },
+    /// The crate's `Cargo.toml` cannot be used.
+    #[error("{}: {message}", path.display())]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// cargo failed; `output` is the compiler's message.
+    #[error("building contract `{contract}` ({form}) failed:\n{output}")]
+    Cargo {
+        /// The contract's name.
+        contract: String,
+        /// Which form.
+        form: Form,
+        /// cargo's output without progress lines.
+        output: String,
+    },
+    /// A file could not be read or written.
+    #[error("{}: {message}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The system's message.
+        message: String,
+    },
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> BuildError + '_ {
+    move |e| BuildError::Io { path: path.to_path_buf(), message: e.to_string() }
+}
+
+/// A contract crate, resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ContractCrate {
+    /// The name scenarios use (`contract:NAME`).
+    pub name: String,
+    /// The crate's folder (canonical).
+    pub dir: PathBuf,
+    /// The package name in its `Cargo.toml`.
+    pub package: String,
+    /// The library target's name (the package name with `-` as `_`, unless `[lib] name` says).
+    pub lib_name: String,
+    /// How its native form is compiled.
+    pub native: NativeProfile,
+}
+
+impl ContractCrate {
+    /// Reads the crate at `dir`.
+    pub fn open(name: &str, dir: &Path, native: NativeProfile) -> Result<Self, BuildError> {
+        let dir = dir.canonicalize().map_err(|e| BuildError::Io {
+            path: dir.to_path_buf(),
+            message: format!("contract `{name}`: {e} (is the path in diorama.toml right?)"),
+        })?;
+        let manifest = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).map_err(io(&manifest))?;
+        let bad = |message: &str| BuildError::Manifest { path: manifest.clone(), message: message.to_string() };
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| bad(e.message()))?;
+        let package = table
+            .get("package")
+            .and_then(|p| p.get("name"))
+            .and_then(|n| n.as_str())
+            .ok_or_else(|| bad("no [package] name: a contract must be a package, not a workspace"))?
+            .to_string();
+        let lib = table.get("lib");
+        let lib_name = lib
+            .and_then(|l| l.get("name"))
+            .and_then(|n| n.as_str())
+            .map_or_else(|| package.replace('-', "_"), str::to_string);
+        if let Some(types) = lib.and_then(|l| l.get("crate-type")).and_then(|t| t.as_array()) {
+            let rust_lib = types.iter().any(|t| matches!(t.as_str(), Some("lib" | "rlib")));
+            if !rust_lib {
+                return Err(bad(
+                    "[lib] crate-type has no \"lib\" or \"rlib\": the native form links the contract as a Rust \
+                     library (the Stylus template has [\"lib\", \"cdylib\"])",
+                ));
+            }
+        }
+        Ok(Self { name: name.to_string(), dir, package, lib_name, native })
+    }
+}
+
+/// A contract's WASM, built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuiltWasm {
+    /// The module (in the cache; never changes).
+    pub path: PathBuf,
+    /// Its bytes.
+    pub wasm: Arc<Vec<u8>>,
+}
+
+type Slot<T> = Arc<OnceLock<Result<T, BuildError>>>;
+
+/// Builds contracts on demand, once per process and form, with a disk cache shared by runs.
+/// Thread-safe: scenarios running in parallel wait for one build of a contract.
+#[derive(Debug)]
+pub struct ContractBuilds {
+    cache: PathBuf,
+    registered: Mutex<BTreeMap<String, PathBuf>>,
+    configs: Mutex<HashMap<PathBuf, Result<Arc<SuiteConfig>, BuildError>>>,
+    wasm: Mutex<HashMap<PathBuf, Slot<BuiltWasm>>>,
+    native: Mutex<HashMap<PathBuf, Slot<PathBuf>>>,
+}
+
+impl Default for ContractBuilds {
+    /// Builds kept in `$DIORAMA_CACHE_DIR/contracts` (default `target/diorama-cache/contracts`).
+    fn default() -> Self {
+        let dir = executor_wasmer::CacheOptions::from_env().dir.unwrap_or_else(|| PathBuf::from("target/diorama-cache"));
+        Self::new(dir.join("contracts"))
+    }
+}
+
+impl ContractBuilds {
+    /// Builds kept in `cache`.
+    pub fn new(cache: impl Into<PathBuf>) -> Self {
+        let cache = cache.into();
+        let cache = if cache.is_absolute() { cache } else { std::env::current_dir().unwrap_or_default().join(cache) };
+        Self {
+            cache,
+            registered: Mutex::default(),
+            configs: Mutex::default(),
+            wasm: Mutex::default(),
+            native: Mutex::default(),
+        }
+    }
+
+    /// Names the crate at `dir` `name` for every scenario, ahead of any `diorama.toml`.
+    pub fn register(&self, name: &str, dir: impl Into<PathBuf>) {
+        lock(&self.registered).insert(name.to_string(), dir.into());
+    }
+
+    /// The crate that `contract:NAME` means in a scenario in folder `scenario_dir`.
+    pub fn resolve(&self, name: &str, scenario_dir: &Path) -> Result<ContractCrate, BuildError> {
+        if let Some(dir) = lock(&self.registered).get(name).cloned() {
+            return ContractCrate::open(name, &dir, NativeProfile::default());
+        }
+        let Some(file) = find_config(scenario_dir) else {
+            let why = format!(
+                "no {CONFIG_FILE} in {} or its parents names it (add `[contracts] {name} = \"path/to/crate\"`)",
+                scenario_dir.display()
+            );
+            return Err(BuildError::Unknown { name: name.to_string(), why });
+        };
+        let config = self.config(&file)?;
+        let Some(dir) = config.contracts.get(name) else {
+            let known: Vec<&str> = config.contracts.keys().map(String::as_str).collect();
+            let why = format!("{} names [{}]", file.display(), known.join(", "));
+            return Err(BuildError::Unknown { name: name.to_string(), why });
+        };
+        ContractCrate::open(name, dir, NativeProfile { contract_opt_level: config.native_opt_level })
+    }
+
+    /// Every contract a `diorama.toml` names.
+    pub fn config_contracts(&self, file: &Path) -> Result<Vec<ContractCrate>, BuildError> {
+        let config = self.config(file)?;
+        let profile = NativeProfile { contract_opt_level: config.native_opt_level };
+        config.contracts.iter().map(|(name, dir)| ContractCrate::open(name, dir, profile)).collect()
+    }
+
+    fn config(&self, file: &Path) -> Result<Arc<SuiteConfig>, BuildError> {
+        let mut configs = lock(&self.configs);
+        configs.entry(file.to_path_buf()).or_insert_with(|| SuiteConfig::load(file).map(Arc::new)).clone()
+    }
+
+    /// The contract's WASM, built (or found in the cache).
+    pub fn wasm(&self, krate: &ContractCrate) -> Result<BuiltWasm, BuildError> {
+        let slot = lock(&self.wasm).entry(krate.dir.clone()).or_default().clone();
+        slot.get_or_init(|| self.build_wasm(krate)).clone()
+    }
+
+    /// The contract's native library, built (or found in the cache).
+    pub fn native(&self, krate: &ContractCrate) -> Result<PathBuf, BuildError> {
+        let slot = lock(&self.native).entry(krate.dir.clone()).or_default().clone();
+        slot.get_or_init(|| self.build_native(krate)).clone()
+    }
+
+    fn build_wasm(&self, krate: &ContractCrate) -> Result<BuiltWasm, BuildError> {
+        let key = self.key(krate, Form::Wasm, &cargo::wasm_flags().join(" "))?;
+        let cached = self.cache.join("wasm").join(format!("{}-{key}.wasm", krate.name));
+        if !cached.is_file() {
+            let built = cargo::build_wasm(krate, &self.cache.join("target-wasm"))?;
+            publish(&built, &cached)?;
+        }
+        let wasm = std::fs::read(&cached).map_err(io(&cached))?;
+        Ok(BuiltWasm { path: cached, wasm: Arc::new(wasm) })
+    }
+
+    fn build_native(&self, krate: &ContractCrate) -> Result<PathBuf, BuildError> {
+        let wrapper = wrapper_crate(&krate.package, &krate.lib_name, &krate.dir, krate.native);
+        let recipe = format!("abi {ABI_VERSION}\n{}\n{}", wrapper.manifest, wrapper.source);
+        let key = self.key(krate, Form::Native, &recipe)?;
+        let cached = self.cache.join("native").join(format!("{}-{key}{}", krate.name, std::env::consts::DLL_SUFFIX));
+        if cached.is_file() {
+            return Ok(cached);
+        }
+        // One wrapper folder per contract folder (two crates may share a name).
+        let id = &format!("{:x}", keccak256(krate.dir.to_string_lossy().as_bytes()))[..12];
+        let dir = self.cache.join("native-crates").join(format!("{}-{id}", krate.lib_name));
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        write_if_changed(&dir.join("Cargo.toml"), &wrapper.manifest)?;
+        write_if_changed(&dir.join("lib.rs"), &wrapper.source)?;
+        // Start from the contract's lock file, so the native form uses the same dependency versions.
+        if let Some(root) = digest::workspace_root(&krate.dir)
+            && root.join("Cargo.lock").is_file()
+            && !dir.join("Cargo.lock").is_file()
+        {
+            std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(io(&dir))?;
+        }
+        let built = cargo::build_native(krate, &dir, &self.cache.join("target-native"))?;
+        publish(&built, &cached)?;
+        Ok(cached)
+    }
+
+    /// The cache key of a form: its recipe, the crate's sources and the toolchain.
+    fn key(&self, krate: &ContractCrate, form: Form, recipe: &str) -> Result<String, BuildError> {
+        let sources = digest::source_digest(&krate.dir)?;
+        let toolchain = digest::toolchain(&krate.dir)?;
+        let text = format!("{form}\n{recipe}\n{sources}\n{toolchain}\n{}", krate.dir.display());
+        Ok(format!("{:x}", keccak256(text))[..16].to_string())
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Copies a build output into the cache atomically (a loaded library is never overwritten).
+fn publish(built: &Path, cached: &Path) -> Result<(), BuildError> {
+    let dir = cached.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let tmp = cached.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::copy(built, &tmp).map_err(io(built))?;
+    std::fs::rename(&tmp, cached).map_err(io(cached))
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<(), BuildError> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(io(path))
+}
+
+/// The code hash a program gets from `wasm` (`EF F0 00 00` + brotli).
+pub fn program_codehash(code: &[u8]) -> B256 {
+    keccak256(code)
+}

@@ -1,0 +1,158 @@
+//! Parity: the same scenario on `wasmer` and `debugger` must behave the same. Each transaction
+//! step records what it did ([`Observation`]: status, return or revert data, logs, storage
+//! writes, created address — gas and ink are left out, the debugger does not meter); the two
+//! runs are compared step by step and the first difference is reported ([`Divergence`]).
+
+use std::collections::BTreeMap;
+
+use alloy_primitives::{Address, Bytes, Log, U256};
+use scenario_format::{Hint, reconstruct};
+use serde::Serialize;
+use world_mock::TxOutcome;
+
+use crate::report::{ScenarioReport, StepReport};
+
+/// What a transaction step did, in the terms parity compares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observation {
+    status: String,
+    output: Bytes,
+    logs: Vec<Log>,
+    storage: BTreeMap<Address, BTreeMap<U256, U256>>,
+    created: Option<Address>,
+}
+
+impl Observation {
+    /// The observation of a transaction's outcome.
+    pub fn of(outcome: &TxOutcome) -> Self {
+        let storage = outcome
+            .diff
+            .accounts
+            .iter()
+            .filter(|(_, diff)| !diff.storage.is_empty())
+            .map(|(address, diff)| (*address, diff.storage.iter().map(|(k, c)| (*k, c.after)).collect()))
+            .collect();
+        Self {
+            status: outcome.status.to_string(),
+            output: outcome.output.clone(),
+            logs: outcome.logs.clone(),
+            storage,
+            created: outcome.created,
+        }
+    }
+
+    /// The first field that differs from `other`, with both values rendered.
+    fn first_difference(&self, other: &Self) -> Option<(&'static str, String, String)> {
+        if self.status != other.status {
+            return Some(("status", self.status.clone(), other.status.clone()));
+        }
+        if self.output != other.output {
+            return Some(("output", show_bytes(&self.output), show_bytes(&other.output)));
+        }
+        if self.logs != other.logs {
+            return Some(("logs", show_logs(&self.logs), show_logs(&other.logs)));
+        }
+        if self.storage != other.storage {
+            return Some(("storage writes", show_storage(&self.storage), show_storage(&other.storage)));
+        }
+        if self.created != other.created {
+            let show = |a: &Option<Address>| a.map_or("none".to_string(), |a| reconstruct(a.as_slice(), Hint::Address));
+            return Some(("created address", show(&self.created), show(&other.created)));
+        }
+        None
+    }
+}
+
+/// The first step where two executors' runs of one scenario differ.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Divergence {
+    /// The step (`"id" (#index)` or `#index`).
+    pub step: String,
+    /// Where it is written (`file:line:column`).
+    pub location: String,
+    /// What differs: `status`, `output`, `logs`, `storage writes`, `created address`, `steps`.
+    pub field: String,
+    /// The executors compared, in order.
+    pub executors: [String; 2],
+    /// The field's value on each of them.
+    pub values: [String; 2],
+}
+
+impl std::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "first divergence at step {} at {}: {}", self.step, self.location, self.field)?;
+        let width = self.executors.iter().map(String::len).max().unwrap_or(0) + 2;
+        for (executor, value) in self.executors.iter().zip(&self.values) {
+            let label = format!("[{executor}]");
+            write!(f, "\n  {label:<width$} {}", value.replace('\n', &format!("\n   {:width$}", "")))?;
+        }
+        Ok(())
+    }
+}
+
+/// Compares two runs of one scenario, step by step.
+pub fn compare(a: &ScenarioReport, b: &ScenarioReport) -> Option<Divergence> {
+    let divergence = |step: &StepReport, field: &str, values: [String; 2]| Divergence {
+        step: step.label(),
+        location: step.location.clone(),
+        field: field.to_string(),
+        executors: [a.executor.clone(), b.executor.clone()],
+        values,
+    };
+    for (x, y) in a.steps.iter().zip(&b.steps) {
+        if let (Some(ox), Some(oy)) = (&x.observed, &y.observed)
+            && let Some((field, vx, vy)) = ox.first_difference(oy)
+        {
+            return Some(divergence(x, field, [vx, vy]));
+        }
+    }
+    if a.steps.len() != b.steps.len() {
+        let shorter = if a.steps.len() < b.steps.len() { &b.steps[a.steps.len()] } else { &a.steps[b.steps.len()] };
+        let ran = |r: &ScenarioReport| format!("{} steps ran ({})", r.steps.len(), outcome_word(r));
+        return Some(divergence(shorter, "steps", [ran(a), ran(b)]));
+    }
+    None
+}
+
+fn outcome_word(report: &ScenarioReport) -> &'static str {
+    match report.outcome {
+        crate::report::ScenarioOutcome::Error(_) => "stopped by an error",
+        _ => "completed",
+    }
+}
+
+fn show_bytes(data: &[u8]) -> String {
+    if data.is_empty() { "empty".to_string() } else { reconstruct(data, Hint::Auto) }
+}
+
+fn show_logs(logs: &[Log]) -> String {
+    if logs.is_empty() {
+        return "no logs".to_string();
+    }
+    let lines: Vec<String> = logs
+        .iter()
+        .map(|log| {
+            let topics: Vec<String> = log.topics().iter().map(|t| reconstruct(t.as_slice(), Hint::Word)).collect();
+            let address = reconstruct(log.address.as_slice(), Hint::Address);
+            format!("{address} topics [{}] data {}", topics.join(", "), show_bytes(&log.data.data))
+        })
+        .collect();
+    lines.join("\n")
+}
+
+fn show_storage(storage: &BTreeMap<Address, BTreeMap<U256, U256>>) -> String {
+    if storage.is_empty() {
+        return "no writes".to_string();
+    }
+    let mut lines = Vec::new();
+    for (address, slots) in storage {
+        let address = reconstruct(address.as_slice(), Hint::Address);
+        for (key, value) in slots {
+            let key = reconstruct(&key.to_be_bytes::<32>(), Hint::Word);
+            let value = reconstruct(&value.to_be_bytes::<32>(), Hint::Word);
+            lines.push(format!("{address} {key} = {value}"));
+        }
+    }
+    lines.join("\n")
+}
