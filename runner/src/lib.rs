@@ -5,9 +5,12 @@
 //!
 //! It does not define the file format (`scenario-format`) or the chain (`world-mock`).
 //!
-//! Main items: [`suite::run_paths`], [`report::RunReport`], [`prepare::prepare`], [`execute::run_scenario`].
+//! Main items: [`Suite`] (the library API for a contract's own tests), [`suite::run_paths`],
+//! [`report::RunReport`], [`prepare::prepare`], [`execute::run_scenario`], [`contracts`] (builds
+//! for `contract:NAME`), [`executors`] (which executor runs what), [`parity`].
 
 pub mod abi;
+mod api;
 pub mod activate_cmd;
 pub mod artifacts;
 pub mod build_cmd;
@@ -20,3 +23,6 @@ pub mod parity;
 pub mod prepare;
 pub mod report;
 pub mod suite;
+
+pub use api::{Suite, SuiteResult};
+pub use executors::ExecutorChoice;

@@ -123,7 +123,11 @@ fn outcome_word(report: &ScenarioReport) -> &'static str {
 }
 
 fn show_bytes(data: &[u8]) -> String {
-    if data.is_empty() { "empty".to_string() } else { reconstruct(data, Hint::Auto) }
+    match data.len() {
+        0 => "empty".to_string(),
+        32 => format!("u256:{}", U256::from_be_slice(data)),
+        _ => reconstruct(data, Hint::Auto),
+    }
 }
 
 fn show_logs(logs: &[Log]) -> String {

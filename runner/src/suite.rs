@@ -92,7 +92,11 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, choice: 
         };
         reports.push(report);
     }
+    // Runs that stopped on an input error report that error, not a divergence.
+    let completed = |r: &ScenarioReport| matches!(r.outcome, ScenarioOutcome::Passed | ScenarioOutcome::Failed);
     if let [wasmer, debugger] = &mut reports[..]
+        && completed(wasmer)
+        && completed(debugger)
         && let Some(divergence) = crate::parity::compare(wasmer, debugger)
     {
         for report in [wasmer, debugger] {

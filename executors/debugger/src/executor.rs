@@ -73,10 +73,49 @@ impl StylusExecutor for DebuggerExecutor {
                 let mut detail = message.replacen("panicked at ", "panic at ", 1);
                 if !backtrace.is_empty() {
                     detail.push_str("\nbacktrace:\n");
-                    detail.push_str(&backtrace);
+                    detail.push_str(&contract_frames(&backtrace));
                 }
                 outcome(StylusStatus::Failure, ink_left, Bytes::new(), Some(detail))
             }
         }
+    }
+}
+
+/// The frames of a panic's backtrace that belong to the contract: from the one that panicked
+/// (below the panic machinery and the wrapper's hook) to the entrypoint (above diorama's
+/// frame thread). Each frame is a `N: function` line and its `at file:line` lines.
+fn contract_frames(backtrace: &str) -> String {
+    let mut frames: Vec<Vec<&str>> = Vec::new();
+    for line in backtrace.lines() {
+        let is_frame = line.trim_start().split_once(": ").is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
+        match frames.last_mut() {
+            Some(frame) if !is_frame => frame.push(line),
+            _ => frames.push(vec![line]),
+        }
+    }
+    let name = |frame: &[&str]| frame[0].trim_start().split_once(": ").map_or("", |(_, name)| name).to_string();
+    let machinery = ["std::", "core::", "alloc::", "<alloc::", "__rustc::", "rust_begin_unwind", "diorama_native_"];
+    let end = frames
+        .iter()
+        .position(|f| matches!(name(f).as_str(), "user_entrypoint" | crate::abi::ROUTER_ENTRYPOINT))
+        .map_or(frames.len(), |i| i + 1);
+    let start = frames[..end].iter().rposition(|f| machinery.iter().any(|m| name(f).starts_with(m))).map_or(0, |i| i + 1);
+    if start >= end {
+        return backtrace.to_string();
+    }
+    frames[start..end].iter().flatten().copied().collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contract_frames;
+
+    #[test]
+    fn backtrace_keeps_the_contract_frames() {
+        let backtrace = "   0: diorama_native_x::install::{{closure}}\n             at lib.rs:1\n   1: core::panicking::panic_fmt\n             at core.rs:2\n   2: x::X::explode\n             at src/lib.rs:31:9\n   3: user_entrypoint\n             at src/lib.rs:21:5\n   4: serve\n             at worker.rs:9\n   5: std::sys::thread\n             at thread.rs:1";
+        let kept = contract_frames(backtrace);
+        assert!(kept.starts_with("   2: x::X::explode"), "{kept}");
+        assert!(kept.trim_end().ends_with("at src/lib.rs:21:5"), "{kept}");
+        assert!(!kept.contains("serve"));
     }
 }

@@ -7,6 +7,6 @@ mod native;
 mod table;
 mod worker;
 
-pub use abi::{ABI_VERSION, NativeProfile, WrapperCrate, wrapper_crate};
+pub use abi::{ABI_VERSION, Entry, NativeProfile, ROUTER_ENTRYPOINT, WrapperCrate, wrapper_crate};
 pub use executor::DebuggerExecutor;
 pub use native::{NativeError, NativeProgram};

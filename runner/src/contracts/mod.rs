@@ -7,6 +7,7 @@
 mod cargo;
 mod config;
 mod digest;
+mod entry;
 
 pub use cargo::STYLUS_WASM_FLAGS;
 pub use config::{CONFIG_FILE, SuiteConfig, find_config};
@@ -15,8 +16,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use alloy_primitives::{B256, keccak256};
-use executor_debugger::{ABI_VERSION, NativeProfile, wrapper_crate};
+use alloy_primitives::keccak256;
+use executor_debugger::{ABI_VERSION, Entry, NativeProfile, wrapper_crate};
 
 /// A form of a contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -247,7 +248,7 @@ impl ContractBuilds {
     }
 
     fn build_native(&self, krate: &ContractCrate) -> Result<PathBuf, BuildError> {
-        let wrapper = wrapper_crate(&krate.package, &krate.lib_name, &krate.dir, krate.native);
+        let wrapper = wrapper_crate(&krate.package, &krate.lib_name, &krate.dir, krate.native, &Entry::Sdk);
         let recipe = format!("abi {ABI_VERSION}\n{}\n{}", wrapper.manifest, wrapper.source);
         let key = self.key(krate, Form::Native, &recipe)?;
         let cached = self.cache.join("native").join(format!("{}-{key}{}", krate.name, std::env::consts::DLL_SUFFIX));
@@ -258,8 +259,6 @@ impl ContractBuilds {
         let id = &format!("{:x}", keccak256(krate.dir.to_string_lossy().as_bytes()))[..12];
         let dir = self.cache.join("native-crates").join(format!("{}-{id}", krate.lib_name));
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        write_if_changed(&dir.join("Cargo.toml"), &wrapper.manifest)?;
-        write_if_changed(&dir.join("lib.rs"), &wrapper.source)?;
         // Start from the contract's lock file, so the native form uses the same dependency versions.
         if let Some(root) = digest::workspace_root(&krate.dir)
             && root.join("Cargo.lock").is_file()
@@ -267,7 +266,25 @@ impl ContractBuilds {
         {
             std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(io(&dir))?;
         }
-        let built = cargo::build_native(krate, &dir, &self.cache.join("target-native"))?;
+        let target = self.cache.join("target-native");
+        write_if_changed(&dir.join("Cargo.toml"), &wrapper.manifest)?;
+        write_if_changed(&dir.join("lib.rs"), &wrapper.source)?;
+        let mut built = cargo::build_native(krate, &dir, &target)?;
+        if !entry::exports_user_entrypoint(&built) {
+            // The SDK generated no `user_entrypoint` natively (its `reentrant` feature turns on
+            // `stylus-test`): enter through the SDK's router instead.
+            let missing = |what: &str| BuildError::Manifest {
+                path: krate.dir.join("Cargo.toml"),
+                message: format!("the native build has no `user_entrypoint` and diorama cannot find {what}"),
+            };
+            let entrypoint = entry::entrypoint_type(&krate.dir).ok_or_else(|| missing("the `#[entrypoint]` type"))?;
+            let sdk_version = entry::sdk_version(&dir.join("Cargo.lock")).ok_or_else(|| missing("the stylus-sdk version"))?;
+            let router = Entry::Router { entrypoint, sdk_version };
+            let wrapper = wrapper_crate(&krate.package, &krate.lib_name, &krate.dir, krate.native, &router);
+            write_if_changed(&dir.join("Cargo.toml"), &wrapper.manifest)?;
+            write_if_changed(&dir.join("lib.rs"), &wrapper.source)?;
+            built = cargo::build_native(krate, &dir, &target)?;
+        }
         publish(&built, &cached)?;
         Ok(cached)
     }
@@ -299,9 +316,4 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), BuildError> {
         return Ok(());
     }
     std::fs::write(path, text).map_err(io(path))
-}
-
-/// The code hash a program gets from `wasm` (`EF F0 00 00` + brotli).
-pub fn program_codehash(code: &[u8]) -> B256 {
-    keccak256(code)
 }

@@ -45,6 +45,10 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         }
         _ => {}
     }
+    // A divergence concerns both runs; it is shown once, under the second.
+    if let Some(divergence) = scenario.divergence.as_ref().filter(|d| d.executors[1] == scenario.executor) {
+        let _ = writeln!(out, "     {} {}", "parity:".red().bold(), indent(&divergence.to_string(), 5).trim_start());
+    }
     for step in &scenario.steps {
         if let Some(output) = &step.output {
             let _ = writeln!(out, "     step {} {} output:\n{}", step.label(), step.kind, indent(output, 7));
@@ -62,6 +66,9 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
                     line.push_str(&format!(", ink {ink}"));
                 }
                 let _ = writeln!(out, "{line}");
+                if let Some(detail) = &step.detail {
+                    let _ = writeln!(out, "{}", indent(detail, 10).dimmed());
+                }
             }
             for note in &step.notes {
                 let _ = writeln!(out, "     note: step {} at {}: {}", step.label(), step.location, note.yellow());
@@ -76,10 +83,19 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         for m in &step.mismatches {
             render_mismatch(out, m);
         }
+        if let Some(detail) = step.detail.as_ref().filter(|_| verbose || !mentions_detail(step)) {
+            let _ = writeln!(out, "       detail: {}", indent(detail, 15).trim_start());
+        }
         for note in &step.notes {
             let _ = writeln!(out, "       note: {note}");
         }
     }
+}
+
+/// Whether the status mismatch already quotes the step's detail (it does for halts).
+fn mentions_detail(step: &super::StepReport) -> bool {
+    let first_line = step.detail.as_deref().and_then(|d| d.lines().next()).unwrap_or_default();
+    step.mismatches.iter().any(|m| m.field == "status" && m.actual.contains(first_line))
 }
 
 fn render_mismatch(out: &mut String, m: &Mismatch) {

@@ -17,7 +17,7 @@ pub fn render_junit(report: &RunReport) -> String {
             }
             ScenarioOutcome::Failed => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                let text: Vec<String> = scenario
+                let mut text: Vec<String> = scenario
                     .failures()
                     .flat_map(|step| {
                         step.mismatches.iter().map(move |m| {
@@ -25,6 +25,9 @@ pub fn render_junit(report: &RunReport) -> String {
                         })
                     })
                     .collect();
+                if let Some(divergence) = &scenario.divergence {
+                    text.push(format!("parity: {divergence}"));
+                }
                 s.set_message(text.first().cloned().unwrap_or_default());
                 s.set_description(text.join("\n"));
                 s
@@ -37,6 +40,12 @@ pub fn render_junit(report: &RunReport) -> String {
         };
         let mut case = TestCase::new(format!("{} [{}]", scenario.name, scenario.executor), status);
         case.set_classname(scenario.file.display().to_string());
+        // Expectations that could not be checked (e.g. ink on the debugger) stay visible.
+        let notes: Vec<String> =
+            scenario.steps.iter().flat_map(|s| s.notes.iter().map(move |n| format!("step {}: {n}", s.label()))).collect();
+        if !notes.is_empty() {
+            case.set_system_out(notes.join("\n"));
+        }
         suite.add_test_case(case);
     }
     let mut junit = Report::new("diorama");
