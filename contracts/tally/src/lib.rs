@@ -14,7 +14,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use alloy_sol_types::sol;
 use stylus_sdk::{
-    alloy_primitives::{Address, U256},
+    alloy_primitives::{Address, U256, U8},
     prelude::*,
 };
 
@@ -53,15 +53,15 @@ impl Tally {
             return Err(TallyError::AlreadyVoted(AlreadyVoted { voter }));
         }
         self.voted.insert(voter, true);
-        let count = self.votes.get(option);
-        self.votes.insert(option, count + U256::from(1));
+        let count = self.votes.get(U8::from(option));
+        self.votes.insert(U8::from(option), count + U256::from(1));
         self.vm().log(Voted { voter, option });
         Ok(())
     }
 
     /// Votes for `option`.
     pub fn votes(&self, option: u8) -> U256 {
-        self.votes.get(option)
+        self.votes.get(U8::from(option))
     }
 
     /// Whether `voter` has voted.
@@ -71,7 +71,7 @@ impl Tally {
 
     /// The option with the most votes (the lowest one on a tie).
     pub fn leader(&self) -> u8 {
-        let counts: Vec<U256> = (0..OPTIONS).map(|o| self.votes.get(o)).collect();
+        let counts: Vec<U256> = (0..OPTIONS).map(|o| self.votes.get(U8::from(o))).collect();
         let mut best = 0;
         for (option, count) in counts.iter().enumerate() {
             if *count > counts[best] {

@@ -40,14 +40,18 @@ impl CacheOptions {
         Self { dir: Some(dir.into()) }
     }
 
-    /// `$DIORAMA_CACHE_DIR`, else `$CARGO_TARGET_DIR/diorama-cache`, else `target/diorama-cache`.
+    /// `$DIORAMA_CACHE_DIR`; else `diorama-cache` in cargo's target folder: `$CARGO_TARGET_DIR`,
+    /// or the `target` folder the running executable was built into (so a contract's
+    /// `cargo test` shares its workspace's cache); else `target/diorama-cache`.
     pub fn from_env() -> Self {
-        let dir = match (std::env::var_os(CACHE_DIR_ENV), std::env::var_os("CARGO_TARGET_DIR")) {
-            (Some(dir), _) => PathBuf::from(dir),
-            (None, Some(target)) => PathBuf::from(target).join("diorama-cache"),
-            (None, None) => PathBuf::from("target").join("diorama-cache"),
-        };
-        Self::with_dir(dir)
+        if let Some(dir) = std::env::var_os(CACHE_DIR_ENV) {
+            return Self::with_dir(PathBuf::from(dir));
+        }
+        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).or_else(|| {
+            let exe = std::env::current_exe().ok()?;
+            exe.ancestors().find(|dir| dir.file_name().is_some_and(|n| n == "target")).map(Path::to_path_buf)
+        });
+        Self::with_dir(target.unwrap_or_else(|| PathBuf::from("target")).join("diorama-cache"))
     }
 }
 

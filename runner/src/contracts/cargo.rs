@@ -99,6 +99,7 @@ fn run(mut command: Command, krate: &ContractCrate, form: Form) -> Result<(), Bu
     if !output.status.success() {
         return Err(BuildError::Cargo {
             contract: krate.name.clone(),
+            dir: krate.dir.clone(),
             form,
             output: compiler_messages(&String::from_utf8_lossy(&output.stderr)),
         });

@@ -69,10 +69,12 @@ pub enum BuildError {
         message: String,
     },
     /// cargo failed; `output` is the compiler's message.
-    #[error("building contract `{contract}` ({form}) failed:\n{output}")]
+    #[error("building contract `{contract}` ({form}) in {} failed:\n{output}", dir.display())]
     Cargo {
         /// The contract's name.
         contract: String,
+        /// The crate's folder (the compiler's paths are relative to its workspace).
+        dir: PathBuf,
         /// Which form.
         form: Form,
         /// cargo's output without progress lines.
