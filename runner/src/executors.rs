@@ -129,3 +129,46 @@ pub fn install(world: &mut World, label: &str, natives: &[NativeForm]) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{DEBUGGER, ExecutorChoice, REVM, WASMER, plan};
+    use crate::contracts::ContractCrate;
+    use crate::prepare::{PreparedContract, PreparedScenario};
+
+    fn scenario(stylus: bool, native: bool, executors: Option<&[&str]>) -> PreparedScenario {
+        let krate = ContractCrate {
+            name: "c".into(),
+            dir: "/c".into(),
+            package: "c".into(),
+            lib_name: "c".into(),
+            native: Default::default(),
+        };
+        let contract =
+            PreparedContract { krate, codehash: Default::default(), location: String::new(), json_path: String::new() };
+        PreparedScenario {
+            file: "x.scen.json".into(),
+            name: "x".into(),
+            steps: Vec::new(),
+            uses_stylus: stylus,
+            contracts: if native { vec![contract] } else { Vec::new() },
+            executors: executors.map(|e| e.iter().map(|s| s.to_string()).collect()),
+            unsupported: None,
+        }
+    }
+
+    #[test]
+    fn configurations_follow_the_code_and_the_choice() {
+        use ExecutorChoice::*;
+        assert_eq!(plan(&scenario(false, false, None), All), Ok(vec![REVM]));
+        assert_eq!(plan(&scenario(true, false, None), All), Ok(vec![WASMER]));
+        assert_eq!(plan(&scenario(true, false, None), Debugger), Ok(vec![WASMER]), "no native form: wasmer");
+        assert_eq!(plan(&scenario(true, true, None), All), Ok(vec![WASMER, DEBUGGER]));
+        assert_eq!(plan(&scenario(true, true, None), Wasmer), Ok(vec![WASMER]));
+        assert_eq!(plan(&scenario(true, true, None), Debugger), Ok(vec![DEBUGGER]));
+        assert_eq!(plan(&scenario(true, true, Some(&["debugger"])), All), Ok(vec![DEBUGGER]));
+        assert!(plan(&scenario(true, true, Some(&["debugger"])), Wasmer).unwrap_err().contains("not selected"));
+        let why = plan(&scenario(true, false, Some(&["debugger"])), All).unwrap_err();
+        assert!(why.contains("no program has a native form"), "{why}");
+    }
+}

@@ -9,7 +9,7 @@
 
 use std::rc::Rc;
 
-use world_mock::revm::primitives::{Address, B256, Bytes, U256, address};
+use world_mock::revm::primitives::{Address, B256, Bytes, U256, address, keccak256};
 use world_mock::stylus::{
     CallKind, HookError, ProgramInfo, ProgramRecord, StylusCall, StylusExecutor, StylusOutcome, StylusParams,
     StylusStatus, VmHooks, encode_program,
@@ -681,4 +681,53 @@ fn create_in_a_static_frame_fails_the_program() {
     let outcome = run(&mut world, S1, GAS_LIMIT);
     assert_eq!(outcome.output.as_ref(), word(2).as_slice());
     assert_eq!(outcome.gas_used, INTRINSIC + 3 * OP_GAS + COLD_CALL + OP_GAS);
+}
+
+/// An executor that runs scripts like [`FakeExecutor`] but, like a native one, meters nothing.
+#[derive(Debug)]
+struct UnmeteredExecutor;
+
+impl StylusExecutor for UnmeteredExecutor {
+    fn name(&self) -> &'static str {
+        "unmetered"
+    }
+
+    fn execute(&self, call: &StylusCall, hooks: &mut dyn VmHooks) -> StylusOutcome {
+        StylusOutcome { ink_used: None, ..FakeExecutor.execute(call, hooks) }
+    }
+}
+
+/// Programs run on the executor routed to their code hash, others on the default; every frame is
+/// recorded with its executor, depth and ink (inclusive of the nested call's gas, and its own).
+#[test]
+fn programs_route_by_code_hash_and_frames_are_recorded() {
+    let mut world = new_world();
+    let inner = Script::new().cache(1).op(&[op::FLUSH, op::RETURN]).code();
+    world.state_mut().set_code(S2, &inner);
+    world.state_mut().set_code(S1, &Script::new().call(CallKind::Call, S2, &[]).op(&[op::RETURN]).code());
+    world.route_program(keccak256(&inner), Rc::new(UnmeteredExecutor));
+    assert_eq!(world.executor_for(keccak256(&inner)), Some("unmetered"));
+
+    let outcome = run(&mut world, S1, GAS_LIMIT);
+    assert_eq!(outcome.status, TxStatus::Success, "{outcome:?}");
+    let frames: Vec<_> = outcome.stylus_frames.iter().map(|f| (f.contract, f.executor, f.depth)).collect();
+    assert_eq!(frames, vec![(S1, "fake", 1), (S2, "unmetered", 2)]);
+    // A frame that was not metered leaves the transaction without an ink figure.
+    assert!(outcome.unmetered);
+    assert_eq!(outcome.ink_used, None);
+    assert_eq!(outcome.stylus_frames[1].ink, None);
+    let outer = &outcome.stylus_frames[0];
+    let (ink, self_ink) = (outer.ink.unwrap(), outer.self_ink.unwrap());
+    assert!(self_ink < ink, "the outer frame's own ink excludes the nested call's gas: {outer:?}");
+
+    // The metered program alone has an ink figure.
+    let alone = run(&mut world, S1, 30_000);
+    assert_eq!(alone.stylus_frames[0].executor, "fake");
+    let metered_only = {
+        let mut world = new_world();
+        world.state_mut().set_code(S2, &inner);
+        run(&mut world, S2, GAS_LIMIT)
+    };
+    assert!(!metered_only.unmetered);
+    assert_eq!(metered_only.ink_used, metered_only.stylus_frames[0].ink);
 }

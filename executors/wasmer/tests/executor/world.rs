@@ -60,3 +60,22 @@ fn traps_through_the_world() {
     assert_eq!(send(&mut world_with("unreachable"), &[]).status, TxStatus::Failure);
     assert_eq!(send(&mut world_with("memory-grow-bomb"), &[]).status, TxStatus::OutOfInk);
 }
+
+/// A cold `storage_load_bytes32` charges the request's own cost, which the host computes: from
+/// ArbOS 32 `EVM_API_INK` converted to gas (5), before it the ink figure taken as gas (59,673).
+#[test]
+fn storage_load_charges_the_request_cost_the_host_computed() {
+    let wasm = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/wasm/counter.wasm")).unwrap();
+    let number = [0x83, 0x81, 0xf5, 0x8a]; // number()
+    let ink_under = |arbos_version: u64| {
+        let mut world = World::default();
+        world.set_stylus_executor(Rc::new(WasmerExecutor::new(CacheOptions::memory_only())));
+        world.set_block(world_mock::BlockSettings { arbos_version, ..world.block().clone() });
+        world.state_mut().set_code(PROGRAM, &encode_program(&wasm));
+        world.activate_program(PROGRAM).expect("the counter activates");
+        let outcome = send(&mut world, &number);
+        assert_eq!(outcome.status, TxStatus::Success, "{outcome:?}");
+        outcome.ink_used.unwrap()
+    };
+    assert_eq!(ink_under(31) - ink_under(32), (59_673 - 59_673 / 10_000) * 10_000);
+}
