@@ -49,7 +49,8 @@ fn world(native: Option<Rc<dyn StylusExecutor>>) -> World {
         world.route_program(keccak256(&code), native);
     }
     let artifact: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("fixtures/artifacts/Compute.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(root().join("fixtures/artifacts/Compute.json")).unwrap())
+            .unwrap();
     let runtime =
         alloy_primitives::hex::decode(artifact["deployedBytecode"].as_str().unwrap().trim_start_matches("0x")).unwrap();
     world.state_mut().set_code(SOLIDITY, &runtime);

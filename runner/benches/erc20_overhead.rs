@@ -70,8 +70,11 @@ fn best_of(mut run: impl FnMut() -> Duration) -> Duration {
 
 fn diorama_in_process(path: &Path, jobs: usize) -> Duration {
     let start = Instant::now();
-    let report =
-        diorama::suite::run_paths(&[path.to_path_buf()], &diorama::suite::RunOptions { filter: None, jobs, ..Default::default() }).unwrap();
+    let report = diorama::suite::run_paths(
+        &[path.to_path_buf()],
+        &diorama::suite::RunOptions { filter: None, jobs, ..Default::default() },
+    )
+    .unwrap();
     let elapsed = start.elapsed();
     assert_eq!(report.exit_code(), 0, "{}", diorama::report::render_human(&report, false));
     elapsed

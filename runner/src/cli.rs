@@ -129,7 +129,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Run { paths, common, verbose, executor } => {
             executor_debugger::DebuggerExecutor::set_backtraces(verbose);
-            let options = RunOptions { filter: common.filter.clone(), jobs: common.jobs, executor, ..Default::default() };
+            let options =
+                RunOptions { filter: common.filter.clone(), jobs: common.jobs, executor, ..Default::default() };
             let outcome = match run_paths(&paths, &options) {
                 Ok(outcome) => outcome,
                 Err(message) => {

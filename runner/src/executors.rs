@@ -62,7 +62,10 @@ pub fn plan(scenario: &PreparedScenario, choice: ExecutorChoice) -> Result<Vec<&
             let why = if native || !allowed.iter().any(|a| a == DEBUGGER) {
                 format!("restricted to executors [{}], not selected by --executor", allowed.join(", "))
             } else {
-                format!("restricted to executors [{}], but no program has a native form (`contract:NAME`)", allowed.join(", "))
+                format!(
+                    "restricted to executors [{}], but no program has a native form (`contract:NAME`)",
+                    allowed.join(", ")
+                )
             };
             return Err(why);
         }

@@ -10,8 +10,8 @@
 //! for `contract:NAME`), [`executors`] (which executor runs what), [`parity`].
 
 pub mod abi;
-mod api;
 pub mod activate_cmd;
+mod api;
 pub mod artifacts;
 pub mod build_cmd;
 pub mod cli;

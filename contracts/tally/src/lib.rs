@@ -14,7 +14,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use alloy_sol_types::sol;
 use stylus_sdk::{
-    alloy_primitives::{Address, U256, U8},
+    alloy_primitives::{Address, U8, U256},
     prelude::*,
 };
 

@@ -296,12 +296,12 @@ pub extern "C" fn log_f64(value: f64) {{
 
 #[cfg(test)]
 mod tests {
-    use super::{NativeProfile, wrapper_crate};
+    use super::{Entry, NativeProfile, wrapper_crate};
 
     #[test]
     fn wrapper_defines_every_hostio_once_and_forwards_it() {
-        let wrapper =
-            wrapper_crate("counter", "counter", std::path::Path::new("/tmp/counter"), NativeProfile::default());
+        let path = std::path::Path::new("/tmp/counter");
+        let wrapper = wrapper_crate("counter", "counter", path, NativeProfile::default(), &Entry::Sdk);
         let hooks = world_mock::stylus::VM_HOOKS;
         for (name, _) in hooks {
             let definition = format!("pub unsafe extern \"C\" fn {name}(");
@@ -311,5 +311,18 @@ mod tests {
         assert!(wrapper.manifest.contains("counter = { path = \"/tmp/counter\" }"));
         assert!(wrapper.manifest.contains("[profile.dev.package.counter]\nopt-level = 0"));
         assert!(wrapper.source.contains("extern crate counter as _;"));
+        assert!(!wrapper.source.contains("diorama_router_entrypoint"), "the SDK's entrypoint is used");
+    }
+
+    #[test]
+    fn router_fallback_names_the_entrypoint_type_and_the_sdk() {
+        let entry = Entry::Router { entrypoint: "CrossCaller".into(), sdk_version: "0.10.10".into() };
+        let dir = std::path::Path::new("/c");
+        let wrapper = wrapper_crate("cross-caller", "cross_caller", dir, NativeProfile::default(), &entry);
+        assert!(
+            wrapper.source.contains("router_entrypoint::<::cross_caller::CrossCaller, ::cross_caller::CrossCaller>")
+        );
+        assert!(wrapper.manifest.contains("stylus-sdk = { version = \"=0.10.10\", default-features = false }"));
+        assert!(!wrapper.source.contains("@ENTRYPOINT@"));
     }
 }

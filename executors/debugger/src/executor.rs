@@ -99,7 +99,8 @@ fn contract_frames(backtrace: &str) -> String {
         .iter()
         .position(|f| matches!(name(f).as_str(), "user_entrypoint" | crate::abi::ROUTER_ENTRYPOINT))
         .map_or(frames.len(), |i| i + 1);
-    let start = frames[..end].iter().rposition(|f| machinery.iter().any(|m| name(f).starts_with(m))).map_or(0, |i| i + 1);
+    let start =
+        frames[..end].iter().rposition(|f| machinery.iter().any(|m| name(f).starts_with(m))).map_or(0, |i| i + 1);
     if start >= end {
         return backtrace.to_string();
     }

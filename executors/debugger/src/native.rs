@@ -88,7 +88,9 @@ impl NativeProgram {
             // The SDK's own entrypoint, else the wrapper's router fallback (see `abi::Entry`).
             let entry = match library.get::<EntryFn>(b"user_entrypoint\0") {
                 Ok(entry) => *entry,
-                Err(_) => *library.get::<EntryFn>(b"diorama_router_entrypoint\0").map_err(|_| symbol("user_entrypoint"))?,
+                Err(_) => {
+                    *library.get::<EntryFn>(b"diorama_router_entrypoint\0").map_err(|_| symbol("user_entrypoint"))?
+                }
             };
             let install = library
                 .get::<unsafe extern "C" fn(*const HookTable) -> u32>(b"diorama_native_install\0")

@@ -28,7 +28,9 @@ pub const STYLUS_WASM_FLAGS: &[&str] = &[
 fn cargo() -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     // Flags in the environment would replace the configuration's (and ours).
-    for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET"] {
+    for var in
+        ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET"]
+    {
         command.env_remove(var);
     }
     command
@@ -88,14 +90,16 @@ pub(crate) fn build_native(krate: &ContractCrate, wrapper: &Path, target: &Path)
         .arg(target)
         .current_dir(wrapper);
     run(command, krate, Form::Native)?;
-    let file = format!("{}diorama_native_{}{}", std::env::consts::DLL_PREFIX, krate.lib_name, std::env::consts::DLL_SUFFIX);
+    let file =
+        format!("{}diorama_native_{}{}", std::env::consts::DLL_PREFIX, krate.lib_name, std::env::consts::DLL_SUFFIX);
     Ok(target.join("debug").join(file))
 }
 
 fn run(mut command: Command, krate: &ContractCrate, form: Form) -> Result<(), BuildError> {
     let started = std::time::Instant::now();
     eprintln!("diorama: building contract `{}` ({form}) from {}", krate.name, krate.dir.display());
-    let output = command.output().map_err(|e| BuildError::Io { path: PathBuf::from("cargo"), message: e.to_string() })?;
+    let output =
+        command.output().map_err(|e| BuildError::Io { path: PathBuf::from("cargo"), message: e.to_string() })?;
     if !output.status.success() {
         return Err(BuildError::Cargo {
             contract: krate.name.clone(),
@@ -110,8 +114,17 @@ fn run(mut command: Command, krate: &ContractCrate, form: Form) -> Result<(), Bu
 
 /// cargo's output without its progress lines.
 fn compiler_messages(stderr: &str) -> String {
-    const PROGRESS: &[&str] =
-        &["Compiling", "Finished", "Blocking", "Downloaded", "Downloading", "Updating", "Locking", "Adding", "Checking"];
+    const PROGRESS: &[&str] = &[
+        "Compiling",
+        "Finished",
+        "Blocking",
+        "Downloaded",
+        "Downloading",
+        "Updating",
+        "Locking",
+        "Adding",
+        "Checking",
+    ];
     let lines: Vec<&str> =
         stderr.lines().filter(|line| !PROGRESS.iter().any(|p| line.trim_start().starts_with(p))).collect();
     lines.join("\n").trim().to_string()

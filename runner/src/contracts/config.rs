@@ -107,7 +107,8 @@ mod tests {
 
     #[test]
     fn parses_contracts_relative_to_the_file() {
-        let config = SuiteConfig::parse(Path::new("suite/diorama.toml"), "[contracts]\ncounter = \"../c/counter\"\n").unwrap();
+        let config =
+            SuiteConfig::parse(Path::new("suite/diorama.toml"), "[contracts]\ncounter = \"../c/counter\"\n").unwrap();
         assert_eq!(config.contracts["counter"], Path::new("suite/../c/counter"));
         assert_eq!(config.native_opt_level, 0);
     }

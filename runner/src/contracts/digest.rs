@@ -67,8 +67,12 @@ fn collect_crates(dir: &Path, seen: &mut BTreeSet<PathBuf>) -> Result<(), BuildE
         return Ok(());
     }
     let manifest = dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).map_err(|e| BuildError::Io { path: manifest.clone(), message: e.to_string() })?;
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| BuildError::Manifest { path: manifest.clone(), message: e.message().to_string() })?;
+    let text = std::fs::read_to_string(&manifest)
+        .map_err(|e| BuildError::Io { path: manifest.clone(), message: e.to_string() })?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| BuildError::Manifest {
+        path: manifest.clone(),
+        message: e.message().to_string(),
+    })?;
     let workspace_deps = workspace_root(&dir)
         .and_then(|root| std::fs::read_to_string(root.join("Cargo.toml")).ok().map(|t| (root, t)))
         .and_then(|(root, text)| text.parse::<toml::Table>().ok().map(|t| (root, t)));

@@ -38,7 +38,8 @@ fn type_after_attribute(text: &str) -> Option<String> {
 pub(crate) fn sdk_version(lock: &Path) -> Option<String> {
     let table: toml::Table = std::fs::read_to_string(lock).ok()?.parse().ok()?;
     table.get("package")?.as_array()?.iter().find_map(|package| {
-        (package.get("name")?.as_str()? == "stylus-sdk").then(|| package.get("version")?.as_str().map(str::to_string))?
+        (package.get("name")?.as_str()? == "stylus-sdk")
+            .then(|| package.get("version")?.as_str().map(str::to_string))?
     })
 }
 
@@ -50,7 +51,10 @@ mod tests {
     fn finds_the_entrypoint_struct() {
         let text = "sol_storage! {\n    #[entrypoint]\n    pub struct CrossCaller {\n        uint256 value;\n    }\n}";
         assert_eq!(type_after_attribute(text).as_deref(), Some("CrossCaller"));
-        assert_eq!(type_after_attribute("#[storage]\n#[entrypoint]\npub struct Compute {}").as_deref(), Some("Compute"));
+        assert_eq!(
+            type_after_attribute("#[storage]\n#[entrypoint]\npub struct Compute {}").as_deref(),
+            Some("Compute")
+        );
         assert_eq!(type_after_attribute("pub struct NoEntrypoint;"), None);
     }
 }

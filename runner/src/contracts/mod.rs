@@ -169,7 +169,8 @@ pub struct ContractBuilds {
 impl Default for ContractBuilds {
     /// Builds kept in `$DIORAMA_CACHE_DIR/contracts` (default `target/diorama-cache/contracts`).
     fn default() -> Self {
-        let dir = executor_wasmer::CacheOptions::from_env().dir.unwrap_or_else(|| PathBuf::from("target/diorama-cache"));
+        let dir =
+            executor_wasmer::CacheOptions::from_env().dir.unwrap_or_else(|| PathBuf::from("target/diorama-cache"));
         Self::new(dir.join("contracts"))
     }
 }
@@ -280,7 +281,8 @@ impl ContractBuilds {
                 message: format!("the native build has no `user_entrypoint` and diorama cannot find {what}"),
             };
             let entrypoint = entry::entrypoint_type(&krate.dir).ok_or_else(|| missing("the `#[entrypoint]` type"))?;
-            let sdk_version = entry::sdk_version(&dir.join("Cargo.lock")).ok_or_else(|| missing("the stylus-sdk version"))?;
+            let sdk_version =
+                entry::sdk_version(&dir.join("Cargo.lock")).ok_or_else(|| missing("the stylus-sdk version"))?;
             let router = Entry::Router { entrypoint, sdk_version };
             let wrapper = wrapper_crate(&krate.package, &krate.lib_name, &krate.dir, krate.native, &router);
             write_if_changed(&dir.join("Cargo.toml"), &wrapper.manifest)?;

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use scenario_format::{CodeSource, CodeValue, Origin, Scenario, Step, StepEntry};
-use world_mock::stylus::encode_program;
 use world_mock::TxRequest;
+use world_mock::stylus::encode_program;
 
 use crate::abi::{Signature, encode_args, encode_call};
 use crate::artifacts::Artifacts;

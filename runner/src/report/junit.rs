@@ -41,8 +41,11 @@ pub fn render_junit(report: &RunReport) -> String {
         let mut case = TestCase::new(format!("{} [{}]", scenario.name, scenario.executor), status);
         case.set_classname(scenario.file.display().to_string());
         // Expectations that could not be checked (e.g. ink on the debugger) stay visible.
-        let notes: Vec<String> =
-            scenario.steps.iter().flat_map(|s| s.notes.iter().map(move |n| format!("step {}: {n}", s.label()))).collect();
+        let notes: Vec<String> = scenario
+            .steps
+            .iter()
+            .flat_map(|s| s.notes.iter().map(move |n| format!("step {}: {n}", s.label())))
+            .collect();
         if !notes.is_empty() {
             case.set_system_out(notes.join("\n"));
         }

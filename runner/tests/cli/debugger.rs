@@ -5,7 +5,9 @@ use super::{diorama, text};
 
 #[test]
 fn contract_fixtures_pass_on_each_executor_choice() {
-    for (choice, executors) in [("wasmer", &["wasmer"][..]), ("debugger", &["debugger"]), ("all", &["wasmer", "debugger"])] {
+    for (choice, executors) in
+        [("wasmer", &["wasmer"][..]), ("debugger", &["debugger"]), ("all", &["wasmer", "debugger"])]
+    {
         let output = diorama(&["run", "--executor", choice, "--format", "json", "fixtures/scenarios/contracts"]);
         assert_eq!(output.status.code(), Some(0), "--executor {choice}: {}", text(&output));
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -71,10 +73,24 @@ fn unmetered_figures_are_reported_never_passed() {
     assert_eq!(output.status.code(), Some(0), "{all}");
     assert!(all.contains("ink 223214042: unchecked, not metered"), "{all}");
     assert!(all.contains("gasUsed 58875: unchecked, not metered"), "{all}");
-    let junit = diorama(&["run", "--executor", "debugger", "--format", "junit", "fixtures/scenarios/contracts/counter.scen.json"]);
+    let junit = diorama(&[
+        "run",
+        "--executor",
+        "debugger",
+        "--format",
+        "junit",
+        "fixtures/scenarios/contracts/counter.scen.json",
+    ]);
     let xml = String::from_utf8_lossy(&junit.stdout);
     assert!(xml.contains("<system-out>") && xml.contains("unchecked, not metered"), "{xml}");
-    let json = diorama(&["run", "--executor", "debugger", "--format", "json", "fixtures/scenarios/contracts/counter.scen.json"]);
+    let json = diorama(&[
+        "run",
+        "--executor",
+        "debugger",
+        "--format",
+        "json",
+        "fixtures/scenarios/contracts/counter.scen.json",
+    ]);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let step = &report["scenarios"][0]["steps"][4];
     assert!(step.get("inkUsed").is_none(), "no ink figure for a native frame: {step}");

@@ -28,6 +28,9 @@ fn gdb_breakpoint_in_a_contract_function_stops_at_its_source_line() {
     });
     let line: usize = stop.rsplit(':').next().and_then(|n| n.trim().parse().ok()).unwrap_or(0);
     assert!(stop.contains(" at src/lib.rs:"), "{stop}");
-    assert!(line > declared && line <= declared + 3, "stopped at line {line}, `increment` is declared at {declared}: {stop}");
+    assert!(
+        line > declared && line <= declared + 3,
+        "stopped at line {line}, `increment` is declared at {declared}: {stop}"
+    );
     assert!(all.contains("contracts/stylus/counter/src/lib.rs"), "`info source` names the contract's file:\n{all}");
 }
