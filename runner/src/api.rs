@@ -39,6 +39,12 @@ impl Suite {
         self
     }
 
+    /// Runs every step of a scenario even after one fails (default: stop at the first failure).
+    pub fn keep_going(mut self, keep_going: bool) -> Self {
+        self.options.keep_going = keep_going;
+        self
+    }
+
     /// Only scenarios whose path or name contains `filter`.
     pub fn filter(mut self, filter: &str) -> Self {
         self.options.filter = Some(filter.to_string());

@@ -77,6 +77,10 @@ pub enum Command {
         /// such scenario on both and compares them step by step.
         #[arg(long, value_enum, default_value_t = ExecutorChoice::All)]
         executor: ExecutorChoice,
+        /// Run every step of a scenario even after one fails (by default a scenario stops at its
+        /// first failing step, since later steps depend on its state, and lists the rest).
+        #[arg(long)]
+        keep_going: bool,
     },
     /// Build the contracts that suites name (every `diorama.toml` under or above PATHS), both
     /// forms, ahead of a run (e.g. to fill a CI cache).
@@ -127,10 +131,10 @@ pub enum Command {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Run { paths, common, verbose, executor } => {
+        Command::Run { paths, common, verbose, executor, keep_going } => {
             executor_debugger::DebuggerExecutor::set_backtraces(verbose);
             let options =
-                RunOptions { filter: common.filter.clone(), jobs: common.jobs, executor, ..Default::default() };
+                RunOptions { filter: common.filter.clone(), jobs: common.jobs, executor, keep_going, ..Default::default() };
             let outcome = match run_paths(&paths, &options) {
                 Ok(outcome) => outcome,
                 Err(message) => {

@@ -119,17 +119,16 @@ pub fn load_natives(natives: &[NativeForm]) -> Result<(), String> {
 }
 
 /// Sets up `world`'s executors for configuration `label` (natives loaded by [`load_natives`]).
+/// Every world runs Stylus code on Wasmer, whatever the scenario looked like when prepared
+/// (code can arrive at run time, e.g. created by a contract); under `debugger` the programs with
+/// a native form run natively.
 pub fn install(world: &mut World, label: &str, natives: &[NativeForm]) {
-    match label {
-        WASMER => world.set_stylus_executor(Rc::new(Shared(shared_wasmer()))),
-        DEBUGGER => {
-            world.set_stylus_executor(Rc::new(Shared(shared_wasmer())));
-            let debugger: Rc<dyn StylusExecutor> = Rc::new(Shared(shared_debugger()));
-            for native in natives {
-                world.route_program(native.codehash, debugger.clone());
-            }
+    world.set_stylus_executor(Rc::new(Shared(shared_wasmer())));
+    if label == DEBUGGER {
+        let debugger: Rc<dyn StylusExecutor> = Rc::new(Shared(shared_debugger()));
+        for native in natives {
+            world.route_program(native.codehash, debugger.clone());
         }
-        _ => {}
     }
 }
 

@@ -16,6 +16,7 @@ pub mod artifacts;
 pub mod build_cmd;
 pub mod cli;
 pub mod contracts;
+pub mod deployer;
 pub mod discover;
 pub mod execute;
 pub mod executors;

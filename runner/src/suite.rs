@@ -11,6 +11,7 @@ use crate::artifacts::Artifacts;
 use crate::contracts::ContractBuilds;
 use crate::execute::run_scenario_on;
 use crate::executors::{DEBUGGER, ExecutorChoice, NativeForm, REVM, WASMER, load_natives, plan};
+
 use crate::prepare::{PreparedScenario, prepare};
 use crate::report::{RunReport, ScenarioOutcome, ScenarioReport};
 
@@ -28,6 +29,8 @@ pub struct RunOptions {
     pub executor: ExecutorChoice,
     /// Contract crates by name, ahead of any `diorama.toml` (the library API's registrations).
     pub contracts: Vec<(String, PathBuf)>,
+    /// Run every step of a scenario even after one fails (default: stop at the first failure).
+    pub keep_going: bool,
 }
 
 /// A report for a file that could not be used.
@@ -39,18 +42,15 @@ fn error_report(path: &Path, executor: &str, message: String) -> ScenarioReport 
         outcome: ScenarioOutcome::Error(message),
         steps: Vec::new(),
         gas_used: 0,
+        not_run: Vec::new(),
         divergence: None,
     }
 }
 
 /// Loads, prepares and runs one scenario file on each of its configurations; input errors
 /// become an `Error` outcome. `None` when the filter does not select it.
-pub fn run_file(
-    path: &Path,
-    artifacts: &Artifacts,
-    filter: Option<&str>,
-    choice: ExecutorChoice,
-) -> Option<Vec<ScenarioReport>> {
+pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Option<Vec<ScenarioReport>> {
+    let filter = options.filter.as_deref();
     let scenario = match scenario_format::load_scenario(path) {
         Ok(s) => s,
         Err(e) => return Some(vec![error_report(path, REVM, e.to_string())]),
@@ -65,12 +65,12 @@ pub fn run_file(
         Ok(prepared) => prepared,
         Err(e) => return Some(vec![error_report(path, REVM, e.to_string())]),
     };
-    Some(run_prepared(&prepared, artifacts, choice))
+    Some(run_prepared(&prepared, artifacts, options))
 }
 
 /// Runs a prepared scenario on each of its configurations and compares them.
-pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, choice: ExecutorChoice) -> Vec<ScenarioReport> {
-    let labels = match plan(prepared, choice) {
+pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
+    let labels = match plan(prepared, options.executor) {
         Ok(labels) => labels,
         Err(reason) => {
             let label = if prepared.uses_stylus { WASMER } else { REVM };
@@ -83,7 +83,7 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, choice: 
     for label in labels {
         let natives = if label == DEBUGGER { native_forms(prepared, artifacts) } else { Ok(Vec::new()) };
         let report = match natives {
-            Ok(natives) => run_scenario_on(prepared, label, &natives),
+            Ok(natives) => run_scenario_on(prepared, label, &natives, options.keep_going),
             Err(message) => {
                 let mut report = ScenarioReport::new(prepared, label);
                 report.outcome = ScenarioOutcome::Error(message);
@@ -141,10 +141,8 @@ pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, S
         .stack_size(TX_STACK_SIZE)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let filter = options.filter.as_deref();
-    let scenarios: Vec<ScenarioReport> = pool.install(|| {
-        files.par_iter().filter_map(|file| run_file(file, &artifacts, filter, options.executor)).flatten().collect()
-    });
+    let scenarios: Vec<ScenarioReport> =
+        pool.install(|| files.par_iter().filter_map(|file| run_file(file, &artifacts, options)).flatten().collect());
     let mut report = RunReport { scenarios };
     report.sort();
     Ok(report)

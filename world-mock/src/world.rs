@@ -192,6 +192,28 @@ impl World {
         self.evm.inspector.insert(creator, nonce, address);
     }
 
+    /// The address named for a CREATE by `creator` at `nonce`, if any.
+    pub fn named_address(&self, creator: Address, nonce: u64) -> Option<Address> {
+        self.evm.inspector.get(creator, nonce)
+    }
+
+    /// Whether the program with code hash `codehash` can run now: activated at the current
+    /// Stylus version and not expired.
+    pub fn program_is_active(&self, codehash: B256) -> bool {
+        let now = self.block.timestamp;
+        crate::stylus::records_active(self.program(codehash), self.stylus_params(), now)
+    }
+
+    /// The data fee that activating Stylus `code` would cost now (the data pricer's current
+    /// state, as `activateProgram` would see it), without activating anything.
+    pub fn data_fee(&self, code: &[u8]) -> Result<U256, ActivationError> {
+        let params = self.stylus_params();
+        let wasm = decode_program(code, params.max_wasm_size as usize)?;
+        let info = activate_wasm(&wasm, revm::primitives::keccak256(code), params)?;
+        let mut pricer = ReadState(self.state()).data_pricer();
+        Ok(pricer.update(info.program.asm_estimate, self.block.timestamp))
+    }
+
     /// Makes this a plain Ethereum chain (`false`): no ArbWasm precompile at 0x71 and no
     /// EIP-3541 exemption for Stylus code. State tests need this, since there 0x71 is an
     /// ordinary account. Worlds start as Arbitrum chains.

@@ -19,13 +19,19 @@ pub use crate::executors::REVM;
 /// else `revm`); see [`run_scenario_on`].
 pub fn run_scenario(scenario: &PreparedScenario) -> ScenarioReport {
     let label = if scenario.uses_stylus { crate::executors::WASMER } else { REVM };
-    run_scenario_on(scenario, label, &[])
+    run_scenario_on(scenario, label, &[], false)
 }
 
-/// Runs every step with the executors of configuration `label` (programs with a native form in
-/// `natives` run on the debugger under `debugger`); a failed expectation is recorded and the
-/// scenario goes on, so one run shows every mismatch.
-pub fn run_scenario_on(scenario: &PreparedScenario, label: &str, natives: &[NativeForm]) -> ScenarioReport {
+/// Runs the steps with the executors of configuration `label` (programs with a native form in
+/// `natives` run on the debugger under `debugger`). The run stops at the first step whose
+/// expectations fail — later steps depend on its state — and lists the rest as not run, unless
+/// `keep_going`, which runs every step and shows every mismatch.
+pub fn run_scenario_on(
+    scenario: &PreparedScenario,
+    label: &str,
+    natives: &[NativeForm],
+    keep_going: bool,
+) -> ScenarioReport {
     let mut report = ScenarioReport::new(scenario, label);
     if let Some(reason) = &scenario.unsupported {
         report.outcome = ScenarioOutcome::Skipped(reason.clone());
@@ -33,7 +39,11 @@ pub fn run_scenario_on(scenario: &PreparedScenario, label: &str, natives: &[Nati
     }
     let mut world = World::default();
     crate::executors::install(&mut world, label, natives);
-    for step in &scenario.steps {
+    for (position_in_run, step) in scenario.steps.iter().enumerate() {
+        if report.outcome == ScenarioOutcome::Failed && !keep_going {
+            report.not_run = scenario.steps[position_in_run..].iter().map(step_label).collect();
+            break;
+        }
         let mut step_report = StepReport {
             index: step.origin.index,
             id: step.id.clone(),
@@ -55,13 +65,24 @@ pub fn run_scenario_on(scenario: &PreparedScenario, label: &str, natives: &[Nati
     report
 }
 
+/// How a step is named in lists: `"id" (#index)` or `#index`, and its type.
+fn step_label(step: &PreparedStep) -> String {
+    match &step.id {
+        Some(id) => format!("{id:?} (#{}) {}", step.origin.index, step.kind),
+        None => format!("#{} {}", step.origin.index, step.kind),
+    }
+}
+
 /// Runs one step. `Err` means the input could not be used (reported as exit code 2).
 fn run_step(world: &mut World, step: &PreparedStep, report: &mut StepReport) -> Result<(), String> {
     match &step.action {
         Action::SetState(setup) => apply_set_state(world, setup)?,
-        Action::Tx { kind, request, expect, activate } => {
+        Action::Tx { kind, request, expect, activate, deployer } => {
             let commit = if *kind == TxKind::Query { Commit::No } else { Commit::Yes };
-            let outcome = world.execute(request, commit).unwrap_or_else(|rejected| rejected_outcome(rejected.0));
+            let outcome = match deployer {
+                Some(call) => crate::deployer::send(world, request, call)?,
+                None => world.execute(request, commit).unwrap_or_else(|rejected| rejected_outcome(rejected.0)),
+            };
             report.status = Some(outcome.status.to_string());
             report.gas_used = Some(outcome.gas_used);
             report.ink_used = outcome.ink_used;

@@ -13,12 +13,13 @@ use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use scenario_format::{CodeSource, CodeValue, Origin, Scenario, Step, StepEntry};
-use world_mock::TxRequest;
+use world_mock::{CodeKind, TxRequest};
 use world_mock::stylus::encode_program;
 
 use crate::abi::{Signature, encode_args, encode_call};
 use crate::artifacts::Artifacts;
 use crate::contracts::ContractCrate;
+use crate::deployer::{self, DeployerCall};
 
 /// An input error located in the scenario.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -60,6 +61,8 @@ pub enum Action {
         expect: Box<Expectations>,
         /// Activate the deployed program afterwards (`deploy` with `activate: true`).
         activate: bool,
+        /// A Stylus deploy with a constructor, sent through the StylusDeployer.
+        deployer: Option<Box<DeployerCall>>,
     },
     /// `checkState`.
     CheckState(StateCheck),
@@ -217,6 +220,12 @@ impl StepCx<'_> {
         needs: &mut Needs,
     ) -> Result<Vec<u8>, PrepareError> {
         match &code.source {
+            CodeSource::Bytes(bytes) if CodeKind::of(bytes) == CodeKind::Stylus => {
+                // Stylus code written out (as dumpState writes it): runs on a Stylus executor,
+                // and a deploy wraps it in init code that returns it.
+                needs.stylus = true;
+                Ok(if runtime { bytes.clone() } else { world_mock::deployment_code(bytes) })
+            }
             CodeSource::Bytes(bytes) => Ok(bytes.clone()),
             CodeSource::Evm(path) => {
                 let artifact = self.artifacts.load(path).map_err(|e| self.error(sub_path, e))?;
@@ -265,22 +274,43 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
         Step::Deploy(deploy) => {
             let tx = &deploy.tx;
             let mut data = cx.code(&tx.code, "tx.code", false, needs)?;
+            let value = tx.value.as_ref().map_or(U256::ZERO, |v| v.value);
+            let mut to = None;
+            let mut deployer = None;
             if let Some(constructor) = &tx.constructor {
                 let sig = cx.signature(constructor, "tx.constructor")?;
-                data.extend(encode_args(&sig, &tx.args).map_err(|e| cx.error("tx.args", e))?);
+                let args = encode_args(&sig, &tx.args).map_err(|e| cx.error("tx.args", e))?;
+                if is_stylus(&tx.code) {
+                    // As `cargo stylus deploy` does: through the StylusDeployer, which activates.
+                    if tx.activate {
+                        return Err(cx.error(
+                            "tx.activate",
+                            "a Stylus deploy with a `constructor` goes through the StylusDeployer, which activates \
+                             the program and pays its data fee in the same transaction; remove `activate`",
+                        ));
+                    }
+                    let program = cx.code(&tx.code, "tx.code", true, needs)?;
+                    let init_data = [&deployer::constructor_selector()[..], &args].concat();
+                    data = deployer::deploy_calldata(&data, &init_data, value, B256::ZERO).to_vec();
+                    to = Some(deployer::STYLUS_DEPLOYER);
+                    deployer = Some(Box::new(deployer::DeployerCall { program, init_value: value }));
+                } else {
+                    data.extend(args);
+                }
             } else if !tx.args.is_empty() {
                 return Err(cx.error("tx.args", "`args` needs a `constructor` signature"));
             }
             let request = TxRequest {
                 from: tx.from.value,
-                to: None,
+                to,
                 data: Bytes::from(data),
-                value: tx.value.as_ref().map_or(U256::ZERO, |v| v.value),
+                value,
                 gas_limit: tx.gas_limit,
                 gas_price: gas_price(cx, tx.gas_price.as_ref().map(|v| v.value), "tx.gasPrice")?,
             };
             let expect = expect::prepare(cx, deploy.expect.as_ref(), None)?;
-            ("deploy", Action::Tx { kind: TxKind::Deploy, request, expect: Box::new(expect), activate: tx.activate })
+            let action = Action::Tx { kind: TxKind::Deploy, request, expect: Box::new(expect), activate: tx.activate, deployer };
+            ("deploy", action)
         }
         Step::Call(call) | Step::Query(call) => {
             let query = matches!(entry.step, Step::Query(_));
@@ -305,7 +335,7 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             let kind = if query { TxKind::Query } else { TxKind::Call };
             (
                 if query { "query" } else { "call" },
-                Action::Tx { kind, request, expect: Box::new(expect), activate: false },
+                Action::Tx { kind, request, expect: Box::new(expect), activate: false, deployer: None },
             )
         }
         Step::Transfer(transfer) => {
@@ -313,7 +343,9 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             let request =
                 TxRequest { from: tx.from.value, to: Some(tx.to.value), value: tx.value.value, ..TxRequest::default() };
             let expect = expect::prepare(cx, transfer.expect.as_ref(), None)?;
-            ("transfer", Action::Tx { kind: TxKind::Transfer, request, expect: Box::new(expect), activate: false })
+            let action =
+                Action::Tx { kind: TxKind::Transfer, request, expect: Box::new(expect), activate: false, deployer: None };
+            ("transfer", action)
         }
         Step::Activate(activate) => {
             needs.stylus = true;
@@ -335,6 +367,15 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
         Step::CheckState(check) => ("checkState", Action::CheckState(state::prepare_check_state(cx, check, needs)?)),
         Step::DumpState(dump) => ("dumpState", Action::DumpState(dump.path.clone())),
     })
+}
+
+/// Whether `code` is Stylus code (then a `constructor` goes through the StylusDeployer).
+fn is_stylus(code: &CodeValue) -> bool {
+    match &code.source {
+        CodeSource::Wasm(_) | CodeSource::Contract(_) => true,
+        CodeSource::Bytes(bytes) => CodeKind::of(bytes) == CodeKind::Stylus,
+        CodeSource::Evm(_) => false,
+    }
 }
 
 fn gas_price(cx: &StepCx<'_>, price: Option<U256>, path: &str) -> Result<u128, PrepareError> {

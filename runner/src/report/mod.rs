@@ -123,6 +123,9 @@ pub struct ScenarioReport {
     pub steps: Vec<StepReport>,
     /// Total gas of the scenario's transactions.
     pub gas_used: u64,
+    /// Steps not run because an earlier one failed (without `--keep-going`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_run: Vec<String>,
     /// Where this run and the scenario's run on another executor first differ.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub divergence: Option<Divergence>,
@@ -138,6 +141,7 @@ impl ScenarioReport {
             outcome: ScenarioOutcome::Passed,
             steps: Vec::with_capacity(scenario.steps.len()),
             gas_used: 0,
+            not_run: Vec::new(),
             divergence: None,
         }
     }

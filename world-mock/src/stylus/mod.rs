@@ -34,6 +34,12 @@ pub(crate) use frame::run_frame;
 pub use hooks::FrameHooks;
 pub use memory::{PageCounters, page_gas_cost};
 pub(crate) use records::ArbosStorage;
+
+/// Whether `record` lets its program run at `now` under `params` (activated at the current
+/// version, not expired).
+pub(crate) fn records_active(record: Option<ProgramRecord>, params: &StylusParams, now: u64) -> bool {
+    records::active(record, params, now).is_ok()
+}
 pub use records::{ARBOS_STATE, EXPIRY_SECONDS, InactiveProgram, ProgramRecord};
 pub(crate) use reentrancy::OpenFrames;
 pub use routes::ExecutorRoutes;
