@@ -6,7 +6,9 @@ use std::path::Path;
 
 use alloy_primitives::keccak256;
 use serde_json::json;
-use world_mock::stylus::{ACTIVATION_FIXED_GAS, ActivationInfo, StylusParams, activate_wasm, encode_program};
+use world_mock::stylus::{
+    ACTIVATION_FIXED_GAS, ActivationInfo, MAX_CODE_SIZE, StylusParams, activate_wasm, encode_program,
+};
 
 /// The report for one file: `Ok` with the figures, or `Err` with the rejection.
 pub fn activation_report(path: &Path) -> Result<Result<(ActivationInfo, usize), String>, String> {
@@ -27,15 +29,22 @@ pub fn render_human(path: &Path, result: &Result<(ActivationInfo, usize), String
         }
         Ok((info, code_len)) => {
             let p = &info.program;
+            // Two verdicts, as on chain: activation bounds the decompressed WASM; a CREATE
+            // bounds the deployed (compressed) code.
+            let deploy = if *code_len <= MAX_CODE_SIZE {
+                String::new()
+            } else {
+                format!("; cannot be deployed by CREATE: {code_len} > {MAX_CODE_SIZE} bytes of code")
+            };
             let _ = writeln!(
                 out,
-                "{}: activates (Stylus v{}, ArbOS {})",
+                "{}: activates (Stylus v{}, ArbOS {}){deploy}",
                 path.display(),
                 p.version,
                 StylusParams::default().arbos_version
             );
             let rows = [
-                ("compressed code", format!("{code_len} bytes (limit 24,576)")),
+                ("compressed code", format!("{code_len} bytes (a CREATE allows {MAX_CODE_SIZE})")),
                 ("wasm", format!("{} bytes", info.stats.wasm_len)),
                 ("module hash", p.module_hash.to_string()),
                 ("footprint", format!("{} pages", p.footprint)),
@@ -65,13 +74,14 @@ pub fn render_human(path: &Path, result: &Result<(ActivationInfo, usize), String
 pub fn render_json(path: &Path, result: &Result<(ActivationInfo, usize), String>) -> serde_json::Value {
     match result {
         Err(reason) => {
-            json!({ "file": path.display().to_string(), "activated": false, "error": reason })
+            json!({ "file": path.display().to_string(), "activated": false, "deployable": false, "error": reason })
         }
         Ok((info, code_len)) => {
             let p = &info.program;
             json!({
                 "file": path.display().to_string(),
                 "activated": true,
+                "deployable": *code_len <= MAX_CODE_SIZE,
                 "version": p.version,
                 "compressedBytes": code_len,
                 "wasmBytes": info.stats.wasm_len,
@@ -85,4 +95,10 @@ pub fn render_json(path: &Path, result: &Result<(ActivationInfo, usize), String>
             })
         }
     }
+}
+
+/// The JSON document for several files (`schemaVersion` as in `run`'s report).
+pub fn render_json_document(programs: Vec<serde_json::Value>) -> String {
+    let doc = json!({ "schemaVersion": crate::report::SCHEMA_VERSION, "programs": programs });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }

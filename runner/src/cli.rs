@@ -31,10 +31,20 @@ pub enum Format {
     Junit,
 }
 
+/// Formats of `diorama activate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ActivateFormat {
+    /// Text for terminals.
+    Human,
+    /// `{"schemaVersion": 1, "programs": [...]}`.
+    Json,
+}
+
 /// Options shared by the commands that run suites.
 #[derive(Debug, clap::Args)]
 pub struct SuiteArgs {
-    /// Only cases whose file path or name contains this text.
+    /// `run`: only scenario files whose path contains this text (chosen before any file is read);
+    /// `statetest`: only files or tests whose path or name contains it.
     #[arg(long)]
     pub filter: Option<String>,
     /// Files run in parallel (0 = one per core); the report order never changes.
@@ -106,9 +116,9 @@ pub enum Command {
         /// WASM files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        /// Output format (`json` has "schemaVersion"; there is no JUnit form of this report).
+        #[arg(long, value_enum, default_value_t = ActivateFormat::Human)]
+        format: ActivateFormat,
     },
     /// Run Ethereum GeneralStateTests (JSON files or folders) through the world mock.
     #[command(alias = "stest")]
@@ -142,6 +152,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                     return Ok(2);
                 }
             };
+            if let Some(filter) = &options.filter
+                && outcome.scenarios.is_empty()
+            {
+                // Like `forge test` when nothing matches: a warning, exit 0.
+                eprintln!("warning: no scenario file path contains `{filter}`; nothing ran");
+            }
             print_report(&outcome, common.format, verbose)?;
             common.write_report(|| render_json(&outcome), || render_junit(&outcome))?;
             Ok(outcome.exit_code())
@@ -178,12 +194,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 };
                 rejected |= result.is_err();
                 match format {
-                    Format::Json | Format::Junit => json.push(crate::activate_cmd::render_json(file, &result)),
-                    Format::Human => write_stdout(&crate::activate_cmd::render_human(file, &result))?,
+                    ActivateFormat::Json => json.push(crate::activate_cmd::render_json(file, &result)),
+                    ActivateFormat::Human => write_stdout(&crate::activate_cmd::render_human(file, &result))?,
                 }
             }
-            if format != Format::Human {
-                write_stdout(&(serde_json::to_string_pretty(&json)? + "\n"))?;
+            if format == ActivateFormat::Json {
+                write_stdout(&crate::activate_cmd::render_json_document(json))?;
             }
             Ok(u8::from(rejected))
         }

@@ -21,7 +21,8 @@ pub const TX_STACK_SIZE: usize = 256 << 20;
 /// How to run a suite.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
-    /// Only scenarios whose file path or name contains this text.
+    /// Only scenario files whose path contains this text (decided before a file is read, so a
+    /// broken file that is not selected is never an error).
     pub filter: Option<String>,
     /// Worker threads (0 = one per core).
     pub jobs: usize,
@@ -48,24 +49,25 @@ fn error_report(path: &Path, executor: &str, message: String) -> ScenarioReport 
 }
 
 /// Loads, prepares and runs one scenario file on each of its configurations; input errors
-/// become an `Error` outcome. `None` when the filter does not select it.
-pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Option<Vec<ScenarioReport>> {
-    let filter = options.filter.as_deref();
+/// become an `Error` outcome.
+pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
     let scenario = match scenario_format::load_scenario(path) {
         Ok(s) => s,
-        Err(e) => return Some(vec![error_report(path, REVM, e.to_string())]),
+        Err(e) => return vec![error_report(path, REVM, e.to_string())],
     };
-    if let Some(filter) = filter
-        && !path.display().to_string().contains(filter)
-        && !scenario.name.contains(filter)
-    {
-        return None;
+    match prepare(&scenario, artifacts) {
+        Ok(prepared) => run_prepared(&prepared, artifacts, options),
+        Err(e) => vec![error_report(path, REVM, e.to_string())],
     }
-    let prepared = match prepare(&scenario, artifacts) {
-        Ok(prepared) => prepared,
-        Err(e) => return Some(vec![error_report(path, REVM, e.to_string())]),
-    };
-    Some(run_prepared(&prepared, artifacts, options))
+}
+
+/// The scenario files under `paths` that `filter` selects (by path, before reading them).
+pub fn selected_files(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<PathBuf>, String> {
+    let mut files = crate::discover::discover(paths)?;
+    if let Some(filter) = filter {
+        files.retain(|file| file.display().to_string().contains(filter));
+    }
+    Ok(files)
 }
 
 /// Runs a prepared scenario on each of its configurations and compares them.
@@ -134,7 +136,7 @@ pub fn run_artifacts(options: &RunOptions) -> Artifacts {
 
 /// Runs every scenario file under `paths`.
 pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, String> {
-    let files = crate::discover::discover(paths)?;
+    let files = selected_files(paths, options.filter.as_deref())?;
     let artifacts = run_artifacts(options);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
@@ -142,7 +144,7 @@ pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, S
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let scenarios: Vec<ScenarioReport> =
-        pool.install(|| files.par_iter().filter_map(|file| run_file(file, &artifacts, options)).flatten().collect());
+        pool.install(|| files.par_iter().flat_map(|file| run_file(file, &artifacts, options)).collect());
     let mut report = RunReport { scenarios };
     report.sort();
     Ok(report)

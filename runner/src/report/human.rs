@@ -45,10 +45,6 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         }
         _ => {}
     }
-    if !scenario.not_run.is_empty() {
-        let list = scenario.not_run.join(", ");
-        let _ = writeln!(out, "     {} (after the first failure; --keep-going runs them): {list}", "not run".yellow());
-    }
     // A divergence concerns both runs; it is shown once, under the second.
     if let Some(divergence) = scenario.divergence.as_ref().filter(|d| d.executors[1] == scenario.executor) {
         let _ = writeln!(out, "     {} {}", "parity:".red().bold(), indent(&divergence.to_string(), 5).trim_start());
@@ -93,6 +89,10 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         for note in &step.notes {
             let _ = writeln!(out, "       note: {note}");
         }
+    }
+    if !scenario.not_run.is_empty() {
+        let list = scenario.not_run.join(", ");
+        let _ = writeln!(out, "     {} (after the first failure; --keep-going runs them): {list}", "not run".yellow());
     }
 }
 

@@ -120,11 +120,15 @@ fn junit_report_lists_each_scenario() {
 }
 
 #[test]
-fn filter_selects_by_name() {
-    let output = diorama(&["run", "--filter", "erc20", "fixtures/scenarios"]);
+fn filter_selects_by_path_before_reading() {
+    // `fixtures/` holds broken files (bad-input/): not selected, they are never read.
+    let output = diorama(&["run", "--filter", "scenarios/erc20", "fixtures"]);
     let all = text(&output);
     assert_eq!(output.status.code(), Some(0), "{all}");
-    assert!(all.contains("1 passed"), "{all}");
+    assert!(all.contains("1 passed, 0 failed"), "{all}");
+    let none = diorama(&["run", "--filter", "no-such-scenario", "fixtures"]);
+    assert_eq!(none.status.code(), Some(0), "like `forge test`, a filter that selects nothing is a warning");
+    assert!(text(&none).contains("warning: no scenario file path contains `no-such-scenario`"), "{}", text(&none));
 }
 
 #[test]

@@ -6,7 +6,10 @@ use brotli::{BrotliDecompressStream, BrotliResult, BrotliState};
 
 use crate::code_kind::STYLUS_PREFIX;
 
-/// Largest on-chain (compressed) program: `MaxCodeSize`, 24,576 bytes.
+/// Largest code a CREATE may leave (the EVM's code size limit, `MaxCodeSize` on Arbitrum):
+/// 24,576 bytes. It limits deploying a compressed program, not activating or calling one
+/// (nitro decompresses with `MaxWasmSize` only, `programs.go::getWasmFromClassicStylus`), so a
+/// larger program placed by `setState` activates and runs.
 pub const MAX_CODE_SIZE: usize = 24_576;
 
 /// Dictionary byte meaning "no dictionary".
@@ -21,14 +24,6 @@ pub enum ProgramError {
     /// A dictionary other than 0.
     #[error("unknown Stylus dictionary {0}{note}", note = dictionary_note(*.0))]
     UnknownDictionary(u8),
-    /// The compressed program is larger than [`MAX_CODE_SIZE`].
-    #[error("the compressed program is {size} bytes, more than the {limit}-byte code size limit")]
-    CodeTooLarge {
-        /// Code size in bytes.
-        size: usize,
-        /// The limit.
-        limit: usize,
-    },
     /// The brotli stream is malformed or truncated.
     #[error("brotli decompression failed: {0}")]
     Decompression(String),
@@ -67,9 +62,6 @@ pub fn decode_program(code: &[u8], max_wasm_size: usize) -> Result<Vec<u8>, Prog
     }
     if code[3] != DICTIONARY_NONE {
         return Err(ProgramError::UnknownDictionary(code[3]));
-    }
-    if code.len() > MAX_CODE_SIZE {
-        return Err(ProgramError::CodeTooLarge { size: code.len(), limit: MAX_CODE_SIZE });
     }
     let stream = &code[4..];
     // The decoder is safe Rust, but a panic on hostile input must still become an error.
