@@ -19,6 +19,9 @@ pub struct Artifact {
     pub bytecode: Arc<Vec<u8>>,
     /// Runtime bytecode (what `setState` puts in an account); `None` for `.bin` files.
     pub deployed: Option<Arc<Vec<u8>>>,
+    /// The custom errors its ABI declares, as canonical signatures (`Name(uint256,address)`),
+    /// to decode revert data with.
+    pub errors: Arc<Vec<String>>,
 }
 
 /// What scenarios' code fields name, loaded or built once and shared between scenarios: EVM
@@ -60,7 +63,7 @@ fn read_artifact(path: &Path) -> Result<Artifact, String> {
     let is_json = path.extension().is_some_and(|e| e == "json");
     if !is_json {
         let bytecode = decode_hex(text.trim()).map_err(|e| format!("{}: {e}", path.display()))?;
-        return Ok(Artifact { bytecode: Arc::new(bytecode), deployed: None });
+        return Ok(Artifact { bytecode: Arc::new(bytecode), deployed: None, errors: Arc::default() });
     }
     let json: Value = serde_json::from_str(&text)
         .map_err(|e| format!("{}:{}:{}: invalid artifact JSON: {e}", path.display(), e.line(), e.column()))?;
@@ -78,7 +81,32 @@ fn read_artifact(path: &Path) -> Result<Artifact, String> {
     };
     let bytecode = field("bytecode")?.ok_or_else(|| format!("{}: artifact has no `bytecode`", path.display()))?;
     let deployed = field("deployedBytecode")?;
-    Ok(Artifact { bytecode: Arc::new(bytecode), deployed: deployed.map(Arc::new) })
+    let errors = json.get("abi").and_then(Value::as_array).map(|abi| abi_errors(abi)).unwrap_or_default();
+    Ok(Artifact { bytecode: Arc::new(bytecode), deployed: deployed.map(Arc::new), errors: Arc::new(errors) })
+}
+
+/// The `error` entries of a JSON ABI as canonical signatures.
+fn abi_errors(abi: &[Value]) -> Vec<String> {
+    abi.iter()
+        .filter(|entry| entry["type"] == "error")
+        .filter_map(|entry| {
+            let name = entry["name"].as_str()?;
+            let inputs = entry["inputs"].as_array().map(|i| i.iter().map(abi_type).collect::<Vec<_>>())?;
+            Some(format!("{name}({})", inputs.join(",")))
+        })
+        .collect()
+}
+
+/// A JSON ABI parameter's canonical type (tuples spelled out from their components).
+fn abi_type(param: &Value) -> String {
+    let ty = param["type"].as_str().unwrap_or_default();
+    match ty.strip_prefix("tuple") {
+        Some(suffix) => {
+            let components = param["components"].as_array().map(|c| c.iter().map(abi_type).collect::<Vec<_>>());
+            format!("({}){suffix}", components.unwrap_or_default().join(","))
+        }
+        None => ty.to_string(),
+    }
 }
 
 fn decode_hex(text: &str) -> Result<Vec<u8>, String> {

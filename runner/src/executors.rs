@@ -155,6 +155,7 @@ mod tests {
             uses_stylus: stylus,
             contracts: if native { vec![contract] } else { Vec::new() },
             executors: executors.map(|e| e.iter().map(|s| s.to_string()).collect()),
+            errors: Vec::new(),
             unsupported: None,
         }
     }

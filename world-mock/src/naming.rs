@@ -33,6 +33,14 @@ impl AddressNamer {
         self.names.keys().map(|(creator, _)| creator)
     }
 
+    /// The `(nonce, address)` names registered for `creator`, by nonce.
+    pub fn for_creator(&self, creator: Address) -> Vec<(u64, Address)> {
+        let mut names: Vec<(u64, Address)> =
+            self.names.iter().filter(|((c, _), _)| *c == creator).map(|((_, nonce), a)| (*nonce, *a)).collect();
+        names.sort();
+        names
+    }
+
     /// The named address for a CREATE by `creator` at `nonce`, if any.
     pub fn get(&self, creator: Address, nonce: u64) -> Option<Address> {
         self.names.get(&(creator, nonce)).copied()

@@ -192,6 +192,11 @@ impl World {
         self.evm.inspector.insert(creator, nonce, address);
     }
 
+    /// The `(nonce, address)` names `newAddresses` registered for `creator`.
+    pub fn names_for(&self, creator: Address) -> Vec<(u64, Address)> {
+        self.evm.inspector.for_creator(creator)
+    }
+
     /// The address named for a CREATE by `creator` at `nonce`, if any.
     pub fn named_address(&self, creator: Address, nonce: u64) -> Option<Address> {
         self.evm.inspector.get(creator, nonce)

@@ -21,10 +21,23 @@ pub fn check_event(
     let mut diffs = Vec::new();
     let topics = log.topics();
     let indexed_count = sig.indexed.iter().filter(|i| **i).count();
-    if topics.first() != Some(&sig.topic()) || topics.len() != 1 + indexed_count {
-        let actual =
-            topics.first().map_or("no topics".to_string(), |t| format!("topic0 {t} with {} topics", topics.len()));
+    if topics.first() != Some(&sig.topic()) {
+        let actual = match topics.first() {
+            None => "an anonymous log (no topics)".to_string(),
+            Some(topic0) => format!("another event: topic0 {topic0} (`{}` hashes to {})", sig.canonical(), sig.topic()),
+        };
         diffs.push(("event".to_string(), sig.canonical(), actual));
+        return Ok(diffs);
+    }
+    if topics.len() != 1 + indexed_count {
+        // Same event name and types, different `indexed` markers: say which way they differ.
+        let expected = format!("{} topics ({indexed_count} parameters marked `indexed`, plus topic0)", 1 + indexed_count);
+        let actual = format!(
+            "{} topics: the contract's event has {} indexed parameters; change the `indexed` markers in `event`",
+            topics.len(),
+            topics.len() - 1
+        );
+        diffs.push(("topics.length".to_string(), expected, actual));
         return Ok(diffs);
     }
     let data_types: Vec<DynSolType> =

@@ -9,7 +9,7 @@ mod signature;
 pub use convert::{expect_matches, render_expect, to_sol_value, to_sol_values, validate_expect};
 pub use event::{check_event, decode_event};
 pub use render::render;
-pub use revert::{decode_custom, describe, error_message};
+pub use revert::{decode_custom, describe, error_message, panic_meaning, raw_below};
 pub use signature::Signature;
 
 use alloy_dyn_abi::DynSolValue;

@@ -321,3 +321,55 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), BuildError> {
     }
     std::fs::write(path, text).map_err(io(path))
 }
+
+/// The custom errors a contract crate declares in `sol!` blocks (`error Name(type name, …);`),
+/// as canonical signatures, read from its sources: the same list its exported ABI would have.
+pub fn declared_errors(krate: &ContractCrate) -> Vec<String> {
+    let mut errors = Vec::new();
+    let mut stack = vec![krate.dir.join("src")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                errors.extend(sol_errors(&text));
+            }
+        }
+    }
+    errors.sort();
+    errors.dedup();
+    errors
+}
+
+/// `error Name(uint256 a, address b)` declarations in Rust source, as `Name(uint256,address)`.
+fn sol_errors(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices("error ") {
+        let rest = &text[at + "error ".len()..];
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let after = rest[name.len()..].trim_start();
+        let (Some(params), false) = (after.strip_prefix('('), name.is_empty()) else { continue };
+        let Some(end) = params.find(')') else { continue };
+        if !params[end + 1..].trim_start().starts_with(';') {
+            continue;
+        }
+        let types: Vec<&str> =
+            params[..end].split(',').map(str::trim).filter(|p| !p.is_empty()).filter_map(|p| p.split_whitespace().next()).collect();
+        found.push(format!("{name}({})", types.join(",")));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sol_errors;
+
+    #[test]
+    fn sol_error_declarations_become_signatures() {
+        let text = "sol! {\n    error InsufficientBalance(uint256 available, uint256 required);\n    error Empty();\n}\n// an error (not one)";
+        assert_eq!(sol_errors(text), vec!["InsufficientBalance(uint256,uint256)".to_string(), "Empty()".to_string()]);
+    }
+}

@@ -5,28 +5,45 @@ use alloy_primitives::{Address, Log, hex};
 use scenario_format::{AddressValue, Check, Hint, reconstruct};
 use world_mock::{TxOutcome, TxStatus};
 
-use crate::abi::{check_event, decode_custom, describe, error_message, expect_matches, render, render_expect};
+use std::sync::Arc;
+
+use crate::abi::{
+    Signature, check_event, decode_custom, describe, error_message, expect_matches, raw_below, render, render_expect,
+};
 use crate::prepare::{ErrorCheck, Expectations, LogCheck, LogsCheck, OutCheck};
 use crate::report::{Mismatch, StepReport};
 
-pub(super) fn check_tx(expect: &Expectations, outcome: &TxOutcome, report: &mut StepReport) -> Result<(), String> {
+/// Custom errors a scenario knows (from its artifacts' ABIs, contracts' sources and its own
+/// expectations), to decode revert data with.
+pub(super) type KnownErrors<'a> = &'a [Arc<Signature>];
+
+pub(super) fn check_tx(
+    expect: &Expectations,
+    outcome: &TxOutcome,
+    known: KnownErrors<'_>,
+    report: &mut StepReport,
+) -> Result<(), String> {
     let m = &mut report.mismatches;
     if let Some(Check::Exact(status)) = &expect.status
         && status.as_str() != outcome.status.as_str()
     {
         let mut actual = outcome.status.to_string();
-        if let Some(reason) = &outcome.halt_reason {
-            actual.push_str(&format!(" ({reason})"));
-        } else if outcome.status == TxStatus::Revert {
-            actual.push_str(&format!(" ({})", describe(&outcome.output, None)));
+        let mut raw = None;
+        if outcome.status == TxStatus::Revert {
+            let described = revert_text(&outcome.output, known);
+            raw = raw_below(&outcome.output, &described);
+            actual.push_str(&format!(" ({described})"));
         }
-        m.push(Mismatch::new("status", status.as_str(), actual));
+        if let Some(reason) = outcome.halt_reason.as_ref().filter(|r| !r.is_empty()) {
+            actual.push_str(&format!(" ({})", reason.lines().next().unwrap_or_default()));
+        }
+        m.push(Mismatch::new("status", status.as_str(), actual).with_raw(raw));
     }
     if let Some(out) = &expect.out {
-        check_out(out, outcome, m)?;
+        check_out(out, outcome, known, m)?;
     }
     if let Some(error) = &expect.error {
-        check_error(error, outcome, m)?;
+        check_error(error, outcome, known, m)?;
     }
     if let Some(logs) = &expect.logs {
         check_logs(logs, &outcome.logs, m)?;
@@ -55,12 +72,26 @@ pub(super) fn check_tx(expect: &Expectations, outcome: &TxOutcome, report: &mut 
     Ok(())
 }
 
-fn check_out(out: &OutCheck, outcome: &TxOutcome, m: &mut Vec<Mismatch>) -> Result<(), String> {
+fn check_out(out: &OutCheck, outcome: &TxOutcome, known: KnownErrors<'_>, m: &mut Vec<Mismatch>) -> Result<(), String> {
     let data = &outcome.output;
+    if outcome.status == TxStatus::Revert && !out_matches(out, data)? {
+        // The output is revert data: say what it decodes to.
+        let described = revert_text(data, known);
+        let expected = match out {
+            OutCheck::Raw(raw) => raw.original.clone(),
+            OutCheck::Typed { values, .. } => {
+                format!("[{}]", values.iter().map(render_expect).collect::<Vec<_>>().join(", "))
+            }
+        };
+        let raw = raw_below(data, &described);
+        m.push(Mismatch::new("out", expected, format!("revert data {described}")).with_raw(raw));
+        return Ok(());
+    }
     match out {
         OutCheck::Raw(raw) => {
             if raw.value != data.as_ref() {
-                m.push(Mismatch::new("out", raw.original.clone(), render_raw(data)));
+                let actual = if data.is_empty() { "empty".to_string() } else { render_raw(data) };
+                m.push(Mismatch::new("out", raw.original.clone(), actual));
             }
         }
         OutCheck::Typed { types, values } => {
@@ -89,6 +120,29 @@ fn check_out(out: &OutCheck, outcome: &TxOutcome, m: &mut Vec<Mismatch>) -> Resu
     Ok(())
 }
 
+/// Whether `data` satisfies `out` (no mismatch would be recorded).
+fn out_matches(out: &OutCheck, data: &[u8]) -> Result<bool, String> {
+    Ok(match out {
+        OutCheck::Raw(raw) => raw.value == data,
+        OutCheck::Typed { types, values } => match DynSolType::Tuple(types.clone()).abi_decode_params(data) {
+            Ok(DynSolValue::Tuple(decoded)) => {
+                for ((want, got), ty) in values.iter().zip(&decoded).zip(types) {
+                    if !expect_matches(want, got, ty)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            _ => false,
+        },
+    })
+}
+
+/// Revert data decoded (or `empty revert data`).
+fn revert_text(data: &[u8], known: KnownErrors<'_>) -> String {
+    if data.is_empty() { "empty revert data".to_string() } else { describe(data, known) }
+}
+
 /// Raw return data: one 32-byte word reads best as `u256:N`; anything else as guessed.
 fn render_raw(data: &[u8]) -> String {
     if data.len() == 32 {
@@ -97,12 +151,23 @@ fn render_raw(data: &[u8]) -> String {
     reconstruct(data, Hint::Auto)
 }
 
-fn check_error(error: &ErrorCheck, outcome: &TxOutcome, m: &mut Vec<Mismatch>) -> Result<(), String> {
+fn check_error(
+    error: &ErrorCheck,
+    outcome: &TxOutcome,
+    known: KnownErrors<'_>,
+    m: &mut Vec<Mismatch>,
+) -> Result<(), String> {
     let data = &outcome.output;
+    let actual = || {
+        let text = actual_error(outcome, known);
+        let raw = (outcome.status == TxStatus::Revert).then(|| raw_below(data, &text)).flatten();
+        (text, raw)
+    };
     match error {
         ErrorCheck::Message(message) => {
             if error_message(data).as_deref() != Some(message.as_str()) || outcome.status != TxStatus::Revert {
-                m.push(Mismatch::new("error", format!("Error({message:?})"), actual_error(outcome, None)));
+                let (text, raw) = actual();
+                m.push(Mismatch::new("error", format!("Error({message:?})"), text).with_raw(raw));
             }
         }
         ErrorCheck::Custom { sig, args } => match decode_custom(data, sig) {
@@ -116,16 +181,17 @@ fn check_error(error: &ErrorCheck, outcome: &TxOutcome, m: &mut Vec<Mismatch>) -
             _ => {
                 let expected =
                     format!("{}({})", sig.name, args.iter().map(render_expect).collect::<Vec<_>>().join(", "));
-                m.push(Mismatch::new("error", expected, actual_error(outcome, Some(sig))));
+                let (text, raw) = actual();
+                m.push(Mismatch::new("error", expected, text).with_raw(raw));
             }
         },
     }
     Ok(())
 }
 
-fn actual_error(outcome: &TxOutcome, sig: Option<&crate::abi::Signature>) -> String {
+fn actual_error(outcome: &TxOutcome, known: KnownErrors<'_>) -> String {
     match outcome.status {
-        TxStatus::Revert => describe(&outcome.output, sig),
+        TxStatus::Revert => revert_text(&outcome.output, known),
         other => format!("{other} (no revert)"),
     }
 }

@@ -51,7 +51,7 @@ pub fn run_scenario_on(
             location: position(&step.origin),
             ..StepReport::default()
         };
-        if let Err(message) = run_step(&mut world, step, &mut step_report) {
+        if let Err(message) = run_step(&mut world, scenario, step, &mut step_report) {
             report.outcome = ScenarioOutcome::Error(format!("{}: {message}", step_report.location));
             report.steps.push(step_report);
             return report;
@@ -74,11 +74,17 @@ fn step_label(step: &PreparedStep) -> String {
 }
 
 /// Runs one step. `Err` means the input could not be used (reported as exit code 2).
-fn run_step(world: &mut World, step: &PreparedStep, report: &mut StepReport) -> Result<(), String> {
+fn run_step(
+    world: &mut World,
+    scenario: &PreparedScenario,
+    step: &PreparedStep,
+    report: &mut StepReport,
+) -> Result<(), String> {
     match &step.action {
         Action::SetState(setup) => apply_set_state(world, setup)?,
         Action::Tx { kind, request, expect, activate, deployer } => {
             let commit = if *kind == TxKind::Query { Commit::No } else { Commit::Yes };
+            let sender_nonce = world.state().account(&request.from).map_or(0, |a| a.nonce);
             let outcome = match deployer {
                 Some(call) => crate::deployer::send(world, request, call)?,
                 None => world.execute(request, commit).unwrap_or_else(|rejected| rejected_outcome(rejected.0)),
@@ -87,7 +93,10 @@ fn run_step(world: &mut World, step: &PreparedStep, report: &mut StepReport) -> 
             report.gas_used = Some(outcome.gas_used);
             report.ink_used = outcome.ink_used;
             report.detail = outcome.halt_reason.clone().filter(|d| !d.is_empty());
-            checks::check_tx(expect, &outcome, report)?;
+            checks::check_tx(expect, &outcome, &scenario.errors, report)?;
+            if *kind == TxKind::Deploy {
+                explain_address_miss(world, request.from, sender_nonce, report);
+            }
             report.observed = Some(Observation::of(&outcome));
             if *activate && let Some(created) = outcome.created {
                 world.activate_program(created).map_err(|e| format!("activating the deployed program: {e}"))?;
@@ -110,12 +119,23 @@ fn run_step(world: &mut World, step: &PreparedStep, report: &mut StepReport) -> 
             let outcome = activation::activate(world, request, *value);
             report.status = Some(outcome.status.to_string());
             report.gas_used = Some(outcome.gas_used);
-            checks::check_tx(expect, &outcome, report)?;
+            checks::check_tx(expect, &outcome, &scenario.errors, report)?;
             report.observed = Some(Observation::of(&outcome));
             activation::check_activation(world, *program, &outcome, &expect.activation, report);
         }
     }
     Ok(())
+}
+
+/// An `address` mismatch of a deploy says who deployed at which nonce, and what
+/// `newAddresses` names for that creator, since a wrong nonce is the usual cause.
+fn explain_address_miss(world: &World, from: alloy_primitives::Address, nonce: u64, report: &mut StepReport) {
+    let Some(miss) = report.mismatches.iter_mut().find(|m| m.field == "address") else { return };
+    let show = |a: &alloy_primitives::Address| scenario_format::reconstruct(a.as_slice(), scenario_format::Hint::Address);
+    let names: Vec<String> =
+        world.names_for(from).iter().map(|(n, address)| format!("nonce {n} → {}", show(address))).collect();
+    let named = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+    miss.actual.push_str(&format!(" (deployed by {} at nonce {nonce}; newAddresses for it: {named})", show(&from)));
 }
 
 /// A transaction the chain would not include is reported as a failure with the reason.

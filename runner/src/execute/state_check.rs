@@ -52,7 +52,9 @@ pub(super) fn check_state(world: &World, prepared: &StateCheck, report: &mut Ste
                 let key_word = U256::from_be_bytes(key.value.0);
                 keys.insert(key_word);
                 let have = actual.storage.get(&key_word).copied().unwrap_or_default();
-                let shown_key = show_word(key.value);
+                // Both sides name a listed slot the way the scenario wrote it
+                // (`keccak256:word:address:alice|u256:0`), so the lines line up in the diff.
+                let shown_key = key.original.clone();
                 let have_text = show_word(B256::from(have));
                 match value {
                     Check::Any => {

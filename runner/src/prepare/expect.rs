@@ -133,6 +133,7 @@ pub(crate) fn prepare(
         Some(ErrorExpect::Custom { signature, args }) => {
             let sig = cx.signature(signature, "expect.error.signature")?;
             check_arity(cx, "expect.error.args", &sig, args)?;
+            cx.signatures.errors.borrow_mut().push(sig.clone());
             Some(ErrorCheck::Custom { sig, args: args.clone() })
         }
     };

@@ -109,6 +109,9 @@ pub struct PreparedScenario {
     pub contracts: Vec<PreparedContract>,
     /// The executors the scenario restricts itself to (`executors`), if it does.
     pub executors: Option<Vec<String>>,
+    /// Custom errors known to the scenario (its artifacts' ABIs, its contracts' `sol!` errors,
+    /// the error signatures it expects, the StylusDeployer's), to decode revert data with.
+    pub errors: Vec<Arc<Signature>>,
     /// Why the scenario cannot run in this build (it is then reported as skipped).
     pub unsupported: Option<String>,
 }
@@ -159,6 +162,7 @@ pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedSce
         uses_stylus: needs.stylus,
         contracts: needs.contracts,
         executors: scenario.executors.clone(),
+        errors: known_errors(&signatures, &needs.errors),
         unsupported: needs.unsupported,
     })
 }
@@ -172,11 +176,17 @@ pub(crate) struct Needs {
     pub(crate) unsupported: Option<String>,
     /// `contract:NAME` programs met so far.
     pub(crate) contracts: Vec<PreparedContract>,
+    /// Custom error signatures from the ABIs and contract sources the scenario uses.
+    pub(crate) errors: Vec<String>,
 }
 
-/// Parsed signatures by their text: suites repeat the same few signatures many times.
+/// Parsed signatures by their text (suites repeat the same few signatures many times), and the
+/// custom errors the scenario's expectations name.
 #[derive(Default)]
-pub(crate) struct Signatures(std::cell::RefCell<std::collections::HashMap<String, Arc<Signature>>>);
+pub(crate) struct Signatures {
+    parsed: std::cell::RefCell<std::collections::HashMap<String, Arc<Signature>>>,
+    pub(crate) errors: std::cell::RefCell<Vec<Arc<Signature>>>,
+}
 
 /// Context for locating errors within one step.
 pub(crate) struct StepCx<'a> {
@@ -188,11 +198,11 @@ pub(crate) struct StepCx<'a> {
 impl StepCx<'_> {
     /// Parses a signature (cached); errors are located at `sub_path`.
     pub(crate) fn signature(&self, text: &str, sub_path: &str) -> Result<Arc<Signature>, PrepareError> {
-        if let Some(found) = self.signatures.0.borrow().get(text) {
+        if let Some(found) = self.signatures.parsed.borrow().get(text) {
             return Ok(found.clone());
         }
         let sig = Arc::new(Signature::parse(text).map_err(|e| self.error(sub_path, e))?);
-        self.signatures.0.borrow_mut().insert(text.to_string(), sig.clone());
+        self.signatures.parsed.borrow_mut().insert(text.to_string(), sig.clone());
         Ok(sig)
     }
 
@@ -229,6 +239,7 @@ impl StepCx<'_> {
             CodeSource::Bytes(bytes) => Ok(bytes.clone()),
             CodeSource::Evm(path) => {
                 let artifact = self.artifacts.load(path).map_err(|e| self.error(sub_path, e))?;
+                needs.errors.extend(artifact.errors.iter().cloned());
                 if runtime {
                     let deployed = artifact.deployed.ok_or_else(|| {
                         self.error(sub_path, "this artifact has no `deployedBytecode`; setState needs runtime code")
@@ -250,6 +261,7 @@ impl StepCx<'_> {
                 let contracts = self.artifacts.contracts();
                 let folder = self.origin.file.parent().unwrap_or(std::path::Path::new(""));
                 let krate = contracts.resolve(name, folder).map_err(|e| self.error(sub_path, e.to_string()))?;
+                needs.errors.extend(crate::contracts::declared_errors(&krate));
                 let built = contracts.wasm(&krate).map_err(|e| self.error(sub_path, e.to_string()))?;
                 let program = encoded_program(&built.wasm);
                 let codehash = keccak256(&program);
@@ -367,6 +379,19 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
         Step::CheckState(check) => ("checkState", Action::CheckState(state::prepare_check_state(cx, check, needs)?)),
         Step::DumpState(dump) => ("dumpState", Action::DumpState(dump.path.clone())),
     })
+}
+
+/// The scenario's known custom errors, one per selector: those its expectations name first,
+/// then those of its ABIs and contracts, then the StylusDeployer's.
+fn known_errors(signatures: &Signatures, declared: &[String]) -> Vec<Arc<Signature>> {
+    let mut known: Vec<Arc<Signature>> = signatures.errors.borrow().clone();
+    let texts = declared.iter().map(String::as_str).chain(deployer::ERRORS.iter().copied());
+    for sig in texts.filter_map(|text| Signature::parse(text).ok()) {
+        if !known.iter().any(|k| k.selector() == sig.selector()) {
+            known.push(Arc::new(sig));
+        }
+    }
+    known
 }
 
 /// Whether `code` is Stylus code (then a `constructor` goes through the StylusDeployer).

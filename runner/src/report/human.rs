@@ -105,6 +105,9 @@ fn mentions_detail(step: &super::StepReport) -> bool {
 fn render_mismatch(out: &mut String, m: &Mismatch) {
     if !m.structured {
         let _ = writeln!(out, "       {}: expected {}, got {}", m.field.bold(), m.expected.green(), m.actual.red());
+        if let Some(raw) = &m.raw {
+            let _ = writeln!(out, "         raw: {}", raw.dimmed());
+        }
         return;
     }
     let _ = writeln!(out, "       {}: ({} expected, {} actual)", m.field.bold(), "-".green(), "+".red());

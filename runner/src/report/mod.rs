@@ -28,12 +28,20 @@ pub struct Mismatch {
     /// Multi-line values get a line diff in human output.
     #[serde(skip)]
     pub structured: bool,
+    /// The raw bytes behind a decoded actual value (revert data), shown under it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
 }
 
 impl Mismatch {
     /// A scalar mismatch.
     pub fn new(field: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> Self {
-        Self { field: field.into(), expected: expected.into(), actual: actual.into(), structured: false }
+        Self { field: field.into(), expected: expected.into(), actual: actual.into(), structured: false, raw: None }
+    }
+
+    /// The same, with the raw bytes behind the actual value.
+    pub fn with_raw(self, raw: Option<String>) -> Self {
+        Self { raw, ..self }
     }
 
     /// A mismatch of multi-line values, shown as a diff.
