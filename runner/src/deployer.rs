@@ -76,12 +76,19 @@ pub fn send(world: &mut World, request: &TxRequest, call: &DeployerCall) -> Resu
         let fee = world.data_fee(&call.program).map_err(|e| format!("the program cannot be activated: {e}"))?;
         request.value = call.init_value.saturating_add(fee * U256::from(120) / U256::from(100));
     }
+    // The sender's `newAddresses` name for this nonce names what the deployer creates, for
+    // this transaction only.
     let sender_nonce = world.state().account(&request.from).map_or(0, |a| a.nonce);
-    if let Some(name) = world.named_address(request.from, sender_nonce) {
-        let deployer_nonce = world.state().account(&STYLUS_DEPLOYER).map_or(0, |a| a.nonce);
+    let deployer_nonce = world.state().account(&STYLUS_DEPLOYER).map_or(0, |a| a.nonce);
+    let named = world.named_address(request.from, sender_nonce);
+    if let Some(name) = named {
         world.name_new_address(STYLUS_DEPLOYER, deployer_nonce, name);
     }
-    let mut outcome = match world.execute(&request, Commit::Yes) {
+    let executed = world.execute(&request, Commit::Yes);
+    if named.is_some() {
+        world.forget_name(STYLUS_DEPLOYER, deployer_nonce);
+    }
+    let mut outcome = match executed {
         Ok(outcome) => outcome,
         Err(rejected) => return Ok(crate::execute::rejected_outcome(rejected.0)),
     };

@@ -23,6 +23,11 @@ impl AddressNamer {
         self.names.insert((creator, nonce), address);
     }
 
+    /// Forgets the name registered for `creator` at `nonce`.
+    pub fn remove(&mut self, creator: Address, nonce: u64) {
+        self.names.remove(&(creator, nonce));
+    }
+
     /// True when no address is named (transactions can then skip the inspector).
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()

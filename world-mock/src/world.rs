@@ -192,6 +192,11 @@ impl World {
         self.evm.inspector.insert(creator, nonce, address);
     }
 
+    /// Forgets the address named for a CREATE by `creator` at `nonce`.
+    pub fn forget_name(&mut self, creator: Address, nonce: u64) {
+        self.evm.inspector.remove(creator, nonce);
+    }
+
     /// The `(nonce, address)` names `newAddresses` registered for `creator`.
     pub fn names_for(&self, creator: Address) -> Vec<(u64, Address)> {
         self.evm.inspector.for_creator(creator)

@@ -31,7 +31,7 @@ pub fn check_event(
     }
     if topics.len() != 1 + indexed_count {
         // Same event name and types, different `indexed` markers: say which way they differ.
-        let expected = format!("{} topics ({indexed_count} parameters marked `indexed`, plus topic0)", 1 + indexed_count);
+        let expected = format!("{} topics (topic0 and {indexed_count} `indexed` parameters)", 1 + indexed_count);
         let actual = format!(
             "{} topics: the contract's event has {} indexed parameters; change the `indexed` markers in `event`",
             topics.len(),

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 mod cache;
 mod debugger;
 mod gdb;
+mod real_world;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
