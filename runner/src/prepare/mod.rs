@@ -287,6 +287,9 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             let tx = &deploy.tx;
             let mut data = cx.code(&tx.code, "tx.code", false, needs)?;
             let value = tx.value.as_ref().map_or(U256::ZERO, |v| v.value);
+            if tx.activate && !is_stylus(&tx.code) {
+                return Err(cx.error("tx.activate", "`activate` applies to Stylus code; this deploy's code is EVM bytecode"));
+            }
             let mut to = None;
             let mut deployer = None;
             if let Some(constructor) = &tx.constructor {
