@@ -22,6 +22,8 @@ pub struct Artifact {
     /// The custom errors its ABI declares, as canonical signatures (`Name(uint256,address)`),
     /// to decode revert data with.
     pub errors: Arc<Vec<String>>,
+    /// The functions its ABI declares, as `name(types)(returns)`, to decode calls in traces.
+    pub functions: Arc<Vec<String>>,
 }
 
 /// What scenarios' code fields name, loaded or built once and shared between scenarios: EVM
@@ -63,7 +65,12 @@ fn read_artifact(path: &Path) -> Result<Artifact, String> {
     let is_json = path.extension().is_some_and(|e| e == "json");
     if !is_json {
         let bytecode = decode_hex(text.trim()).map_err(|e| format!("{}: {e}", path.display()))?;
-        return Ok(Artifact { bytecode: Arc::new(bytecode), deployed: None, errors: Arc::default() });
+        return Ok(Artifact {
+            bytecode: Arc::new(bytecode),
+            deployed: None,
+            errors: Arc::default(),
+            functions: Arc::default(),
+        });
     }
     let json: Value = serde_json::from_str(&text)
         .map_err(|e| format!("{}:{}:{}: invalid artifact JSON: {e}", path.display(), e.line(), e.column()))?;
@@ -81,18 +88,28 @@ fn read_artifact(path: &Path) -> Result<Artifact, String> {
     };
     let bytecode = field("bytecode")?.ok_or_else(|| format!("{}: artifact has no `bytecode`", path.display()))?;
     let deployed = field("deployedBytecode")?;
-    let errors = json.get("abi").and_then(Value::as_array).map(|abi| abi_errors(abi)).unwrap_or_default();
-    Ok(Artifact { bytecode: Arc::new(bytecode), deployed: deployed.map(Arc::new), errors: Arc::new(errors) })
+    let abi = json.get("abi").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    Ok(Artifact {
+        bytecode: Arc::new(bytecode),
+        deployed: deployed.map(Arc::new),
+        errors: Arc::new(abi_entries(abi, "error", false)),
+        functions: Arc::new(abi_entries(abi, "function", true)),
+    })
 }
 
-/// The `error` entries of a JSON ABI as canonical signatures.
-fn abi_errors(abi: &[Value]) -> Vec<String> {
+/// The entries of one `kind` (`error`, `function`) of a JSON ABI as signatures, with the
+/// return types (`name(types)(returns)`) when `returns`.
+fn abi_entries(abi: &[Value], kind: &str, returns: bool) -> Vec<String> {
+    let types = |list: &Value| list.as_array().map(|i| i.iter().map(abi_type).collect::<Vec<_>>().join(","));
     abi.iter()
-        .filter(|entry| entry["type"] == "error")
+        .filter(|entry| entry["type"] == kind)
         .filter_map(|entry| {
             let name = entry["name"].as_str()?;
-            let inputs = entry["inputs"].as_array().map(|i| i.iter().map(abi_type).collect::<Vec<_>>())?;
-            Some(format!("{name}({})", inputs.join(",")))
+            let inputs = types(&entry["inputs"])?;
+            match types(&entry["outputs"]) {
+                Some(outputs) if returns && !outputs.is_empty() => Some(format!("{name}({inputs})({outputs})")),
+                _ => Some(format!("{name}({inputs})")),
+            }
         })
         .collect()
 }

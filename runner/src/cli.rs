@@ -31,6 +31,17 @@ pub enum Format {
     Junit,
 }
 
+/// What `--trace` records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TraceMode {
+    /// Call trees of failing steps.
+    Failing,
+    /// Call trees of every step.
+    All,
+    /// Each hostio call inside Stylus frames.
+    Hostio,
+}
+
 /// Formats of `diorama activate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ActivateFormat {
@@ -91,6 +102,22 @@ pub enum Command {
         /// first failing step, since later steps depend on its state, and lists the rest).
         #[arg(long)]
         keep_going: bool,
+        /// Call trees across EVM and Stylus frames: of failing steps (`--trace`, also with `-v`),
+        /// of every step (`--trace=all`), with each hostio call of Stylus frames
+        /// (`--trace=hostio`; combine: `--trace=all,hostio`). The value needs `=`, so that a
+        /// path after `--trace` stays a path.
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "failing"
+        )]
+        trace: Option<Vec<TraceMode>>,
+        /// Also write the traced steps' call trees (with hostio calls) to FILE as JSON.
+        #[arg(long, value_name = "FILE")]
+        trace_file: Option<PathBuf>,
     },
     /// Build the contracts that suites name (every `diorama.toml` under or above PATHS), both
     /// forms, ahead of a run (e.g. to fill a CI cache).
@@ -141,10 +168,19 @@ pub enum Command {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Run { paths, common, verbose, executor, keep_going } => {
+        Command::Run { paths, common, verbose, executor, keep_going, trace, trace_file } => {
             executor_debugger::DebuggerExecutor::set_backtraces(verbose);
-            let options =
-                RunOptions { filter: common.filter.clone(), jobs: common.jobs, executor, keep_going, ..Default::default() };
+            let modes = trace.unwrap_or_default();
+            let traced = verbose || trace_file.is_some() || !modes.is_empty();
+            let options = RunOptions {
+                filter: common.filter.clone(),
+                jobs: common.jobs,
+                executor,
+                keep_going,
+                trace: world_mock::TraceLevel { calls: traced, hostios: modes.contains(&TraceMode::Hostio) },
+                trace_all_steps: modes.contains(&TraceMode::All),
+                ..Default::default()
+            };
             let outcome = match run_paths(&paths, &options) {
                 Ok(outcome) => outcome,
                 Err(message) => {
@@ -159,6 +195,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 eprintln!("warning: no scenario file path contains `{filter}`; nothing ran");
             }
             print_report(&outcome, common.format, verbose)?;
+            if let Some(path) = &trace_file {
+                crate::report::write_atomically(path, &crate::report::render_trace_file(&outcome))
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
             common.write_report(|| render_json(&outcome), || render_junit(&outcome))?;
             Ok(outcome.exit_code())
         }

@@ -32,6 +32,10 @@ pub struct RunOptions {
     pub contracts: Vec<(String, PathBuf)>,
     /// Run every step of a scenario even after one fails (default: stop at the first failure).
     pub keep_going: bool,
+    /// Call trees (`--trace`): record them, for failing steps or all.
+    pub trace: world_mock::TraceLevel,
+    /// Keep every step's call tree, not only failing steps' (`--trace all`).
+    pub trace_all_steps: bool,
 }
 
 /// A report for a file that could not be used.
@@ -85,7 +89,14 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
     for label in labels {
         let natives = if label == DEBUGGER { native_forms(prepared, artifacts) } else { Ok(Vec::new()) };
         let report = match natives {
-            Ok(natives) => run_scenario_on(prepared, label, &natives, options.keep_going),
+            Ok(natives) => {
+                let exec = crate::execute::ExecOptions {
+                    keep_going: options.keep_going,
+                    trace: options.trace,
+                    trace_all_steps: options.trace_all_steps,
+                };
+                run_scenario_on(prepared, label, &natives, &exec)
+            }
             Err(message) => {
                 let mut report = ScenarioReport::new(prepared, label);
                 report.outcome = ScenarioOutcome::Error(message);

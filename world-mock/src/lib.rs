@@ -13,20 +13,24 @@
 mod block;
 mod code_kind;
 mod diff;
+mod inspector;
 mod naming;
 mod outcome;
 mod router;
 mod state;
 pub mod stylus;
+mod trace;
 mod world;
 
 pub use block::{BlockSettings, DEFAULT_ARBOS_VERSION, DEFAULT_BLOCK_GAS_LIMIT, DEFAULT_CHAIN_ID};
 pub use code_kind::{CodeKind, STYLUS_PREFIX, deployment_code};
 pub use diff::{AccountDiff, Change, StateDiff};
+pub use inspector::WorldInspector;
 pub use outcome::{TxOutcome, TxStatus};
 pub use router::Router;
 pub use state::{AccountState, WorldState, default_block_hash};
 pub use stylus::{StylusExecutor, VmHooks};
+pub use trace::{CallTrace, FrameKind, FrameScheme, TraceFrame, TraceLevel};
 pub use world::{Commit, DEFAULT_SPEC, TxRejected, TxRequest, World, WorldCtx, WorldEvm};
 
 /// Re-exported so that users name the same revm types the world uses.

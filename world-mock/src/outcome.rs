@@ -66,6 +66,8 @@ pub struct TxOutcome {
     /// A Stylus frame ran on an executor that does not meter (the native debugger), so the
     /// transaction's gas is not the chain's.
     pub unmetered: bool,
+    /// The call tree, when the world traces (`World::set_trace`).
+    pub trace: Option<crate::trace::CallTrace>,
     /// Logs, in emission order (empty unless successful).
     pub logs: Vec<Log>,
     /// The address of a contract created by a deploy transaction.
@@ -97,6 +99,7 @@ impl TxOutcome {
                     ink_used: None,
                     stylus_frames: Vec::new(),
                     unmetered: false,
+                    trace: None,
                     logs,
                     created,
                     diff,
@@ -110,6 +113,7 @@ impl TxOutcome {
                 ink_used: None,
                 stylus_frames: Vec::new(),
                 unmetered: false,
+                trace: None,
                 logs: Vec::new(),
                 created: None,
                 diff,
@@ -131,6 +135,7 @@ impl TxOutcome {
                     ink_used: None,
                     stylus_frames: Vec::new(),
                     unmetered: false,
+                    trace: None,
                     logs: Vec::new(),
                     created: None,
                     diff,

@@ -24,6 +24,7 @@ use crate::outcome::TxStatus;
 use crate::stylus::{
     ARBWASM, ExecutorRoutes, OpenFrames, PageCounters, ProgramError, RootCtx, StylusParams, decode_program,
 };
+use crate::trace::FrameKind;
 
 /// What the router learned during one transaction, read back by the world afterwards.
 #[derive(Debug, Default)]
@@ -39,6 +40,8 @@ pub(crate) struct RouteLog {
     pub(crate) unmetered: bool,
     /// Every Stylus frame, in the order they started.
     pub(crate) frames: Vec<crate::stylus::FrameRecord>,
+    /// The call tree being recorded, when tracing.
+    pub(crate) trace: Option<crate::trace::TraceBuilder>,
     /// Open call frames, for `msg_reentrant`.
     pub(crate) open_frames: OpenFrames,
     /// WASM pages open now and at most in this transaction (memory model).
@@ -53,6 +56,8 @@ pub struct Router {
     eth: EthPrecompiles,
     pub(crate) executors: Rc<ExecutorRoutes>,
     pub(crate) log: Rc<RefCell<RouteLog>>,
+    /// The world's inspector, for nested runs (shares `log`).
+    pub(crate) inspector: crate::inspector::WorldInspector,
     /// The Stylus parameters in force.
     pub(crate) params: StylusParams,
     /// Decompressed programs by code hash (decompression is the costly part of a call entry).
@@ -81,6 +86,7 @@ impl Router {
             eth,
             executors: Rc::default(),
             log: Rc::default(),
+            inspector: Default::default(),
             params: StylusParams::default(),
             wasm_cache: Rc::default(),
             arbitrum: true,
@@ -132,6 +138,13 @@ impl Router {
         self.frame_stacks.borrow_mut().push(stack);
     }
 
+    /// Says what ran the frame being traced (the innermost open one), when tracing.
+    pub(crate) fn tag_frame(&self, kind: FrameKind) {
+        if let Some(frame) = self.log.borrow_mut().trace.as_mut().and_then(|t| t.current()) {
+            frame.kind = kind;
+        }
+    }
+
     /// Records a foreign frame's classified status if it is the transaction's own frame.
     pub(crate) fn note_status(&self, depth: usize, status: TxStatus, detail: String) {
         if depth <= 1 {
@@ -159,10 +172,15 @@ where
         let depth = context.root().journal().depth();
         self.log.borrow_mut().open_frames.enter(depth, inputs);
         if self.arbitrum && inputs.bytecode_address == ARBWASM {
+            self.tag_frame(FrameKind::Precompile { name: "ArbWasm" });
             return Ok(Some(crate::stylus::run_arbwasm(self, context.root(), inputs)));
         }
         if CodeKind::of(inputs.known_bytecode.1.original_byte_slice()) != CodeKind::Stylus {
-            return self.eth.run(context, inputs);
+            let result = self.eth.run(context, inputs)?;
+            if result.is_some() {
+                self.tag_frame(FrameKind::Precompile { name: precompile_name(&inputs.bytecode_address) });
+            }
+            return Ok(result);
         }
         crate::stylus::run_frame(self, context.root(), inputs).map(Some)
     }
@@ -173,5 +191,24 @@ where
 
     fn contains(&self, address: &revm::primitives::Address) -> bool {
         (self.arbitrum && *address == ARBWASM) || self.eth.contains(address)
+    }
+}
+
+/// The Ethereum precompile at `address`, by its usual name.
+fn precompile_name(address: &revm::primitives::Address) -> &'static str {
+    let index = if address.0[..19].iter().all(|b| *b == 0) { address.0[19] } else { 0xff };
+    match index {
+        0x01 => "ecrecover",
+        0x02 => "sha256",
+        0x03 => "ripemd160",
+        0x04 => "identity",
+        0x05 => "modexp",
+        0x06 => "ecadd",
+        0x07 => "ecmul",
+        0x08 => "ecpairing",
+        0x09 => "blake2f",
+        0x0a => "kzg point evaluation",
+        0x0b..=0x11 => "bls12-381",
+        _ => "precompile",
     }
 }

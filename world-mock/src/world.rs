@@ -11,7 +11,7 @@ use revm::{DatabaseCommit, ExecuteEvm, InspectEvm};
 
 use crate::block::BlockSettings;
 use crate::diff::StateDiff;
-use crate::naming::AddressNamer;
+use crate::inspector::WorldInspector;
 use crate::outcome::TxOutcome;
 use crate::router::Router;
 use crate::state::WorldState;
@@ -19,15 +19,16 @@ use crate::stylus::{
     ActivationError, ArbosStorage, ProgramInfo, ProgramRecord, StylusExecutor, StylusParams, activate_wasm,
     decode_program,
 };
+use crate::trace::{TraceBuilder, TraceLevel};
 
 /// The EVM spec scenarios run under: Cancun, the EVM of ArbOS 32–50 (Stylus v2 chains).
 pub const DEFAULT_SPEC: SpecId = SpecId::CANCUN;
 
 /// revm's context over the world state.
 pub type WorldCtx = Context<BlockEnv, TxEnv, CfgEnv, WorldState, Journal<WorldState>, ()>;
-/// revm over the world: address naming inspector, mainnet instructions, routing precompiles.
+/// revm over the world: its inspector (naming, tracing), mainnet instructions, routing precompiles.
 pub type WorldEvm =
-    Evm<WorldCtx, AddressNamer, EthInstructions<EthInterpreter, WorldCtx>, Router, EthFrame<EthInterpreter>>;
+    Evm<WorldCtx, WorldInspector, EthInstructions<EthInterpreter, WorldCtx>, Router, EthFrame<EthInterpreter>>;
 
 /// A transaction as the scenario runner describes it.
 #[derive(Clone, Debug, Default)]
@@ -65,6 +66,7 @@ pub enum Commit {
 pub struct World {
     pub(crate) evm: WorldEvm,
     block: BlockSettings,
+    trace: TraceLevel,
 }
 
 impl Default for World {
@@ -87,14 +89,23 @@ impl World {
         ctx.block = block.to_env(spec);
         let mut precompiles = Router::new(spec);
         precompiles.set_params(StylusParams { arbos_version: block.arbos_version, ..StylusParams::default() });
+        // One inspector, shared with the router for nested runs, over the router's log.
+        let inspector = WorldInspector { names: Default::default(), log: precompiles.log.clone() };
+        precompiles.inspector = inspector.clone();
         let evm = Evm {
             ctx,
-            inspector: AddressNamer::default(),
+            inspector,
             instruction: EthInstructions::new_mainnet_with_spec(spec),
             precompiles,
             frame_stack: FrameStack::new_prealloc(8),
         };
-        Self { evm, block }
+        Self { evm, block, trace: TraceLevel::default() }
+    }
+
+    /// Records the call tree (and, with `hostios`, each hostio call) of every later transaction
+    /// in its outcome's `trace`.
+    pub fn set_trace(&mut self, level: TraceLevel) {
+        self.trace = level;
     }
 
     /// The EVM spec in force.
@@ -189,22 +200,22 @@ impl World {
 
     /// Names the address that a CREATE by `creator` at `nonce` gets (`setState.newAddresses`).
     pub fn name_new_address(&mut self, creator: Address, nonce: u64, address: Address) {
-        self.evm.inspector.insert(creator, nonce, address);
+        self.evm.inspector.names.borrow_mut().insert(creator, nonce, address);
     }
 
     /// Forgets the address named for a CREATE by `creator` at `nonce`.
     pub fn forget_name(&mut self, creator: Address, nonce: u64) {
-        self.evm.inspector.remove(creator, nonce);
+        self.evm.inspector.names.borrow_mut().remove(creator, nonce);
     }
 
     /// The `(nonce, address)` names `newAddresses` registered for `creator`.
     pub fn names_for(&self, creator: Address) -> Vec<(u64, Address)> {
-        self.evm.inspector.for_creator(creator)
+        self.evm.inspector.names.borrow().for_creator(creator)
     }
 
     /// The address named for a CREATE by `creator` at `nonce`, if any.
     pub fn named_address(&self, creator: Address, nonce: u64) -> Option<Address> {
-        self.evm.inspector.get(creator, nonce)
+        self.evm.inspector.names.borrow().get(creator, nonce)
     }
 
     /// Whether the program with code hash `codehash` can run now: activated at the current
@@ -267,7 +278,11 @@ impl World {
     /// Runs a fully specified revm transaction.
     pub fn execute_env(&mut self, tx: TxEnv, commit: Commit) -> Result<TxOutcome, TxRejected> {
         *self.evm.precompiles.log.borrow_mut() = Default::default();
-        let run = if self.needs_naming(&tx) { self.evm.inspect_tx(tx) } else { self.evm.transact(tx) };
+        if self.trace.calls {
+            self.evm.precompiles.log.borrow_mut().trace = Some(TraceBuilder::new(self.trace));
+        }
+        let inspect = self.trace.calls || self.needs_naming(&tx);
+        let run = if inspect { self.evm.inspect_tx(tx) } else { self.evm.transact(tx) };
         let run = run.map_err(|e| TxRejected(describe_error(e)))?;
         let clear_empty = self.state().clear_empty;
         let diff = StateDiff::between(self.state(), &run.state, clear_empty);
@@ -285,6 +300,7 @@ impl World {
             outcome.ink_used = Some(log.ink_used);
         }
         outcome.stylus_frames = log.frames;
+        outcome.trace = log.trace.map(TraceBuilder::finish);
         outcome.unmetered = log.unmetered;
         Ok(outcome)
     }
@@ -295,7 +311,7 @@ impl World {
     /// inspector (revm's inspect path is slower). A call can only reach a named CREATE through a
     /// creator that is a contract; a deploy can be one itself.
     fn needs_naming(&self, tx: &TxEnv) -> bool {
-        let namer = &self.evm.inspector;
+        let namer = self.evm.inspector.names.borrow();
         if namer.is_empty() {
             return false;
         }

@@ -19,7 +19,9 @@ pub(crate) struct NativeHost {
 
 impl NativeHost {
     pub(crate) fn new(call: &StylusCall, hooks: &mut dyn VmHooks) -> Self {
-        Self { frame: FrameData::new(call), hooks: HooksPtr::new(hooks), ink_left: call.ink_limit, exhausted: false }
+        let mut frame = FrameData::new(call);
+        frame.tracing = hooks.traces_hostios();
+        Self { frame, hooks: HooksPtr::new(hooks), ink_left: call.ink_limit, exhausted: false }
     }
 }
 
@@ -45,7 +47,7 @@ impl Host for NativeHost {
         Ok(())
     }
 
-    fn read(&mut self, ptr: Ptr, len: u32) -> Result<Vec<u8>, Escape> {
+    fn guest_read(&mut self, ptr: Ptr, len: u32) -> Result<Vec<u8>, Escape> {
         check(ptr, len as usize, "read")?;
         if len == 0 {
             return Ok(Vec::new());
@@ -55,7 +57,7 @@ impl Host for NativeHost {
         Ok(unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) }.to_vec())
     }
 
-    fn write(&mut self, ptr: Ptr, bytes: &[u8]) -> Result<(), Escape> {
+    fn guest_write(&mut self, ptr: Ptr, bytes: &[u8]) -> Result<(), Escape> {
         check(ptr, bytes.len(), "write")?;
         if !bytes.is_empty() {
             // SAFETY: as for `read`: the contract gave a buffer of at least this size.
@@ -64,9 +66,9 @@ impl Host for NativeHost {
         Ok(())
     }
 
-    fn write_len(&mut self, ptr: Ptr, len: u32) -> Result<(), Escape> {
+    fn guest_write_len(&mut self, ptr: Ptr, len: u32) -> Result<(), Escape> {
         // Natively the SDK passes `*mut usize`.
-        self.write(ptr, &(len as usize).to_ne_bytes())
+        self.guest_write(ptr, &(len as usize).to_ne_bytes())
     }
 
     fn hooks(&mut self) -> Result<&mut dyn VmHooks, Escape> {

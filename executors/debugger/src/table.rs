@@ -6,7 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hostio::hostio as h;
-use hostio::{Escape, Ptr};
+use hostio::{Escape, Ptr, TraceValue, traced};
 
 use crate::abi::{ABI_VERSION, HookTable};
 use crate::for_each_hostio;
@@ -31,8 +31,8 @@ fn z(len: u32) -> usize {
 }
 
 /// Runs one hostio on the calling thread's frame; never returns if the frame must end.
-fn call<T>(name: &str, body: impl FnOnce(&mut NativeHost) -> Result<T, Escape>) -> T {
-    let result = with_frame(|host| catch_unwind(AssertUnwindSafe(|| body(host))));
+fn call<T: TraceValue>(name: &'static str, body: impl FnOnce(&mut NativeHost) -> Result<T, Escape>) -> T {
+    let result = with_frame(|host| catch_unwind(AssertUnwindSafe(|| traced(host, name, body))));
     let escape = match result {
         Some(Ok(Ok(value))) => return value,
         Some(Ok(Err(escape))) => escape,
@@ -135,9 +135,7 @@ mod bodies {
         gas: u64,
         return_data_len: *mut usize,
     ) -> Result<u8, Escape> {
-        let status =
-            h::call_contract(cx, p(contract), p(calldata), n(calldata_len)?, p(value), gas, p(return_data_len))?;
-        Ok(status as u8)
+        h::call_contract(cx, p(contract), p(calldata), n(calldata_len)?, p(value), gas, p(return_data_len))
     }
     pub(super) fn delegate_call_contract(
         cx: &mut NativeHost,
@@ -147,9 +145,7 @@ mod bodies {
         gas: u64,
         return_data_len: *mut usize,
     ) -> Result<u8, Escape> {
-        let status =
-            h::delegate_call_contract(cx, p(contract), p(calldata), n(calldata_len)?, gas, p(return_data_len))?;
-        Ok(status as u8)
+        h::delegate_call_contract(cx, p(contract), p(calldata), n(calldata_len)?, gas, p(return_data_len))
     }
     pub(super) fn static_call_contract(
         cx: &mut NativeHost,
@@ -159,8 +155,7 @@ mod bodies {
         gas: u64,
         return_data_len: *mut usize,
     ) -> Result<u8, Escape> {
-        let status = h::static_call_contract(cx, p(contract), p(calldata), n(calldata_len)?, gas, p(return_data_len))?;
-        Ok(status as u8)
+        h::static_call_contract(cx, p(contract), p(calldata), n(calldata_len)?, gas, p(return_data_len))
     }
     pub(super) fn create1(
         cx: &mut NativeHost,

@@ -25,6 +25,10 @@ pub struct FrameData {
     pub arbos_version: u64,
     /// The block and transaction environment, asked of the hooks once.
     pub env: Option<FrameEnv>,
+    /// Whether each hostio call is recorded (the chain's hooks ask for it).
+    pub tracing: bool,
+    /// The record of the hostio running now, when tracing.
+    pub(crate) capture: Option<crate::trace::Capture>,
 }
 
 impl FrameData {
@@ -40,6 +44,8 @@ impl FrameData {
             ink_price: u64::from(call.params.ink_price.max(1)),
             arbos_version: call.params.arbos_version,
             env: None,
+            tracing: false,
+            capture: None,
         }
     }
 }

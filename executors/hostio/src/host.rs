@@ -24,13 +24,40 @@ pub trait Host {
     fn set_meter(&mut self, ink_left: u64, exhausted: bool) -> Result<(), Escape>;
 
     /// Reads `len` bytes of guest memory at `ptr`; out of bounds is a failure.
-    fn read(&mut self, ptr: Ptr, len: u32) -> Result<Vec<u8>, Escape>;
+    fn guest_read(&mut self, ptr: Ptr, len: u32) -> Result<Vec<u8>, Escape>;
 
     /// Writes `bytes` into guest memory at `ptr`; out of bounds is a failure.
-    fn write(&mut self, ptr: Ptr, bytes: &[u8]) -> Result<(), Escape>;
+    fn guest_write(&mut self, ptr: Ptr, bytes: &[u8]) -> Result<(), Escape>;
 
     /// Writes a length where the guest expects one (`u32` in WASM, `usize` natively).
-    fn write_len(&mut self, ptr: Ptr, len: u32) -> Result<(), Escape>;
+    fn guest_write_len(&mut self, ptr: Ptr, len: u32) -> Result<(), Escape>;
+
+    /// Reads guest memory for a hostio (recorded when tracing).
+    fn read(&mut self, ptr: Ptr, len: u32) -> Result<Vec<u8>, Escape> {
+        let bytes = self.guest_read(ptr, len)?;
+        if let Some(capture) = &mut self.frame().capture {
+            capture.args.extend_from_slice(&bytes);
+        }
+        Ok(bytes)
+    }
+
+    /// Writes guest memory for a hostio (recorded when tracing).
+    fn write(&mut self, ptr: Ptr, bytes: &[u8]) -> Result<(), Escape> {
+        self.guest_write(ptr, bytes)?;
+        if let Some(capture) = &mut self.frame().capture {
+            capture.outs.extend_from_slice(bytes);
+        }
+        Ok(())
+    }
+
+    /// Writes a length for a hostio (recorded when tracing, as a big-endian `u32`).
+    fn write_len(&mut self, ptr: Ptr, len: u32) -> Result<(), Escape> {
+        self.guest_write_len(ptr, len)?;
+        if let Some(capture) = &mut self.frame().capture {
+            capture.outs.extend_from_slice(&len.to_be_bytes());
+        }
+        Ok(())
+    }
 
     /// The chain's hooks for this frame.
     fn hooks(&mut self) -> Result<&mut dyn VmHooks, Escape>;

@@ -7,9 +7,11 @@ mod host;
 pub mod hostio;
 mod outcome;
 pub mod prices;
+mod trace;
 
 pub use escape::Escape;
 pub use frame::FrameData;
 pub use hooks_ptr::HooksPtr;
 pub use host::{Host, Ptr};
 pub use outcome::{Metering, frame_outcome};
+pub use trace::{TraceValue, traced};

@@ -79,6 +79,7 @@ fn instantiate_and_call(
         data.memory = Some(memory);
         data.ink_left = globals.0.clone();
         data.ink_status = globals.1.clone();
+        data.frame.tracing = hooks.traces_hostios();
         data.hooks = Some(HooksPtr::new(hooks));
     }
     let args_len = u32::try_from(call.calldata.len()).unwrap_or(u32::MAX);

@@ -6,7 +6,7 @@ mod dump;
 mod state_check;
 
 use alloy_primitives::U256;
-use world_mock::{BlockSettings, Commit, TxOutcome, TxStatus, World};
+use world_mock::{BlockSettings, Commit, TraceLevel, TxOutcome, TxStatus, World};
 
 use crate::executors::NativeForm;
 use crate::parity::Observation;
@@ -19,7 +19,18 @@ pub use crate::executors::REVM;
 /// else `revm`); see [`run_scenario_on`].
 pub fn run_scenario(scenario: &PreparedScenario) -> ScenarioReport {
     let label = if scenario.uses_stylus { crate::executors::WASMER } else { REVM };
-    run_scenario_on(scenario, label, &[], false)
+    run_scenario_on(scenario, label, &[], &ExecOptions::default())
+}
+
+/// How steps run and what they record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExecOptions {
+    /// Run every step even after one fails.
+    pub keep_going: bool,
+    /// Record call trees (and hostio calls).
+    pub trace: TraceLevel,
+    /// Keep the trees of every step, not only of failing ones.
+    pub trace_all_steps: bool,
 }
 
 /// Runs the steps with the executors of configuration `label` (programs with a native form in
@@ -30,8 +41,9 @@ pub fn run_scenario_on(
     scenario: &PreparedScenario,
     label: &str,
     natives: &[NativeForm],
-    keep_going: bool,
+    options: &ExecOptions,
 ) -> ScenarioReport {
+    let keep_going = options.keep_going;
     let mut report = ScenarioReport::new(scenario, label);
     if let Some(reason) = &scenario.unsupported {
         report.outcome = ScenarioOutcome::Skipped(reason.clone());
@@ -39,6 +51,7 @@ pub fn run_scenario_on(
     }
     let mut world = World::default();
     crate::executors::install(&mut world, label, natives);
+    world.set_trace(options.trace);
     for (position_in_run, step) in scenario.steps.iter().enumerate() {
         if report.outcome == ScenarioOutcome::Failed && !keep_going {
             report.not_run = scenario.steps[position_in_run..].iter().map(step_label).collect();
@@ -55,6 +68,10 @@ pub fn run_scenario_on(
             report.outcome = ScenarioOutcome::Error(format!("{}: {message}", step_report.location));
             report.steps.push(step_report);
             return report;
+        }
+        // A step's tree is kept when it failed (or with --trace all).
+        if step_report.mismatches.is_empty() && !options.trace_all_steps {
+            step_report.trace = None;
         }
         report.gas_used += step_report.gas_used.unwrap_or(0);
         if !step_report.mismatches.is_empty() {
@@ -94,6 +111,8 @@ fn run_step(
             report.ink_used = outcome.ink_used;
             report.detail = outcome.halt_reason.clone().filter(|d| !d.is_empty());
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;
+            let decoder = crate::report::Decoder { functions: &scenario.functions, errors: &scenario.errors };
+            report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder));
             if *kind == TxKind::Deploy {
                 explain_address_miss(world, request.from, sender_nonce, report);
             }
@@ -120,6 +139,8 @@ fn run_step(
             report.status = Some(outcome.status.to_string());
             report.gas_used = Some(outcome.gas_used);
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;
+            let decoder = crate::report::Decoder { functions: &scenario.functions, errors: &scenario.errors };
+            report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder));
             report.observed = Some(Observation::of(&outcome));
             activation::check_activation(world, *program, &outcome, &expect.activation, report);
         }
@@ -131,7 +152,8 @@ fn run_step(
 /// `newAddresses` names for that creator, since a wrong nonce is the usual cause.
 fn explain_address_miss(world: &World, from: alloy_primitives::Address, nonce: u64, report: &mut StepReport) {
     let Some(miss) = report.mismatches.iter_mut().find(|m| m.field == "address") else { return };
-    let show = |a: &alloy_primitives::Address| scenario_format::reconstruct(a.as_slice(), scenario_format::Hint::Address);
+    let show =
+        |a: &alloy_primitives::Address| scenario_format::reconstruct(a.as_slice(), scenario_format::Hint::Address);
     let names: Vec<String> =
         world.names_for(from).iter().map(|(n, address)| format!("nonce {n} → {}", show(address))).collect();
     let named = if names.is_empty() { "none".to_string() } else { names.join(", ") };
@@ -148,6 +170,7 @@ pub(crate) fn rejected_outcome(reason: String) -> TxOutcome {
         ink_used: None,
         stylus_frames: Vec::new(),
         unmetered: false,
+        trace: None,
         logs: Vec::new(),
         created: None,
         diff: Default::default(),

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use scenario_format::{CodeSource, CodeValue, Origin, Scenario, Step, StepEntry};
-use world_mock::{CodeKind, TxRequest};
 use world_mock::stylus::encode_program;
+use world_mock::{CodeKind, TxRequest};
 
 use crate::abi::{Signature, encode_args, encode_call};
 use crate::artifacts::Artifacts;
@@ -112,6 +112,9 @@ pub struct PreparedScenario {
     /// Custom errors known to the scenario (its artifacts' ABIs, its contracts' `sol!` errors,
     /// the error signatures it expects, the StylusDeployer's), to decode revert data with.
     pub errors: Vec<Arc<Signature>>,
+    /// Functions known to the scenario (its steps' `function`s, its artifacts' ABIs, the
+    /// StylusDeployer's), to decode calls in traces.
+    pub functions: Vec<Arc<Signature>>,
     /// Why the scenario cannot run in this build (it is then reported as skipped).
     pub unsupported: Option<String>,
 }
@@ -163,6 +166,7 @@ pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedSce
         contracts: needs.contracts,
         executors: scenario.executors.clone(),
         errors: known_errors(&signatures, &needs.errors),
+        functions: known_functions(&signatures, &needs.functions),
         unsupported: needs.unsupported,
     })
 }
@@ -178,6 +182,8 @@ pub(crate) struct Needs {
     pub(crate) contracts: Vec<PreparedContract>,
     /// Custom error signatures from the ABIs and contract sources the scenario uses.
     pub(crate) errors: Vec<String>,
+    /// Function signatures (`name(types)(returns)`) from the ABIs the scenario uses.
+    pub(crate) functions: Vec<String>,
 }
 
 /// Parsed signatures by their text (suites repeat the same few signatures many times), and the
@@ -186,6 +192,7 @@ pub(crate) struct Needs {
 pub(crate) struct Signatures {
     parsed: std::cell::RefCell<std::collections::HashMap<String, Arc<Signature>>>,
     pub(crate) errors: std::cell::RefCell<Vec<Arc<Signature>>>,
+    pub(crate) functions: std::cell::RefCell<Vec<Arc<Signature>>>,
 }
 
 /// Context for locating errors within one step.
@@ -240,6 +247,7 @@ impl StepCx<'_> {
             CodeSource::Evm(path) => {
                 let artifact = self.artifacts.load(path).map_err(|e| self.error(sub_path, e))?;
                 needs.errors.extend(artifact.errors.iter().cloned());
+                needs.functions.extend(artifact.functions.iter().cloned());
                 if runtime {
                     let deployed = artifact.deployed.ok_or_else(|| {
                         self.error(sub_path, "this artifact has no `deployedBytecode`; setState needs runtime code")
@@ -288,7 +296,9 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             let mut data = cx.code(&tx.code, "tx.code", false, needs)?;
             let value = tx.value.as_ref().map_or(U256::ZERO, |v| v.value);
             if tx.activate && !is_stylus(&tx.code) {
-                return Err(cx.error("tx.activate", "`activate` applies to Stylus code; this deploy's code is EVM bytecode"));
+                return Err(
+                    cx.error("tx.activate", "`activate` applies to Stylus code; this deploy's code is EVM bytecode")
+                );
             }
             let mut to = None;
             let mut deployer = None;
@@ -324,7 +334,8 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
                 gas_price: gas_price(cx, tx.gas_price.as_ref().map(|v| v.value), "tx.gasPrice")?,
             };
             let expect = expect::prepare(cx, deploy.expect.as_ref(), None)?;
-            let action = Action::Tx { kind: TxKind::Deploy, request, expect: Box::new(expect), activate: tx.activate, deployer };
+            let action =
+                Action::Tx { kind: TxKind::Deploy, request, expect: Box::new(expect), activate: tx.activate, deployer };
             ("deploy", action)
         }
         Step::Call(call) | Step::Query(call) => {
@@ -333,6 +344,9 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             let (data, sig) = match (&tx.function, &tx.data) {
                 (Some(function), _) => {
                     let sig = cx.signature(function, "tx.function")?;
+                    if !cx.signatures.functions.borrow().iter().any(|f| f.selector() == sig.selector()) {
+                        cx.signatures.functions.borrow_mut().push(sig.clone());
+                    }
                     (encode_call(&sig, &tx.args).map_err(|e| cx.error("tx.args", e))?, Some(sig))
                 }
                 (None, Some(data)) => (data.value.clone(), None),
@@ -358,8 +372,13 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             let request =
                 TxRequest { from: tx.from.value, to: Some(tx.to.value), value: tx.value.value, ..TxRequest::default() };
             let expect = expect::prepare(cx, transfer.expect.as_ref(), None)?;
-            let action =
-                Action::Tx { kind: TxKind::Transfer, request, expect: Box::new(expect), activate: false, deployer: None };
+            let action = Action::Tx {
+                kind: TxKind::Transfer,
+                request,
+                expect: Box::new(expect),
+                activate: false,
+                deployer: None,
+            };
             ("transfer", action)
         }
         Step::Activate(activate) => {
@@ -389,6 +408,18 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
 fn known_errors(signatures: &Signatures, declared: &[String]) -> Vec<Arc<Signature>> {
     let mut known: Vec<Arc<Signature>> = signatures.errors.borrow().clone();
     let texts = declared.iter().map(String::as_str).chain(deployer::ERRORS.iter().copied());
+    for sig in texts.filter_map(|text| Signature::parse(text).ok()) {
+        if !known.iter().any(|k| k.selector() == sig.selector()) {
+            known.push(Arc::new(sig));
+        }
+    }
+    known
+}
+
+/// The scenario's known functions, one per selector: its steps' first, then its ABIs'.
+fn known_functions(signatures: &Signatures, declared: &[String]) -> Vec<Arc<Signature>> {
+    let mut known: Vec<Arc<Signature>> = signatures.functions.borrow().clone();
+    let texts = declared.iter().map(String::as_str).chain(deployer::FUNCTIONS.iter().copied());
     for sig in texts.filter_map(|text| Signature::parse(text).ok()) {
         if !known.iter().any(|k| k.selector() == sig.selector()) {
             known.push(Arc::new(sig));

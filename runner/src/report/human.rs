@@ -54,7 +54,7 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
             let _ = writeln!(out, "     step {} {} output:\n{}", step.label(), step.kind, indent(output, 7));
         }
         if step.mismatches.is_empty() {
-            if verbose {
+            if verbose || step.trace.is_some() {
                 let mut line = format!("     ok   step {} {}", step.label(), step.kind);
                 if let Some(status) = &step.status {
                     line.push_str(&format!(" {status}"));
@@ -68,6 +68,9 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
                 let _ = writeln!(out, "{line}");
                 if let Some(detail) = &step.detail {
                     let _ = writeln!(out, "{}", indent(detail, 10).dimmed());
+                }
+                if let Some(trace) = &step.trace {
+                    let _ = write!(out, "{}", super::render_tree(trace, 10));
                 }
             }
             for note in &step.notes {
@@ -88,6 +91,12 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         }
         for note in &step.notes {
             let _ = writeln!(out, "       note: {note}");
+        }
+        if let Some(trace) = &step.trace {
+            let _ = writeln!(out, "       call tree:");
+            let _ = write!(out, "{}", super::render_tree(trace, 9));
+        } else if step.status.is_some() {
+            let _ = writeln!(out, "       {}", "(run with --trace for the call tree)".dimmed());
         }
     }
     if !scenario.not_run.is_empty() {

@@ -5,10 +5,12 @@
 mod human;
 mod json;
 mod junit;
+mod trace;
 
 pub use human::render_human;
 pub use json::{SCHEMA_VERSION, render_json};
 pub use junit::render_junit;
+pub use trace::{Decoder, HostioNode, TraceNode, render_tree, tree};
 
 use std::path::PathBuf;
 
@@ -88,6 +90,9 @@ pub struct StepReport {
     /// What the transaction did, for the parity check between executors.
     #[serde(skip)]
     pub observed: Option<Observation>,
+    /// The transaction's call tree (`--trace`: failing steps; `--trace all`: every step).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<TraceNode>,
 }
 
 impl StepReport {
@@ -217,4 +222,40 @@ impl RunReport {
             0
         }
     }
+}
+
+/// The call trees of a run's traced steps (`--trace-file`): one entry per step, in report order.
+pub fn render_trace_file(report: &RunReport) -> String {
+    let steps: Vec<serde_json::Value> = report
+        .scenarios
+        .iter()
+        .flat_map(|scenario| {
+            scenario.steps.iter().filter_map(move |step| {
+                let trace = step.trace.as_ref()?;
+                Some(serde_json::json!({
+                    "file": scenario.file.display().to_string(),
+                    "scenario": scenario.name,
+                    "executor": scenario.executor,
+                    "step": step.label(),
+                    "location": step.location,
+                    "trace": trace,
+                }))
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({ "schemaVersion": SCHEMA_VERSION, "steps": steps });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// Writes `text` to `path` atomically: a temporary file beside it, flushed to disk, then renamed
+/// over `path`, so a reader never sees a partial file.
+pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
 }

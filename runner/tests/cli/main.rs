@@ -7,6 +7,7 @@ mod cache;
 mod debugger;
 mod gdb;
 mod real_world;
+mod trace;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()

@@ -9,6 +9,7 @@ use revm::context::{ContextTr, Evm, JournalTr, LocalContextTr};
 use revm::context_interface::result::{EVMError, InvalidTransaction};
 use revm::handler::instructions::EthInstructions;
 use revm::handler::{EthFrame, FrameResult, Handler, MainnetHandler};
+use revm::inspector::InspectorHandler;
 use revm::interpreter::interpreter_action::FrameInit;
 use revm::interpreter::{
     CallInput, CallInputs, CallScheme, CallValue, CreateInputs, CreateScheme, FrameInput, InstructionResult,
@@ -18,6 +19,7 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, B256, Bytes, U256};
 
 use super::{CallKind, FrameHooks, HookError, SubCallResult};
+use crate::world::WorldCtx;
 
 /// `WarmStorageReadCostEIP2929`: the base of every call.
 const CALL_WARM: u64 = 100;
@@ -189,16 +191,36 @@ impl FrameHooks<'_> {
         let saved_len = buffer.borrow().len();
         let memory = SharedMemory::new_with_buffer(buffer.clone()).new_child_context();
         let spec = ctx.cfg.spec;
-        let mut nested = Evm {
-            ctx,
-            inspector: (),
-            instruction: EthInstructions::new_mainnet_with_spec(spec),
-            precompiles: self.router.clone(),
-            frame_stack: self.router.take_frame_stack(),
+        let init = FrameInit { depth, memory, frame_input };
+        let result = if self.router.inspector.active() {
+            // Inspected like the transaction's own frames (names, traces). revm inspects only an
+            // EVM that owns its context, so the context moves into the nested EVM and back.
+            let owned = std::mem::replace(ctx, WorldCtx::new(crate::state::WorldState::new(), spec));
+            let mut nested = Evm {
+                ctx: owned,
+                inspector: self.router.inspector.clone(),
+                instruction: EthInstructions::new_mainnet_with_spec(spec),
+                precompiles: self.router.clone(),
+                frame_stack: self.router.take_frame_stack(),
+            };
+            let result = MainnetHandler::<_, EVMError<Infallible, InvalidTransaction>, EthFrame>::default()
+                .inspect_run_exec_loop(&mut nested, init);
+            *ctx = nested.ctx;
+            self.router.return_frame_stack(nested.frame_stack);
+            result
+        } else {
+            let mut nested = Evm {
+                ctx,
+                inspector: (),
+                instruction: EthInstructions::new_mainnet_with_spec(spec),
+                precompiles: self.router.clone(),
+                frame_stack: self.router.take_frame_stack(),
+            };
+            let result = MainnetHandler::<_, EVMError<Infallible, InvalidTransaction>, EthFrame>::default()
+                .run_exec_loop(&mut nested, init);
+            self.router.return_frame_stack(nested.frame_stack);
+            result
         };
-        let result = MainnetHandler::<_, EVMError<Infallible, InvalidTransaction>, EthFrame>::default()
-            .run_exec_loop(&mut nested, FrameInit { depth, memory, frame_input });
-        self.router.return_frame_stack(nested.frame_stack);
         buffer.borrow_mut().truncate(saved_len);
         result.map_err(|error| self.harness_error(&format!("nested EVM run failed: {error}")))
     }

@@ -9,9 +9,10 @@ use revm::primitives::{B256, Bytes, keccak256};
 
 use super::entry::{entry_gas, return_data_gas};
 use super::records::{ArbosStorage, JournalStorage, active};
-use super::{FrameHooks, FrameRecord, StylusCall, StylusStatus};
+use super::{FrameHooks, FrameRecord, HostioRecord, StylusCall, StylusStatus};
 use crate::outcome::TxStatus;
 use crate::router::Router;
+use crate::trace::FrameKind;
 use crate::world::WorldCtx;
 
 /// Ink per EVM gas (`InkPrice`, stylus-semantics §1.8).
@@ -28,7 +29,10 @@ fn burn_all(router: &Router, frame: FrameStart, gas_limit: u64, status: TxStatus
         TxStatus::OutOfGas => StylusStatus::OutOfInk,
         _ => StylusStatus::InvalidCode,
     };
-    frame.finish(router, stylus_status, gas_limit, None, None, Some(detail.clone()));
+    frame.finish(router, stylus_status, gas_limit, None, None, Some(detail.clone()), Vec::new(), None);
+    if let Some(traced) = router.log.borrow_mut().trace.as_mut().and_then(|t| t.current()) {
+        traced.status = status.as_str().to_string();
+    }
     router.note_status(frame.depth, status, detail);
     let mut gas = Gas::new(gas_limit);
     gas.spend_all();
@@ -59,6 +63,7 @@ impl FrameStart {
         Self { index: log.frames.len() - 1, depth }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         self,
         router: &Router,
@@ -67,13 +72,26 @@ impl FrameStart {
         ink: Option<u64>,
         self_ink: Option<u64>,
         detail: Option<String>,
+        hostios: Vec<HostioRecord>,
+        ink_limit: Option<u64>,
     ) {
-        if let Some(record) = router.log.borrow_mut().frames.get_mut(self.index) {
-            record.status = status;
-            record.gas_used = gas_used;
-            record.ink = ink;
-            record.self_ink = self_ink;
-            record.detail = detail;
+        let mut log = router.log.borrow_mut();
+        let Some(record) = log.frames.get_mut(self.index) else { return };
+        record.status = status;
+        record.gas_used = gas_used;
+        record.ink = ink;
+        record.self_ink = self_ink;
+        record.detail = detail.clone();
+        let executor = record.executor;
+        // The traced frame is the one running now (its end is recorded after this returns).
+        if let Some(frame) = log.trace.as_mut().and_then(|t| t.current()) {
+            frame.kind = FrameKind::Stylus { executor };
+            frame.status = status_name(status).to_string();
+            frame.ink = ink;
+            frame.self_ink = self_ink;
+            frame.detail = detail;
+            frame.hostios = hostios;
+            frame.ink_limit = ink_limit;
         }
     }
 }
@@ -139,7 +157,11 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
         params: params.clone(),
     };
     let mut hooks = FrameHooks::new(ctx, router.clone(), call.clone());
+    if router.log.borrow().trace.as_ref().is_some_and(|t| t.level.hostios) {
+        hooks.hostios = Some(Vec::new());
+    }
     let outcome = executor.execute(&call, &mut hooks);
+    let hostios = hooks.hostios.take().unwrap_or_default();
     // The footprint is released on return; the high-water mark stays.
     router.log.borrow_mut().pages.open = pages.open;
     if let Some(error) = hooks.fatal.take() {
@@ -187,7 +209,16 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
         if outcome.status == StylusStatus::Success {
             gas.record_refund(refund);
         }
-        frame.finish(router, outcome.status, used, outcome.ink_used, self_ink, detail_of(&detail));
+        frame.finish(
+            router,
+            outcome.status,
+            used,
+            outcome.ink_used,
+            self_ink,
+            detail_of(&detail),
+            hostios,
+            Some(call.ink_limit),
+        );
         router.note_status(depth, status, detail);
         return Ok(InterpreterResult::new(result, output, gas));
     }
@@ -197,8 +228,30 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
         (true, false) => (TxStatus::OutOfInk, StylusStatus::OutOfInk),
         (false, _) => (status, outcome.status),
     };
-    frame.finish(router, frame_status, gas_limit, outcome.ink_used, self_ink, detail_of(&detail));
+    frame.finish(
+        router,
+        frame_status,
+        gas_limit,
+        outcome.ink_used,
+        self_ink,
+        detail_of(&detail),
+        hostios,
+        Some(call.ink_limit),
+    );
     router.note_status(depth, status, detail);
     let result = if keeps_gas { InstructionResult::OutOfGas } else { result };
     Ok(InterpreterResult::new(result, Bytes::new(), gas))
+}
+
+/// A Stylus status in the scenario format's spelling.
+fn status_name(status: StylusStatus) -> &'static str {
+    match status {
+        StylusStatus::Success => "success",
+        StylusStatus::Revert => "revert",
+        StylusStatus::Failure => "failure",
+        StylusStatus::OutOfInk => "outOfInk",
+        StylusStatus::OutOfStack => "outOfStack",
+        StylusStatus::NotActivated => "notActivated",
+        StylusStatus::InvalidCode => "invalidCode",
+    }
 }

@@ -13,7 +13,7 @@ use super::gas::{
     CACHE_ACCESS_GAS, COLD_ACCOUNT_GAS, COLD_SLOAD_GAS, SSTORE_SENTRY_GAS, WARM_ACCOUNT_GAS, WARM_SLOAD_GAS,
 };
 use super::memory::page_gas_cost;
-use super::{CallKind, FrameEnv, HookError, StylusCall, SubCallResult, VmHooks};
+use super::{CallKind, FrameEnv, HookError, HostioRecord, StylusCall, SubCallResult, VmHooks};
 use crate::router::Router;
 use crate::world::WorldCtx;
 
@@ -42,6 +42,8 @@ pub struct FrameHooks<'a> {
     /// Gas charged by this frame's nested calls and creates (base costs included), so that the
     /// transaction's ink counts each frame's own ink once.
     pub(super) call_gas: u64,
+    /// The frame's hostio calls, when traced (`None`: not traced).
+    pub(super) hostios: Option<Vec<HostioRecord>>,
 }
 
 impl<'a> FrameHooks<'a> {
@@ -57,6 +59,7 @@ impl<'a> FrameHooks<'a> {
             refund: 0,
             fatal: None,
             call_gas: 0,
+            hostios: None,
         }
     }
 
@@ -252,6 +255,16 @@ impl VmHooks for FrameHooks<'_> {
             gas_price: U256::from(self.ctx.tx.effective_gas_price(u128::from(block.basefee()))),
             ink_price: self.router.params.ink_price,
             arbos_version: self.router.params.arbos_version,
+        }
+    }
+
+    fn traces_hostios(&self) -> bool {
+        self.hostios.is_some()
+    }
+
+    fn record_hostio(&mut self, record: HostioRecord) {
+        if let Some(hostios) = &mut self.hostios {
+            hostios.push(record);
         }
     }
 

@@ -204,6 +204,23 @@ pub struct StylusOutcome {
     pub detail: Option<String>,
 }
 
+/// One hostio call of a traced Stylus frame: nitro's `stylusTracer` record (name, the bytes the
+/// hostio read from and wrote to the program — plus its scalar result — and the ink before and
+/// after it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostioRecord {
+    /// The hostio (`storage_load_bytes32`).
+    pub name: &'static str,
+    /// What it read from the program's memory.
+    pub args: Bytes,
+    /// What it wrote to the program's memory, then its result (big-endian) if it returns one.
+    pub outs: Bytes,
+    /// Ink left when it started.
+    pub start_ink: u64,
+    /// Ink left when it ended.
+    pub end_ink: u64,
+}
+
 /// One Stylus frame of a transaction, as the chain saw it (in the order the frames started).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FrameRecord {
@@ -345,6 +362,14 @@ pub trait VmHooks {
     /// `pay_for_memory_grow`: opens `pages` more pages for this transaction and returns their
     /// gas cost under the memory model (stylus-semantics §2.4).
     fn add_pages(&mut self, pages: u16) -> u64;
+
+    /// Whether the chain wants each hostio call of this frame recorded ([`Self::record_hostio`]).
+    fn traces_hostios(&self) -> bool {
+        false
+    }
+
+    /// Records one hostio call of this frame (only called when [`Self::traces_hostios`]).
+    fn record_hostio(&mut self, _record: HostioRecord) {}
 }
 
 /// Environment values a Stylus frame can read.

@@ -23,7 +23,7 @@ struct CallArgs {
     ret_len: Ptr,
 }
 
-fn do_call(cx: &mut (impl Host + ?Sized), args: CallArgs) -> Result<u32, Escape> {
+fn do_call(cx: &mut (impl Host + ?Sized), args: CallArgs) -> Result<u8, Escape> {
     cx.buy_ink(CALL_BASE_INK)?;
     cx.buy_ink(read_price(args.len))?;
     cx.buy_ink(read_price(args.len))?; // read again by the chain
@@ -40,10 +40,10 @@ fn do_call(cx: &mut (impl Host + ?Sized), args: CallArgs) -> Result<u32, Escape>
     let outs_len = len32(cx.hooks()?.return_data().len());
     cx.frame().return_data_len = outs_len;
     cx.write_len(args.ret_len, outs_len)?;
-    Ok(u32::from(result.status))
+    Ok(result.status)
 }
 
-/// `call_contract(addr, data, len, value, gas, ret_len_ptr) -> status`.
+/// `call_contract(addr, data, len, value, gas, ret_len_ptr) -> status` (0, or 2 on failure).
 pub fn call_contract(
     cx: &mut (impl Host + ?Sized),
     addr: Ptr,
@@ -52,7 +52,7 @@ pub fn call_contract(
     value: Ptr,
     gas: u64,
     ret_len: Ptr,
-) -> Result<u32, Escape> {
+) -> Result<u8, Escape> {
     do_call(cx, CallArgs { kind: CallKind::Call, addr, data, len, value: Some(value), gas, ret_len })
 }
 
@@ -64,7 +64,7 @@ pub fn delegate_call_contract(
     len: u32,
     gas: u64,
     ret_len: Ptr,
-) -> Result<u32, Escape> {
+) -> Result<u8, Escape> {
     do_call(cx, CallArgs { kind: CallKind::Delegate, addr, data, len, value: None, gas, ret_len })
 }
 
@@ -76,7 +76,7 @@ pub fn static_call_contract(
     len: u32,
     gas: u64,
     ret_len: Ptr,
-) -> Result<u32, Escape> {
+) -> Result<u8, Escape> {
     do_call(cx, CallArgs { kind: CallKind::Static, addr, data, len, value: None, gas, ret_len })
 }
 

@@ -22,7 +22,7 @@ pub(crate) fn imports(store: &mut Store, env: &FunctionEnv<HostData>) -> Imports
     macro_rules! bind {
         ($($name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty => $body:expr;)*) => {$(
             let function = Function::new_typed_with_env(store, env, |env: Env<'_>, $($arg: $ty),*| -> Result<$ret, RuntimeError> {
-                hostio(env, |cx| $body(cx))
+                hostio(env, stringify!($name), |cx| $body(cx))
             });
             imports.define(MODULE, stringify!($name), function);
         )*};
@@ -57,7 +57,7 @@ pub(crate) fn imports(store: &mut Store, env: &FunctionEnv<HostData>) -> Imports
             |cx| h::create2(cx, p(code), len, p(endowment), p(salt), p(addr_out), p(revert_len));
         msg_sender(dest: u32) -> () => |cx| h::msg_sender(cx, p(dest));
         msg_value(dest: u32) -> () => |cx| h::msg_value(cx, p(dest));
-        msg_reentrant() -> u32 => |cx| h::msg_reentrant(cx).map(u32::from);
+        msg_reentrant() -> u32 => h::msg_reentrant;
         contract_address(dest: u32) -> () => |cx| h::contract_address(cx, p(dest));
         tx_origin(dest: u32) -> () => |cx| h::tx_origin(cx, p(dest));
         tx_gas_price(dest: u32) -> () => |cx| h::tx_gas_price(cx, p(dest));

@@ -5,7 +5,7 @@
 
 mod imports;
 
-use hostio::{Escape, FrameData, HooksPtr, Host, Ptr};
+use hostio::{Escape, FrameData, HooksPtr, Host, Ptr, TraceValue, traced};
 use wasmer::{FunctionEnvMut, Global, Memory, RuntimeError, StoreMut, Value};
 use world_mock::stylus::{StylusCall, VmHooks};
 
@@ -32,14 +32,16 @@ pub(crate) struct Ctx<'a> {
     store: StoreMut<'a>,
 }
 
-/// Runs a host function body, turning an [`Escape`] into a trap that unwinds the program.
-pub(crate) fn hostio<T>(
+/// Runs the host function `name`, turning an [`Escape`] into a trap that unwinds the program.
+/// The hostio's own result type `T` (what a trace records) becomes the WASM type `R`.
+pub(crate) fn hostio<T: TraceValue, R: From<T>>(
     mut env: FunctionEnvMut<'_, HostData>,
+    name: &'static str,
     body: impl FnOnce(&mut Ctx<'_>) -> Result<T, Escape>,
-) -> Result<T, RuntimeError> {
+) -> Result<R, RuntimeError> {
     let (data, store) = env.data_and_store_mut();
     let mut ctx = Ctx { data, store };
-    body(&mut ctx).map_err(|escape| RuntimeError::user(Box::new(escape)))
+    traced(&mut ctx, name, body).map(R::from).map_err(|escape| RuntimeError::user(Box::new(escape)))
 }
 
 fn failure(message: impl Into<String>) -> Escape {
@@ -78,7 +80,7 @@ impl Host for Ctx<'_> {
         ink_status.set(&mut self.store, Value::I32(i32::from(exhausted))).map_err(|e| failure(e.message()))
     }
 
-    fn read(&mut self, ptr: Ptr, len: u32) -> Result<Vec<u8>, Escape> {
+    fn guest_read(&mut self, ptr: Ptr, len: u32) -> Result<Vec<u8>, Escape> {
         let ptr = offset(ptr)?;
         let view = self.memory()?.view(&self.store);
         if ptr + u64::from(len) > view.data_size() {
@@ -89,15 +91,15 @@ impl Host for Ctx<'_> {
         Ok(buf)
     }
 
-    fn write(&mut self, ptr: Ptr, bytes: &[u8]) -> Result<(), Escape> {
+    fn guest_write(&mut self, ptr: Ptr, bytes: &[u8]) -> Result<(), Escape> {
         let ptr = offset(ptr)?;
         let view = self.memory()?.view(&self.store);
         view.write(ptr, bytes)
             .map_err(|e| failure(format!("out of bounds write of {} bytes at {ptr}: {e}", bytes.len())))
     }
 
-    fn write_len(&mut self, ptr: Ptr, len: u32) -> Result<(), Escape> {
-        self.write(ptr, &len.to_le_bytes())
+    fn guest_write_len(&mut self, ptr: Ptr, len: u32) -> Result<(), Escape> {
+        self.guest_write(ptr, &len.to_le_bytes())
     }
 
     fn hooks(&mut self) -> Result<&mut dyn VmHooks, Escape> {
