@@ -118,6 +118,10 @@ pub enum Command {
         /// Also write the traced steps' call trees (with hostio calls) to FILE as JSON.
         #[arg(long, value_name = "FILE")]
         trace_file: Option<PathBuf>,
+        /// Profile where the ink goes: per scenario and executor, folded stacks and an SVG
+        /// flamegraph in DIR, and the costliest functions in the report. Figures are unchanged.
+        #[arg(long, value_name = "DIR")]
+        ink_profile: Option<PathBuf>,
     },
     /// Build the contracts that suites name (every `diorama.toml` under or above PATHS), both
     /// forms, ahead of a run (e.g. to fill a CI cache).
@@ -168,7 +172,7 @@ pub enum Command {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Run { paths, common, verbose, executor, keep_going, trace, trace_file } => {
+        Command::Run { paths, common, verbose, executor, keep_going, trace, trace_file, ink_profile } => {
             executor_debugger::DebuggerExecutor::set_backtraces(verbose);
             let modes = trace.unwrap_or_default();
             let traced = verbose || trace_file.is_some() || !modes.is_empty();
@@ -177,8 +181,13 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 jobs: common.jobs,
                 executor,
                 keep_going,
-                trace: world_mock::TraceLevel { calls: traced, hostios: modes.contains(&TraceMode::Hostio) },
+                trace: world_mock::TraceLevel {
+                    calls: traced,
+                    hostios: modes.contains(&TraceMode::Hostio),
+                    profile: false,
+                },
                 trace_all_steps: modes.contains(&TraceMode::All),
+                ink_profile: ink_profile.is_some(),
                 ..Default::default()
             };
             let outcome = match run_paths(&paths, &options) {
@@ -195,6 +204,11 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 eprintln!("warning: no scenario file path contains `{filter}`; nothing ran");
             }
             print_report(&outcome, common.format, verbose)?;
+            if let Some(dir) = &ink_profile {
+                let files = crate::profile::write_profiles(dir, &outcome.scenarios)
+                    .with_context(|| format!("writing ink profiles into {}", dir.display()))?;
+                eprintln!("diorama: wrote {} ink profile files into {}", files.len(), dir.display());
+            }
             if let Some(path) = &trace_file {
                 crate::report::write_atomically(path, &crate::report::render_trace_file(&outcome))
                     .with_context(|| format!("writing {}", path.display()))?;

@@ -156,6 +156,7 @@ mod tests {
             contracts: if native { vec![contract] } else { Vec::new() },
             executors: executors.map(|e| e.iter().map(|s| s.to_string()).collect()),
             errors: Vec::new(),
+            functions: Vec::new(),
             unsupported: None,
         }
     }

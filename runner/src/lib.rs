@@ -22,6 +22,7 @@ pub mod execute;
 pub mod executors;
 pub mod parity;
 pub mod prepare;
+pub mod profile;
 pub mod report;
 pub mod suite;
 

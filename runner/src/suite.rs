@@ -13,6 +13,7 @@ use crate::execute::run_scenario_on;
 use crate::executors::{DEBUGGER, ExecutorChoice, NativeForm, REVM, WASMER, load_natives, plan};
 
 use crate::prepare::{PreparedScenario, prepare};
+use crate::profile::NamedTwins;
 use crate::report::{RunReport, ScenarioOutcome, ScenarioReport};
 
 /// Stack for threads that run transactions: calls from foreign code back into the EVM recurse.
@@ -36,6 +37,8 @@ pub struct RunOptions {
     pub trace: world_mock::TraceLevel,
     /// Keep every step's call tree, not only failing steps' (`--trace all`).
     pub trace_all_steps: bool,
+    /// Profile where the ink goes (`--ink-profile`; builds `contract:` modules' named twins).
+    pub ink_profile: bool,
 }
 
 /// A report for a file that could not be used.
@@ -49,6 +52,7 @@ fn error_report(path: &Path, executor: &str, message: String) -> ScenarioReport 
         gas_used: 0,
         not_run: Vec::new(),
         divergence: None,
+        profile: None,
     }
 }
 
@@ -85,6 +89,14 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
             return vec![report];
         }
     };
+    let twins = match options.ink_profile.then(|| named_twins(prepared, artifacts)).transpose() {
+        Ok(twins) => twins,
+        Err(message) => {
+            let mut report = ScenarioReport::new(prepared, labels[0]);
+            report.outcome = ScenarioOutcome::Error(message);
+            return vec![report];
+        }
+    };
     let mut reports = Vec::with_capacity(labels.len());
     for label in labels {
         let natives = if label == DEBUGGER { native_forms(prepared, artifacts) } else { Ok(Vec::new()) };
@@ -94,6 +106,7 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
                     keep_going: options.keep_going,
                     trace: options.trace,
                     trace_all_steps: options.trace_all_steps,
+                    profile: twins.clone(),
                 };
                 run_scenario_on(prepared, label, &natives, &exec)
             }
@@ -120,6 +133,18 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
         }
     }
     reports
+}
+
+/// Builds (or finds) the unstripped twins of a scenario's `contract:` modules.
+fn named_twins(prepared: &PreparedScenario, artifacts: &Artifacts) -> Result<Arc<NamedTwins>, String> {
+    let mut twins = NamedTwins::new();
+    for contract in &prepared.contracts {
+        let failed = |e: crate::contracts::BuildError| format!("{}: {}: {e}", contract.location, contract.json_path);
+        let deployed = artifacts.contracts().wasm(&contract.krate).map_err(failed)?;
+        let named = artifacts.contracts().named_wasm(&contract.krate).map_err(failed)?;
+        twins.insert(alloy_primitives::keccak256(&deployed.wasm[..]), named.wasm);
+    }
+    Ok(Arc::new(twins))
 }
 
 /// Builds (or finds) and loads the native forms of a scenario's contracts.

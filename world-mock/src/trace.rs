@@ -6,7 +6,7 @@
 use revm::interpreter::{CallInputs, CallOutcome, CallScheme, CreateInputs, CreateOutcome, InstructionResult};
 use revm::primitives::{Address, Bytes, U256};
 
-use crate::stylus::HostioRecord;
+use crate::stylus::{FrameProfile, HostioRecord, ProfileNode};
 
 /// What a world records about its transactions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub struct TraceLevel {
     pub calls: bool,
     /// Also record each hostio call of Stylus frames.
     pub hostios: bool,
+    /// Also profile Stylus frames' ink by function (executors that can; needs `calls`).
+    pub profile: bool,
 }
 
 /// What ran a frame.
@@ -104,6 +106,11 @@ pub struct TraceFrame {
     pub self_ink: Option<u64>,
     /// Stylus frames: each hostio call, in order (with [`TraceLevel::hostios`]).
     pub hostios: Vec<HostioRecord>,
+    /// Stylus frames, when profiled: where the frame's ink went.
+    pub profile: Option<FrameProfile>,
+    /// Frames entered from a profiled Stylus frame: the caller's stack at the call (ending with
+    /// the hostio that made it).
+    pub call_site: Vec<ProfileNode>,
 }
 
 /// A transaction's frames, in the order they started.
@@ -126,6 +133,8 @@ pub(crate) struct TraceBuilder {
     pub(crate) level: TraceLevel,
     trace: CallTrace,
     open: Vec<usize>,
+    /// The call site a profiled Stylus frame announced for the frame about to open.
+    pub(crate) pending_call_site: Option<Vec<ProfileNode>>,
 }
 
 impl TraceBuilder {
@@ -133,27 +142,26 @@ impl TraceBuilder {
         Self { level, ..Self::default() }
     }
 
+    /// Opens a frame entered by `scheme` (its kind and results are filled in later).
     fn enter(
         &mut self,
         scheme: FrameScheme,
         caller: Address,
-        target: Address,
-        code: Address,
         input: Bytes,
         value: U256,
-        gas: u64,
-    ) {
+        gas_limit: u64,
+    ) -> &mut TraceFrame {
         let frame = TraceFrame {
             parent: self.open.last().copied(),
             depth: self.open.len(),
             kind: FrameKind::Evm,
             scheme,
             caller,
-            target,
-            code_address: code,
+            target: Address::ZERO,
+            code_address: Address::ZERO,
             input,
             value,
-            gas_limit: gas,
+            gas_limit,
             gas_used: 0,
             status: String::new(),
             output: Bytes::new(),
@@ -162,9 +170,13 @@ impl TraceBuilder {
             ink: None,
             self_ink: None,
             hostios: Vec::new(),
+            profile: None,
+            call_site: self.pending_call_site.take().unwrap_or_default(),
         };
+        let index = self.trace.frames.len();
+        self.open.push(index);
         self.trace.frames.push(frame);
-        self.open.push(self.trace.frames.len() - 1);
+        &mut self.trace.frames[index]
     }
 
     fn exit(&mut self, result: InstructionResult, output: &Bytes, gas_used: u64, created: Option<Address>) {
@@ -193,16 +205,9 @@ impl TraceBuilder {
             CallScheme::DelegateCall => FrameScheme::DelegateCall,
             CallScheme::CallCode => FrameScheme::CallCode,
         };
-        let value = inputs.call_value();
-        self.enter(
-            scheme,
-            inputs.caller,
-            inputs.target_address,
-            inputs.bytecode_address,
-            input,
-            value,
-            inputs.gas_limit,
-        );
+        let frame = self.enter(scheme, inputs.caller, input, inputs.call_value(), inputs.gas_limit);
+        frame.target = inputs.target_address;
+        frame.code_address = inputs.bytecode_address;
     }
 
     pub(crate) fn call_end(&mut self, outcome: &CallOutcome) {
@@ -215,9 +220,7 @@ impl TraceBuilder {
             revm::context_interface::CreateScheme::Create2 { .. } => FrameScheme::Create2,
             _ => FrameScheme::Create,
         };
-        let caller = inputs.caller();
-        let init = inputs.init_code().clone();
-        self.enter(scheme, caller, Address::ZERO, Address::ZERO, init, inputs.value(), inputs.gas_limit());
+        self.enter(scheme, inputs.caller(), inputs.init_code().clone(), inputs.value(), inputs.gas_limit());
     }
 
     pub(crate) fn create_end(&mut self, outcome: &CreateOutcome) {

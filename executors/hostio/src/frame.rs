@@ -29,6 +29,8 @@ pub struct FrameData {
     pub tracing: bool,
     /// The record of the hostio running now, when tracing.
     pub(crate) capture: Option<crate::trace::Capture>,
+    /// The frame's ink profile, when the chain asked for one and the executor sees functions.
+    pub profiler: Option<crate::Profiler>,
 }
 
 impl FrameData {
@@ -46,6 +48,7 @@ impl FrameData {
             env: None,
             tracing: false,
             capture: None,
+            profiler: None,
         }
     }
 }

@@ -57,30 +57,38 @@ impl TraceValue for u64 {
     }
 }
 
-/// Runs the hostio `name` with `body`; when the frame is traced, records it with the hooks.
+/// Runs the hostio `name` with `body`; when the frame is traced, records it with the hooks, and
+/// when it is profiled, charges its ink to it.
 pub fn traced<H: Host + ?Sized, T: TraceValue>(
     cx: &mut H,
     name: &'static str,
     body: impl FnOnce(&mut H) -> Result<T, Escape>,
 ) -> Result<T, Escape> {
-    if !cx.frame().tracing {
+    let tracing = cx.frame().tracing;
+    if !tracing && cx.frame().profiler.is_none() {
         return body(cx);
     }
     let start_ink = ink_now(cx);
-    cx.frame().capture = Some(Capture::default());
+    if let Some(profiler) = &mut cx.frame().profiler {
+        profiler.enter_hostio(name, start_ink);
+    }
+    if tracing {
+        cx.frame().capture = Some(Capture::default());
+    }
     let result = body(cx);
+    let end_ink = ink_now(cx);
+    if let Some(profiler) = &mut cx.frame().profiler {
+        profiler.exit_hostio(end_ink);
+    }
+    if !tracing {
+        return result;
+    }
     let capture = cx.frame().capture.take().unwrap_or_default();
     let mut outs = capture.outs;
     if let Ok(value) = &result {
         outs.extend(value.trace_bytes());
     }
-    let record = HostioRecord {
-        name,
-        args: Bytes::from(capture.args),
-        outs: Bytes::from(outs),
-        start_ink,
-        end_ink: ink_now(cx),
-    };
+    let record = HostioRecord { name, args: Bytes::from(capture.args), outs: Bytes::from(outs), start_ink, end_ink };
     if let Ok(hooks) = cx.hooks() {
         hooks.record_hostio(record);
     }
@@ -88,7 +96,7 @@ pub fn traced<H: Host + ?Sized, T: TraceValue>(
 }
 
 /// The ink left (0 once exhausted or when not metered).
-fn ink_now<H: Host + ?Sized>(cx: &mut H) -> u64 {
+pub(crate) fn ink_now<H: Host + ?Sized>(cx: &mut H) -> u64 {
     match cx.meter() {
         Ok(Some((left, false))) => left,
         _ => 0,

@@ -122,7 +122,7 @@ impl ModuleCache {
     /// when `module_hash` is zero, as for programs without an activation record).
     pub(crate) fn module(&self, compiler: &Compiler, module_hash: B256, wasm: &[u8]) -> Result<Module, String> {
         let id = if module_hash == B256::ZERO { keccak256(wasm) } else { module_hash };
-        let fingerprint = code_fingerprint(compiler.metered());
+        let fingerprint = code_fingerprint(compiler.instrumentation());
         let key = (id, fingerprint);
         if let Some(module) = self.lock().get(&key) {
             bump(&self.counters.memory_hits, 1);

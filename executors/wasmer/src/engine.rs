@@ -11,7 +11,7 @@ use wasmer::{CompileError, Engine, MemoryStyle, MemoryType, Module, TableStyle, 
 
 use world_mock::revm::primitives::{B256, keccak256};
 
-use crate::middleware::{CompileConfig, instrumentation};
+use crate::middleware::{self, CompileConfig};
 
 /// The source files whose content decides the instrumented machine code: the middlewares, the
 /// prices they insert and the engine configuration. A test checks that every middleware file
@@ -24,23 +24,45 @@ pub(crate) const CODEGEN_SOURCES: &[(&str, &[u8])] = &[
     ("middleware/dynamic.rs", include_bytes!("middleware/dynamic.rs")),
     ("middleware/depth.rs", include_bytes!("middleware/depth.rs")),
     ("middleware/heap.rs", include_bytes!("middleware/heap.rs")),
+    ("middleware/profile.rs", include_bytes!("middleware/profile.rs")),
     ("middleware/stack.rs", include_bytes!("middleware/stack.rs")),
 ];
 
-/// Identifies everything that shapes a compiled module: the Wasmer crates' versions, the
-/// compiler's id, the host's CPU features (singlepass emits code for them), the WASM feature
-/// set, the instrumentation's source and configuration, and whether it is on. Two engines with
-/// the same fingerprint produce interchangeable modules; the disk cache keys files by it, so
-/// changing any of these never loads a module compiled under other conditions.
-pub fn code_fingerprint(metered: bool) -> B256 {
-    static FINGERPRINTS: OnceLock<[B256; 2]> = OnceLock::new();
-    FINGERPRINTS.get_or_init(|| [fingerprint(false), fingerprint(true)])[usize::from(metered)]
+/// Which instrumentation an engine adds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Instrumentation {
+    /// None: no ink, no depth budget, no page charges (for measuring the cost of metering).
+    None,
+    /// Nitro's: the ink meter, the depth checker and the heap bound.
+    Metered,
+    /// Nitro's, plus function entry and exit events for ink profiles (same ink).
+    Profiled,
 }
 
-fn fingerprint(metered: bool) -> B256 {
-    let engine = Compiler::new(metered).engine;
+impl Instrumentation {
+    const ALL: [Self; 3] = [Self::None, Self::Metered, Self::Profiled];
+
+    /// Whether frames are metered.
+    pub fn metered(self) -> bool {
+        self != Self::None
+    }
+}
+
+/// Identifies everything that shapes a compiled module: the Wasmer crates' versions, the
+/// compiler's id, the host's CPU features (singlepass emits code for them), the WASM feature
+/// set, the instrumentation's source and configuration, and which one is on. Two engines with
+/// the same fingerprint produce interchangeable modules; the disk cache keys files by it, so
+/// changing any of these never loads a module compiled under other conditions.
+pub fn code_fingerprint(instrumentation: Instrumentation) -> B256 {
+    static FINGERPRINTS: OnceLock<[B256; 3]> = OnceLock::new();
+    let index = Instrumentation::ALL.iter().position(|i| *i == instrumentation).unwrap_or(0);
+    FINGERPRINTS.get_or_init(|| Instrumentation::ALL.map(fingerprint))[index]
+}
+
+fn fingerprint(instrumentation: Instrumentation) -> B256 {
+    let engine = Compiler::new(instrumentation).engine;
     let mut text = format!(
-        "diorama-executor-wasmer {}\nwasmer-types {}\ncompiler {}\ntarget {} {}\ncpu {:?}\nfeatures {:?}\nconfig {:?}\nmetered {metered}\n",
+        "diorama-executor-wasmer {}\nwasmer-types {}\ncompiler {}\ntarget {} {}\ncpu {:?}\nfeatures {:?}\nconfig {:?}\ninstrumentation {instrumentation:?}\n",
         env!("CARGO_PKG_VERSION"),
         wasmer_types::VERSION,
         engine.deterministic_id(),
@@ -123,23 +145,24 @@ fn stylus_features() -> Features {
 #[derive(Debug)]
 pub(crate) struct Compiler {
     engine: Engine,
-    metered: bool,
+    instrumentation: Instrumentation,
     lock: Mutex<()>,
 }
 
 impl Compiler {
-    /// An engine with the Stylus instrumentation (`metered`) or none (for benchmarks).
-    pub(crate) fn new(metered: bool) -> Self {
+    /// An engine adding `instrumentation`.
+    pub(crate) fn new(instrumentation: Instrumentation) -> Self {
         let mut singlepass = Singlepass::new();
         singlepass.canonicalize_nans(true);
-        if metered {
-            for middleware in instrumentation(&CompileConfig::STYLUS_V1) {
+        if instrumentation.metered() {
+            let profiled = instrumentation == Instrumentation::Profiled;
+            for middleware in middleware::instrumentation(&CompileConfig::STYLUS_V1, profiled) {
                 wasmer::sys::CompilerConfig::push_middleware(&mut singlepass, middleware);
             }
         }
         let mut engine: Engine = EngineBuilder::new(singlepass).set_features(Some(stylus_features())).engine().into();
         engine.set_tunables(StylusTunables::default());
-        Self { engine, metered, lock: Mutex::new(()) }
+        Self { engine, instrumentation, lock: Mutex::new(()) }
     }
 
     /// The engine modules are compiled by (and must be instantiated with).
@@ -147,9 +170,14 @@ impl Compiler {
         &self.engine
     }
 
-    /// Whether the instrumentation is on.
+    /// The instrumentation it adds.
+    pub(crate) fn instrumentation(&self) -> Instrumentation {
+        self.instrumentation
+    }
+
+    /// Whether frames are metered.
     pub(crate) fn metered(&self) -> bool {
-        self.metered
+        self.instrumentation.metered()
     }
 
     /// Validates, instruments and compiles `wasm`.
@@ -183,7 +211,7 @@ impl Compiler {
 
 #[cfg(test)]
 mod tests {
-    use super::{CODEGEN_SOURCES, code_fingerprint};
+    use super::{CODEGEN_SOURCES, Instrumentation, code_fingerprint};
 
     /// A middleware file missing from the fingerprint would let a changed instrumentation load
     /// modules compiled by the old one.
@@ -197,8 +225,9 @@ mod tests {
     }
 
     #[test]
-    fn metered_and_unmetered_engines_differ() {
-        assert_ne!(code_fingerprint(true), code_fingerprint(false));
-        assert_eq!(code_fingerprint(true), code_fingerprint(true));
+    fn each_instrumentation_has_its_own_fingerprint() {
+        let [none, metered, profiled] = Instrumentation::ALL.map(code_fingerprint);
+        assert!(none != metered && metered != profiled && none != profiled);
+        assert_eq!(code_fingerprint(Instrumentation::Metered), metered);
     }
 }

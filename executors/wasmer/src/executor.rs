@@ -1,5 +1,6 @@
 //! [`WasmerExecutor`]: the [`StylusExecutor`] the world routes Stylus frames to.
 
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use wasmer::Module;
@@ -7,7 +8,7 @@ use world_mock::revm::primitives::B256;
 use world_mock::stylus::{StylusCall, StylusExecutor, StylusOutcome, StylusStatus, VmHooks};
 
 use crate::cache::{CacheOptions, CacheStats, ModuleCache};
-use crate::engine::Compiler;
+use crate::engine::{Compiler, Instrumentation};
 
 /// Runs Stylus programs in Wasmer (singlepass) with nitro's instrumentation and ink metering.
 ///
@@ -24,19 +25,25 @@ use crate::engine::Compiler;
 #[derive(Debug)]
 pub struct WasmerExecutor {
     compiler: Compiler,
+    /// Made when a frame is first profiled (metered executors only).
+    profiling: OnceLock<Compiler>,
     cache: ModuleCache,
 }
 
 impl WasmerExecutor {
     /// An executor with the Stylus instrumentation and the given cache.
     pub fn new(options: CacheOptions) -> Self {
-        Self { compiler: Compiler::new(true), cache: ModuleCache::new(options) }
+        Self::with(Instrumentation::Metered, options)
     }
 
     /// An executor without instrumentation: no ink, no depth budget, no page charges. Only for
     /// measuring the cost of metering; frames report no ink and no gas of their own.
     pub fn unmetered(options: CacheOptions) -> Self {
-        Self { compiler: Compiler::new(false), cache: ModuleCache::new(options) }
+        Self::with(Instrumentation::None, options)
+    }
+
+    fn with(instrumentation: Instrumentation, options: CacheOptions) -> Self {
+        Self { compiler: Compiler::new(instrumentation), profiling: OnceLock::new(), cache: ModuleCache::new(options) }
     }
 
     /// Instruments and compiles `wasm` (or finds it in the caches), keyed by `module_hash`
@@ -70,11 +77,16 @@ impl StylusExecutor for WasmerExecutor {
     }
 
     fn execute(&self, call: &StylusCall, hooks: &mut dyn VmHooks) -> StylusOutcome {
-        match self.module(call.program.module_hash, &call.wasm) {
+        // Profiled frames run a twin of the module with function events; its ink is the same.
+        let compiler = if hooks.profiles_functions() && self.compiler.metered() {
+            self.profiling.get_or_init(|| Compiler::new(Instrumentation::Profiled))
+        } else {
+            &self.compiler
+        };
+        match self.cache.module(compiler, call.program.module_hash, &call.wasm) {
             Ok(module) => {
-                let mut outcome =
-                    crate::run::run(self.compiler.engine(), &module, call, hooks, self.compiler.metered());
-                if !self.compiler.metered() {
+                let mut outcome = crate::run::run(compiler.engine(), &module, call, hooks, compiler.metered());
+                if !compiler.metered() {
                     outcome.ink_used = None;
                     outcome.gas_used = 0;
                 }
@@ -109,7 +121,7 @@ pub struct CompileStats {
 /// Compiles `wasm` with the Stylus instrumentation, serializes and deserializes it, and reports
 /// the times and the artifact size.
 pub fn compile_stats(wasm: &[u8]) -> Result<CompileStats, String> {
-    let compiler = Compiler::new(true);
+    let compiler = Compiler::new(Instrumentation::Metered);
     let start = Instant::now();
     let module = compiler.compile(wasm).map_err(|e| e.to_string())?;
     let compile = start.elapsed();

@@ -8,10 +8,10 @@ use wasmer::{FunctionEnv, Global, Instance, Module, RuntimeError, Store, Value};
 use world_mock::revm::primitives::Bytes;
 use world_mock::stylus::{StylusCall, StylusOutcome, StylusStatus, VmHooks};
 
-use hostio::{Escape, HooksPtr, Metering, frame_outcome};
+use hostio::{Escape, HooksPtr, Metering, Profiler, frame_outcome};
 
 use crate::host::{HostData, imports};
-use crate::middleware::{INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, STACK_LEFT_GLOBAL};
+use crate::middleware::{INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, PROFILE_FLAG_GLOBAL, STACK_LEFT_GLOBAL};
 
 /// The entrypoint every Stylus program exports.
 pub const ENTRYPOINT: &str = "user_entrypoint";
@@ -80,6 +80,11 @@ fn instantiate_and_call(
         data.ink_left = globals.0.clone();
         data.ink_status = globals.1.clone();
         data.frame.tracing = hooks.traces_hostios();
+        // Only a profiled module has the flag (and sends events).
+        data.profile_flag = global(PROFILE_FLAG_GLOBAL);
+        if data.profile_flag.is_some() && hooks.profiles_functions() {
+            data.frame.profiler = Some(Profiler::new(call.ink_limit));
+        }
         data.hooks = Some(HooksPtr::new(hooks));
     }
     let args_len = u32::try_from(call.calldata.len()).unwrap_or(u32::MAX);
@@ -87,14 +92,20 @@ fn instantiate_and_call(
     let data = env.as_mut(&mut store);
     data.hooks = None; // the borrow of `hooks` ends with this function
     let outs = std::mem::take(&mut data.frame.outs);
+    let profiler = data.frame.profiler.take();
     let mut get = |global: &Option<Global>, default: Value| global.as_ref().map_or(default, |g| g.get(&mut store));
-    Ok(Ended {
+    let ended = Ended {
         result,
         ink_left: get(&globals.0, Value::I64(call.ink_limit as i64)).unwrap_i64() as u64,
         ink_status: get(&globals.1, Value::I32(0)).unwrap_i32(),
         stack_left: get(&globals.2, Value::I32(1)).unwrap_i32() as u32,
         outs,
-    })
+    };
+    if let Some(profiler) = profiler {
+        let ink_left = if ended.ink_status == 0 { ended.ink_left } else { 0 };
+        hooks.record_profile(profiler.finish(ink_left));
+    }
+    Ok(ended)
 }
 
 /// Classification order (nitro): native stack overflow, then the depth budget, then the ink,

@@ -43,11 +43,18 @@ fn wasm_flags_config(flags: &[String]) -> String {
 }
 
 /// The flags of a WASM build: the Stylus flags, plus a remap of cargo's home so that panic
-/// messages (which embed dependency paths) do not depend on the machine.
-pub(crate) fn wasm_flags() -> Vec<String> {
+/// messages (which embed dependency paths) do not depend on the machine. With `keep_names`, a
+/// last `-C strip=none` keeps the `name` section whatever the release profile's `strip` says
+/// (the twin ink profiles name functions with). A flag, not a profile override: changing the
+/// profile changes cargo's `-C metadata`, so symbol hashes, so LTO's choices, and the code would
+/// no longer be the deployed module's.
+pub(crate) fn wasm_flags(keep_names: bool) -> Vec<String> {
     let mut flags: Vec<String> = STYLUS_WASM_FLAGS.iter().map(|f| f.to_string()).collect();
     if let Some(home) = cargo_home() {
         flags.push(format!("--remap-path-prefix={}=/cargo", home.display()));
+    }
+    if keep_names {
+        flags.extend(["-C".to_string(), "strip=none".to_string()]);
     }
     flags
 }
@@ -59,8 +66,10 @@ fn cargo_home() -> Option<PathBuf> {
     home.canonicalize().ok()
 }
 
-/// Builds the WASM of `krate` into `target` and returns the module's path there.
-pub(crate) fn build_wasm(krate: &ContractCrate, target: &Path) -> Result<PathBuf, BuildError> {
+/// Builds the WASM of `krate` into `target` with [`wasm_flags`] and returns the module's path
+/// there.
+pub(crate) fn build_wasm(krate: &ContractCrate, target: &Path, keep_names: bool) -> Result<PathBuf, BuildError> {
+    let flags = wasm_flags(keep_names);
     let mut command = cargo();
     command
         .arg("build")
@@ -71,9 +80,9 @@ pub(crate) fn build_wasm(krate: &ContractCrate, target: &Path) -> Result<PathBuf
         .arg(krate.dir.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(target)
-        .args(["--config", &wasm_flags_config(&wasm_flags())])
+        .args(["--config", &wasm_flags_config(&flags)])
         .current_dir(&krate.dir);
-    run(command, krate, Form::Wasm)?;
+    run(command, krate, if keep_names { Form::NamedWasm } else { Form::Wasm })?;
     Ok(target.join("wasm32-unknown-unknown/release").join(format!("{}.wasm", krate.lib_name)))
 }
 

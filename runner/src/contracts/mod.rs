@@ -24,6 +24,8 @@ use executor_debugger::{ABI_VERSION, Entry, NativeProfile, wrapper_crate};
 pub enum Form {
     /// The Stylus WASM module.
     Wasm,
+    /// The same module with its function names (not stripped), for ink profiles.
+    NamedWasm,
     /// The native library for the debugger executor.
     Native,
 }
@@ -32,6 +34,7 @@ impl std::fmt::Display for Form {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::Wasm => "wasm",
+            Self::NamedWasm => "wasm with names",
             Self::Native => "native",
         })
     }
@@ -163,6 +166,7 @@ pub struct ContractBuilds {
     registered: Mutex<BTreeMap<String, PathBuf>>,
     configs: Mutex<HashMap<PathBuf, Result<Arc<SuiteConfig>, BuildError>>>,
     wasm: Mutex<HashMap<PathBuf, Slot<BuiltWasm>>>,
+    named_wasm: Mutex<HashMap<PathBuf, Slot<BuiltWasm>>>,
     native: Mutex<HashMap<PathBuf, Slot<PathBuf>>>,
 }
 
@@ -185,6 +189,7 @@ impl ContractBuilds {
             registered: Mutex::default(),
             configs: Mutex::default(),
             wasm: Mutex::default(),
+            named_wasm: Mutex::default(),
             native: Mutex::default(),
         }
     }
@@ -230,7 +235,14 @@ impl ContractBuilds {
     /// The contract's WASM, built (or found in the cache).
     pub fn wasm(&self, krate: &ContractCrate) -> Result<BuiltWasm, BuildError> {
         let slot = lock(&self.wasm).entry(krate.dir.clone()).or_default().clone();
-        slot.get_or_init(|| self.build_wasm(krate)).clone()
+        slot.get_or_init(|| self.build_wasm(krate, Form::Wasm)).clone()
+    }
+
+    /// The contract's WASM with function names: what [`Self::wasm`] builds, unstripped (a
+    /// separate build, made only for ink profiles).
+    pub fn named_wasm(&self, krate: &ContractCrate) -> Result<BuiltWasm, BuildError> {
+        let slot = lock(&self.named_wasm).entry(krate.dir.clone()).or_default().clone();
+        slot.get_or_init(|| self.build_wasm(krate, Form::NamedWasm)).clone()
     }
 
     /// The contract's native library, built (or found in the cache).
@@ -239,11 +251,15 @@ impl ContractBuilds {
         slot.get_or_init(|| self.build_native(krate)).clone()
     }
 
-    fn build_wasm(&self, krate: &ContractCrate) -> Result<BuiltWasm, BuildError> {
-        let key = self.key(krate, Form::Wasm, &cargo::wasm_flags().join(" "))?;
-        let cached = self.cache.join("wasm").join(format!("{}-{key}.wasm", krate.name));
+    fn build_wasm(&self, krate: &ContractCrate, form: Form) -> Result<BuiltWasm, BuildError> {
+        let key = self.key(krate, form, &cargo::wasm_flags(form == Form::NamedWasm).join(" "))?;
+        let (folder, target) = match form {
+            Form::NamedWasm => ("wasm-named", "target-wasm-named"),
+            _ => ("wasm", "target-wasm"),
+        };
+        let cached = self.cache.join(folder).join(format!("{}-{key}.wasm", krate.name));
         if !cached.is_file() {
-            let built = cargo::build_wasm(krate, &self.cache.join("target-wasm"))?;
+            let built = cargo::build_wasm(krate, &self.cache.join(target), form == Form::NamedWasm)?;
             publish(&built, &cached)?;
         }
         let wasm = std::fs::read(&cached).map_err(io(&cached))?;

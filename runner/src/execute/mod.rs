@@ -11,6 +11,7 @@ use world_mock::{BlockSettings, Commit, TraceLevel, TxOutcome, TxStatus, World};
 use crate::executors::NativeForm;
 use crate::parity::Observation;
 use crate::prepare::{Action, PreparedScenario, PreparedStep, StateSetup, TxKind};
+use crate::profile::Profiling;
 use crate::report::{ScenarioOutcome, ScenarioReport, StepReport};
 
 pub use crate::executors::REVM;
@@ -23,7 +24,7 @@ pub fn run_scenario(scenario: &PreparedScenario) -> ScenarioReport {
 }
 
 /// How steps run and what they record.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExecOptions {
     /// Run every step even after one fails.
     pub keep_going: bool,
@@ -31,6 +32,9 @@ pub struct ExecOptions {
     pub trace: TraceLevel,
     /// Keep the trees of every step, not only of failing ones.
     pub trace_all_steps: bool,
+    /// Profile the ink (`--ink-profile`), naming `contract:` programs' functions from these
+    /// twins.
+    pub profile: Option<std::sync::Arc<crate::profile::NamedTwins>>,
 }
 
 /// Runs the steps with the executors of configuration `label` (programs with a native form in
@@ -51,7 +55,13 @@ pub fn run_scenario_on(
     }
     let mut world = World::default();
     crate::executors::install(&mut world, label, natives);
-    world.set_trace(options.trace);
+    let mut profiling = options.profile.clone().map(Profiling::new);
+    let level = match profiling {
+        // Profiles are folded from call trees.
+        Some(_) => TraceLevel { calls: true, profile: true, ..options.trace },
+        None => options.trace,
+    };
+    world.set_trace(level);
     for (position_in_run, step) in scenario.steps.iter().enumerate() {
         if report.outcome == ScenarioOutcome::Failed && !keep_going {
             report.not_run = scenario.steps[position_in_run..].iter().map(step_label).collect();
@@ -64,13 +74,13 @@ pub fn run_scenario_on(
             location: position(&step.origin),
             ..StepReport::default()
         };
-        if let Err(message) = run_step(&mut world, scenario, step, &mut step_report) {
+        if let Err(message) = run_step(&mut world, scenario, step, &mut step_report, profiling.as_mut()) {
             report.outcome = ScenarioOutcome::Error(format!("{}: {message}", step_report.location));
             report.steps.push(step_report);
             return report;
         }
-        // A step's tree is kept when it failed (or with --trace all).
-        if step_report.mismatches.is_empty() && !options.trace_all_steps {
+        // A step's tree is kept when it failed (or with --trace all), and only if asked for.
+        if (step_report.mismatches.is_empty() && !options.trace_all_steps) || !options.trace.calls {
             step_report.trace = None;
         }
         report.gas_used += step_report.gas_used.unwrap_or(0);
@@ -79,6 +89,7 @@ pub fn run_scenario_on(
         }
         report.steps.push(step_report);
     }
+    report.profile = profiling.map(|p| p.stacks.finish());
     report
 }
 
@@ -96,7 +107,9 @@ fn run_step(
     scenario: &PreparedScenario,
     step: &PreparedStep,
     report: &mut StepReport,
+    profiling: Option<&mut Profiling>,
 ) -> Result<(), String> {
+    let decoder = crate::report::Decoder { functions: &scenario.functions, errors: &scenario.errors };
     match &step.action {
         Action::SetState(setup) => apply_set_state(world, setup)?,
         Action::Tx { kind, request, expect, activate, deployer } => {
@@ -111,8 +124,10 @@ fn run_step(
             report.ink_used = outcome.ink_used;
             report.detail = outcome.halt_reason.clone().filter(|d| !d.is_empty());
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;
-            let decoder = crate::report::Decoder { functions: &scenario.functions, errors: &scenario.errors };
             report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder));
+            if let (Some(profiling), Some(trace)) = (profiling, &outcome.trace) {
+                profiling.add(world, trace, decoder, step_label(step));
+            }
             if *kind == TxKind::Deploy {
                 explain_address_miss(world, request.from, sender_nonce, report);
             }
@@ -139,8 +154,10 @@ fn run_step(
             report.status = Some(outcome.status.to_string());
             report.gas_used = Some(outcome.gas_used);
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;
-            let decoder = crate::report::Decoder { functions: &scenario.functions, errors: &scenario.errors };
             report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder));
+            if let (Some(profiling), Some(trace)) = (profiling, &outcome.trace) {
+                profiling.add(world, trace, decoder, step_label(step));
+            }
             report.observed = Some(Observation::of(&outcome));
             activation::check_activation(world, *program, &outcome, &expect.activation, report);
         }

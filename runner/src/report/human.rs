@@ -21,6 +21,9 @@ pub fn render_human(report: &RunReport, verbose: bool) -> String {
     out
 }
 
+/// Functions listed under a profiled scenario.
+const PROFILE_TOP: usize = 10;
+
 fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
     let tag = match &scenario.outcome {
         ScenarioOutcome::Passed => "PASS".green().bold(),
@@ -98,6 +101,10 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         } else if step.status.is_some() {
             let _ = writeln!(out, "       {}", "(run with --trace for the call tree)".dimmed());
         }
+    }
+    if let Some(profile) = &scenario.profile {
+        let _ = writeln!(out, "     ink profile ({} ink), costliest functions:", profile.total_ink);
+        let _ = writeln!(out, "{}", indent(&profile.table(PROFILE_TOP), 7));
     }
     if !scenario.not_run.is_empty() {
         let list = scenario.not_run.join(", ");

@@ -11,6 +11,7 @@ pub use human::render_human;
 pub use json::{SCHEMA_VERSION, render_json};
 pub use junit::render_junit;
 pub use trace::{Decoder, HostioNode, TraceNode, render_tree, tree};
+pub(crate) use trace::{function_of, show_address};
 
 use std::path::PathBuf;
 
@@ -142,6 +143,9 @@ pub struct ScenarioReport {
     /// Where this run and the scenario's run on another executor first differ.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub divergence: Option<Divergence>,
+    /// Where the ink went (`--ink-profile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::profile::InkProfile>,
 }
 
 impl ScenarioReport {
@@ -156,6 +160,7 @@ impl ScenarioReport {
             gas_used: 0,
             not_run: Vec::new(),
             divergence: None,
+            profile: None,
         }
     }
 

@@ -132,11 +132,11 @@ fn node(trace: &CallTrace, index: usize, decoder: Decoder<'_>) -> TraceNode {
     }
 }
 
-fn show_address(address: Address) -> String {
+pub(crate) fn show_address(address: Address) -> String {
     reconstruct(address.as_slice(), Hint::Address)
 }
 
-fn function_of(frame: &TraceFrame, functions: &[Arc<Signature>]) -> Option<Arc<Signature>> {
+pub(crate) fn function_of(frame: &TraceFrame, functions: &[Arc<Signature>]) -> Option<Arc<Signature>> {
     let selector: [u8; 4] = frame.input.get(..4)?.try_into().ok()?;
     functions.iter().find(|f| f.selector() == selector).cloned()
 }

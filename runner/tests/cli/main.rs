@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 mod cache;
 mod debugger;
 mod gdb;
+mod profile;
 mod real_world;
 mod trace;
 

@@ -157,11 +157,18 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
         params: params.clone(),
     };
     let mut hooks = FrameHooks::new(ctx, router.clone(), call.clone());
-    if router.log.borrow().trace.as_ref().is_some_and(|t| t.level.hostios) {
-        hooks.hostios = Some(Vec::new());
+    if let Some(level) = router.log.borrow().trace.as_ref().map(|t| t.level) {
+        hooks.hostios = level.hostios.then(Vec::new);
+        hooks.profiling = level.profile;
     }
     let outcome = executor.execute(&call, &mut hooks);
     let hostios = hooks.hostios.take().unwrap_or_default();
+    if let Some(profile) = hooks.profile.take() {
+        // Nested frames have ended: the traced frame running now is this one.
+        if let Some(frame) = router.log.borrow_mut().trace.as_mut().and_then(|t| t.current()) {
+            frame.profile = Some(profile);
+        }
+    }
     // The footprint is released on return; the high-water mark stays.
     router.log.borrow_mut().pages.open = pages.open;
     if let Some(error) = hooks.fatal.take() {

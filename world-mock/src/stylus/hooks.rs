@@ -13,7 +13,9 @@ use super::gas::{
     CACHE_ACCESS_GAS, COLD_ACCOUNT_GAS, COLD_SLOAD_GAS, SSTORE_SENTRY_GAS, WARM_ACCOUNT_GAS, WARM_SLOAD_GAS,
 };
 use super::memory::page_gas_cost;
-use super::{CallKind, FrameEnv, HookError, HostioRecord, StylusCall, SubCallResult, VmHooks};
+use super::{
+    CallKind, FrameEnv, FrameProfile, HookError, HostioRecord, ProfileNode, StylusCall, SubCallResult, VmHooks,
+};
 use crate::router::Router;
 use crate::world::WorldCtx;
 
@@ -44,6 +46,10 @@ pub struct FrameHooks<'a> {
     pub(super) call_gas: u64,
     /// The frame's hostio calls, when traced (`None`: not traced).
     pub(super) hostios: Option<Vec<HostioRecord>>,
+    /// Whether the frame's ink is profiled by function.
+    pub(super) profiling: bool,
+    /// The frame's ink profile, once the executor recorded it.
+    pub(super) profile: Option<FrameProfile>,
 }
 
 impl<'a> FrameHooks<'a> {
@@ -60,12 +66,21 @@ impl<'a> FrameHooks<'a> {
             fatal: None,
             call_gas: 0,
             hostios: None,
+            profiling: false,
+            profile: None,
         }
     }
 
     /// The frame being run.
     pub fn frame(&self) -> &StylusCall {
         &self.call
+    }
+
+    /// A call site announced for a nested call that opened no frame must not reach a later one.
+    fn forget_call_site(&mut self) {
+        if let Some(trace) = self.router.log.borrow_mut().trace.as_mut() {
+            trace.pending_call_site = None;
+        }
     }
 
     fn require(gas_left: u64, needed: u64, what: &str) -> Result<(), HookError> {
@@ -214,6 +229,7 @@ impl VmHooks for FrameHooks<'_> {
         gas_req: u64,
     ) -> Result<SubCallResult, HookError> {
         let result = self.nested_call(kind, to, data, value, gas_left, gas_req);
+        self.forget_call_site();
         if let Ok(done) = &result {
             self.call_gas = self.call_gas.saturating_add(done.gas_cost);
         }
@@ -228,6 +244,7 @@ impl VmHooks for FrameHooks<'_> {
         gas_left: u64,
     ) -> Result<SubCallResult, HookError> {
         let result = self.nested_create(code, endowment, salt, gas_left);
+        self.forget_call_site();
         if let Ok(done) = &result {
             self.call_gas = self.call_gas.saturating_add(done.gas_cost);
         }
@@ -265,6 +282,22 @@ impl VmHooks for FrameHooks<'_> {
     fn record_hostio(&mut self, record: HostioRecord) {
         if let Some(hostios) = &mut self.hostios {
             hostios.push(record);
+        }
+    }
+
+    fn profiles_functions(&self) -> bool {
+        self.profiling
+    }
+
+    fn profile_call_site(&mut self, stack: Vec<ProfileNode>) {
+        if let Some(trace) = self.router.log.borrow_mut().trace.as_mut() {
+            trace.pending_call_site = Some(stack);
+        }
+    }
+
+    fn record_profile(&mut self, profile: FrameProfile) {
+        if self.profiling {
+            self.profile = Some(profile);
         }
     }
 

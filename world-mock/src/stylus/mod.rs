@@ -16,6 +16,7 @@ mod frame;
 pub mod gas;
 mod hooks;
 mod memory;
+mod profile;
 mod records;
 mod reentrancy;
 mod routes;
@@ -33,6 +34,7 @@ pub use frame::INK_PRICE;
 pub(crate) use frame::run_frame;
 pub use hooks::FrameHooks;
 pub use memory::{PageCounters, page_gas_cost};
+pub use profile::{FrameProfile, ProfileNode};
 pub(crate) use records::ArbosStorage;
 
 /// Whether `record` lets its program run at `now` under `params` (activated at the current
@@ -370,6 +372,18 @@ pub trait VmHooks {
 
     /// Records one hostio call of this frame (only called when [`Self::traces_hostios`]).
     fn record_hostio(&mut self, _record: HostioRecord) {}
+
+    /// Whether the chain wants this frame's ink profiled by function ([`Self::record_profile`]).
+    fn profiles_functions(&self) -> bool {
+        false
+    }
+
+    /// Tells the chain the program's stack at the nested call or create about to start (only
+    /// when [`Self::profiles_functions`]), so that the callee's frame can be placed under it.
+    fn profile_call_site(&mut self, _stack: Vec<ProfileNode>) {}
+
+    /// Records the frame's ink profile when it ends (only when [`Self::profiles_functions`]).
+    fn record_profile(&mut self, _profile: FrameProfile) {}
 }
 
 /// Environment values a Stylus frame can read.

@@ -35,6 +35,7 @@ fn do_call(cx: &mut (impl Host + ?Sized), args: CallArgs) -> Result<u8, Escape> 
         Some(ptr) => cx.read_u256(ptr)?,
         None => U256::ZERO,
     };
+    crate::profile::announce_call_site(cx)?;
     let result = cx.hooks()?.call(args.kind, to, input, value, gas_left, gas_req).map_err(|e| cx.hook_error(e))?;
     cx.buy_gas(result.gas_cost)?;
     let outs_len = len32(cx.hooks()?.return_data().len());
@@ -101,6 +102,7 @@ fn do_create(cx: &mut (impl Host + ?Sized), args: CreateArgs) -> Result<(), Esca
         None => None,
     };
     let gas_left = cx.gas_left()?;
+    crate::profile::announce_call_site(cx)?;
     let result = cx.hooks()?.create(code, endowment, salt, gas_left).map_err(|e| cx.hook_error(e))?;
     cx.buy_gas(result.gas_cost)?;
     let ret_len = len32(cx.hooks()?.return_data().len());

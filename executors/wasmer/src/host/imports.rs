@@ -27,11 +27,19 @@ pub(crate) fn imports(store: &mut Store, env: &FunctionEnv<HostData>) -> Imports
             imports.define(MODULE, stringify!($name), function);
         )*};
     }
+    // Profiled modules send function events through this import (see `middleware/profile.rs`).
+    let function =
+        Function::new_typed_with_env(store, env, |mut env: Env<'_>, pages: u32| -> Result<(), RuntimeError> {
+            if super::profile_event(&mut env, pages) {
+                return Ok(());
+            }
+            hostio(env, "pay_for_memory_grow", |cx| h::pay_for_memory_grow(cx, pages))
+        });
+    imports.define(MODULE, "pay_for_memory_grow", function);
     bind!(
         read_args(dest: u32) -> () => |cx| h::read_args(cx, p(dest));
         write_result(ptr: u32, len: u32) -> () => |cx| h::write_result(cx, p(ptr), len);
         exit_early(status: u32) -> () => |cx| h::exit_early(cx, status);
-        pay_for_memory_grow(pages: u32) -> () => |cx| h::pay_for_memory_grow(cx, pages);
         native_keccak256(input: u32, len: u32, out: u32) -> () => |cx| h::native_keccak256(cx, p(input), len, p(out));
         return_data_size() -> u32 => h::return_data_size;
         read_return_data(dest: u32, offset: u32, size: u32) -> u32 => |cx| h::read_return_data(cx, p(dest), offset, size);
@@ -92,7 +100,7 @@ mod tests {
     /// the same signature, and nothing else is.
     #[test]
     fn imports_match_the_activation_table() {
-        let mut store = Store::new(Compiler::new(false).engine().clone());
+        let mut store = Store::new(Compiler::new(crate::engine::Instrumentation::None).engine().clone());
         let call = StylusCall {
             code: Default::default(),
             code_address: Default::default(),

@@ -9,6 +9,8 @@ use hostio::{Escape, FrameData, HooksPtr, Host, Ptr, TraceValue, traced};
 use wasmer::{FunctionEnvMut, Global, Memory, RuntimeError, StoreMut, Value};
 use world_mock::stylus::{StylusCall, VmHooks};
 
+use crate::middleware::EXIT_EVENT;
+
 pub(crate) use imports::imports;
 
 /// The host side of one frame.
@@ -18,11 +20,20 @@ pub(crate) struct HostData {
     pub(crate) memory: Option<Memory>,
     pub(crate) ink_left: Option<Global>,
     pub(crate) ink_status: Option<Global>,
+    /// Set by profiled modules right before a function event.
+    pub(crate) profile_flag: Option<Global>,
 }
 
 impl HostData {
     pub(crate) fn new(call: &StylusCall) -> Self {
-        Self { frame: FrameData::new(call), hooks: None, memory: None, ink_left: None, ink_status: None }
+        Self {
+            frame: FrameData::new(call),
+            hooks: None,
+            memory: None,
+            ink_left: None,
+            ink_status: None,
+            profile_flag: None,
+        }
     }
 }
 
@@ -42,6 +53,32 @@ pub(crate) fn hostio<T: TraceValue, R: From<T>>(
     let (data, store) = env.data_and_store_mut();
     let mut ctx = Ctx { data, store };
     traced(&mut ctx, name, body).map(R::from).map_err(|escape| RuntimeError::user(Box::new(escape)))
+}
+
+/// Handles a call of `pay_for_memory_grow` that is a function event of a profiled module (its
+/// flag global is set): charges nothing, feeds the frame's profiler, returns `true`.
+pub(crate) fn profile_event(env: &mut FunctionEnvMut<'_, HostData>, code: u32) -> bool {
+    let (data, mut store) = env.data_and_store_mut();
+    let Some(flag) = data.profile_flag.clone() else { return false };
+    if flag.get(&mut store).unwrap_i32() == 0 {
+        return false;
+    }
+    // Profiled modules declare the flag mutable `i32`, so the set cannot fail.
+    let _ = flag.set(&mut store, Value::I32(0));
+    let mut ctx = Ctx { data, store };
+    let ink_left = match ctx.meter() {
+        Ok(Some((left, false))) => left,
+        _ => 0,
+    };
+    if let Some(profiler) = &mut ctx.data.frame.profiler {
+        let index = code & !EXIT_EVENT;
+        if code & EXIT_EVENT == 0 {
+            profiler.enter(index, ink_left);
+        } else {
+            profiler.exit(index, ink_left);
+        }
+    }
+    true
 }
 
 fn failure(message: impl Into<String>) -> Escape {

@@ -5,7 +5,8 @@
 //!   `stylus_ink_status`;
 //! - [`DynamicMeter`] (`dynamic.rs`): 100 ink per byte before `memory.copy` / `memory.fill`;
 //! - [`DepthChecker`] (`depth.rs`): a deterministic stack budget in `stylus_stack_left`;
-//! - [`HeapBound`] (`heap.rs`): a `pay_for_memory_grow(delta)` call before each `memory.grow`.
+//! - [`HeapBound`] (`heap.rs`): a `pay_for_memory_grow(delta)` call before each `memory.grow`;
+//! - [`FunctionProfiler`] (`profile.rs`, only for ink profiles): function entry and exit events.
 //!
 //! [`instrumentation`] fixes their order. Each module-level type keeps the state of the module
 //! being compiled (global indexes, types) and is overwritten by the next compilation, so one
@@ -18,6 +19,7 @@ mod depth;
 mod dynamic;
 mod heap;
 mod meter;
+mod profile;
 mod stack;
 
 use std::sync::{Arc, Mutex};
@@ -30,6 +32,7 @@ pub use depth::DepthChecker;
 pub use dynamic::DynamicMeter;
 pub use heap::HeapBound;
 pub use meter::InkMeter;
+pub use profile::{EXIT_EVENT, FunctionProfiler};
 
 /// Exported global holding the ink left (`i64`, read as `u64`).
 pub const INK_LEFT_GLOBAL: &str = "stylus_ink_left";
@@ -37,6 +40,8 @@ pub const INK_LEFT_GLOBAL: &str = "stylus_ink_left";
 pub const INK_STATUS_GLOBAL: &str = "stylus_ink_status";
 /// Exported scratch global used by the dynamic meter and the heap bound (`i32`).
 pub const SCRATCH_GLOBAL: &str = "stylus_scratch_global";
+/// Exported global set to 1 right before a profiling event (`i32`; profiled modules only).
+pub const PROFILE_FLAG_GLOBAL: &str = "stylus_profile_flag";
 /// Exported global holding the stack budget left, in words (`i32`, read as `u32`).
 pub const STACK_LEFT_GLOBAL: &str = "stylus_stack_left";
 
@@ -76,13 +81,18 @@ impl Default for CompileConfig {
 /// program's own operators only; the depth checker runs after both meters so that their
 /// operand-stack use counts towards frame sizes; the heap bound comes last so that its call is
 /// neither metered nor counted (as in nitro, whose StartMover step belongs to activation).
-pub fn instrumentation(config: &CompileConfig) -> Vec<Arc<dyn ModuleMiddleware>> {
-    vec![
+/// The function profiler, when `profiled`, comes after all of them, for the same reason.
+pub fn instrumentation(config: &CompileConfig, profiled: bool) -> Vec<Arc<dyn ModuleMiddleware>> {
+    let mut chain: Vec<Arc<dyn ModuleMiddleware>> = vec![
         Arc::new(InkMeter::new(config.ink_header_cost)),
         Arc::new(DynamicMeter::new(config.memory_byte_ink)),
         Arc::new(DepthChecker::new(config.max_frame_size, config.max_frame_contention)),
         Arc::new(HeapBound::new(config.heap_bound_pages)),
-    ]
+    ];
+    if profiled {
+        chain.push(Arc::new(FunctionProfiler::new()));
+    }
+    chain
 }
 
 /// Parameter and result counts of a module's function types, by type and by function.

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use executor_wasmer::{CacheOptions, WasmerExecutor};
 use world_mock::revm::primitives::{Address, B256, Bytes, U256};
 use world_mock::stylus::{
-    CallKind, FrameEnv, HookError, ProgramInfo, StylusCall, StylusExecutor, StylusOutcome, StylusParams, SubCallResult,
-    VmHooks,
+    CallKind, FrameEnv, FrameProfile, HookError, ProfileNode, ProgramInfo, StylusCall, StylusExecutor, StylusOutcome,
+    StylusParams, SubCallResult, VmHooks,
 };
 
 pub(crate) const INK_PRICE: u64 = 10_000;
@@ -69,6 +69,10 @@ pub(crate) struct FakeHooks {
     pub(crate) nested_outcome: Option<StylusOutcome>,
     /// Pages cost nothing and are never refused.
     pub(crate) free_pages: bool,
+    /// Ask for the frame's ink profile.
+    pub(crate) profiling: bool,
+    pub(crate) profile: Option<FrameProfile>,
+    pub(crate) call_sites: Vec<Vec<ProfileNode>>,
 }
 
 impl VmHooks for FakeHooks {
@@ -179,6 +183,18 @@ impl VmHooks for FakeHooks {
             ink_price: INK_PRICE as u32,
             arbos_version: 50,
         }
+    }
+
+    fn profiles_functions(&self) -> bool {
+        self.profiling
+    }
+
+    fn profile_call_site(&mut self, stack: Vec<ProfileNode>) {
+        self.call_sites.push(stack);
+    }
+
+    fn record_profile(&mut self, profile: FrameProfile) {
+        self.profile = Some(profile);
     }
 
     fn add_pages(&mut self, pages: u16) -> u64 {
