@@ -11,7 +11,9 @@ use crate::artifacts::Artifacts;
 use crate::contracts::ContractBuilds;
 use crate::execute::run_scenario_on;
 use crate::executors::{DEBUGGER, ExecutorChoice, NativeForm, REVM, WASMER, load_natives, plan};
+use crate::partition::{Partition, PartitionInfo, relative_to, run_root};
 use crate::prepare::{PreparedScenario, prepare};
+use crate::progress::{ProgressMode, ProgressSink, progress};
 use crate::report::{RunReport, ScenarioOutcome, ScenarioReport};
 
 /// Stack for threads that run transactions: calls from foreign code back into the EVM recurse.
@@ -28,6 +30,10 @@ pub struct RunOptions {
     pub executor: ExecutorChoice,
     /// Contract crates by name, ahead of any `diorama.toml` (the library API's registrations).
     pub contracts: Vec<(String, PathBuf)>,
+    /// Only this part of the suite's files (`--partition k/n`).
+    pub partition: Option<Partition>,
+    /// Progress display on stderr (`None`: none).
+    pub progress: Option<ProgressMode>,
 }
 
 /// A report for a file that could not be used.
@@ -40,6 +46,7 @@ fn error_report(path: &Path, executor: &str, message: String) -> ScenarioReport 
         steps: Vec::new(),
         gas_used: 0,
         divergence: None,
+        wall_time: std::time::Duration::ZERO,
     }
 }
 
@@ -51,9 +58,22 @@ pub fn run_file(
     filter: Option<&str>,
     choice: ExecutorChoice,
 ) -> Option<Vec<ScenarioReport>> {
+    Some(match prepare_file(path, artifacts, filter)? {
+        Ok(prepared) => run_prepared(&prepared, artifacts, choice),
+        Err(report) => vec![report],
+    })
+}
+
+/// Loads and prepares one scenario file; an unusable file gives its `Error` report. `None`
+/// when the filter does not select it.
+pub fn prepare_file(
+    path: &Path,
+    artifacts: &Artifacts,
+    filter: Option<&str>,
+) -> Option<Result<PreparedScenario, ScenarioReport>> {
     let scenario = match scenario_format::load_scenario(path) {
         Ok(s) => s,
-        Err(e) => return Some(vec![error_report(path, REVM, e.to_string())]),
+        Err(e) => return Some(Err(error_report(path, REVM, e.to_string()))),
     };
     if let Some(filter) = filter
         && !path.display().to_string().contains(filter)
@@ -61,11 +81,7 @@ pub fn run_file(
     {
         return None;
     }
-    let prepared = match prepare(&scenario, artifacts) {
-        Ok(prepared) => prepared,
-        Err(e) => return Some(vec![error_report(path, REVM, e.to_string())]),
-    };
-    Some(run_prepared(&prepared, artifacts, choice))
+    Some(prepare(&scenario, artifacts).map_err(|e| error_report(path, REVM, e.to_string())))
 }
 
 /// Runs a prepared scenario on each of its configurations and compares them.
@@ -132,20 +148,70 @@ pub fn run_artifacts(options: &RunOptions) -> Artifacts {
     Artifacts::with_contracts(Arc::new(contracts))
 }
 
-/// Runs every scenario file under `paths`.
-pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, String> {
+/// The files of a run: discovered under `paths`, then only `partition`'s part (by the path
+/// relative to the run root, see [`crate::partition`]).
+pub fn select_files(
+    paths: &[PathBuf],
+    partition: Option<Partition>,
+) -> Result<(Vec<PathBuf>, Option<PartitionInfo>), String> {
     let files = crate::discover::discover(paths)?;
-    let artifacts = run_artifacts(options);
+    let Some(part) = partition else {
+        return Ok((files, None));
+    };
+    let root = run_root(paths);
+    let total_files = files.len();
+    let files: Vec<PathBuf> = files.into_iter().filter(|f| part.contains(&relative_to(f, &root))).collect();
+    let info = PartitionInfo { index: part.index, count: part.count, files: files.len(), total_files };
+    Ok((files, Some(info)))
+}
+
+/// Runs `work` on each file in parallel on `options.jobs` threads with a large stack, showing
+/// progress; results keep the files' order.
+pub fn for_each_file<T: Send>(
+    files: &[PathBuf],
+    options: &RunOptions,
+    work: impl Fn(&Path) -> Option<T> + Sync,
+    failed: impl Fn(&T) -> bool + Sync,
+) -> Result<Vec<T>, String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .stack_size(TX_STACK_SIZE)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let filter = options.filter.as_deref();
-    let scenarios: Vec<ScenarioReport> = pool.install(|| {
-        files.par_iter().filter_map(|file| run_file(file, &artifacts, filter, options.executor)).flatten().collect()
+    let sink: Option<Box<dyn ProgressSink>> = options.progress.and_then(|mode| progress(mode, files.len()));
+    let results = pool.install(|| {
+        files
+            .par_iter()
+            .filter_map(|file| {
+                if let Some(sink) = &sink {
+                    sink.file_started(file);
+                }
+                let result = work(file);
+                if let Some(sink) = &sink {
+                    sink.file_finished(file, result.as_ref().is_some_and(&failed));
+                }
+                result
+            })
+            .collect()
     });
-    let mut report = RunReport { scenarios };
+    if let Some(sink) = &sink {
+        sink.finish();
+    }
+    Ok(results)
+}
+
+/// Runs every scenario file under `paths`.
+pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, String> {
+    let (files, partition) = select_files(paths, options.partition)?;
+    let artifacts = run_artifacts(options);
+    let filter = options.filter.as_deref();
+    let runs = for_each_file(
+        &files,
+        options,
+        |file| run_file(file, &artifacts, filter, options.executor),
+        |reports| reports.iter().any(|r| !r.passed() && !matches!(r.outcome, ScenarioOutcome::Skipped(_))),
+    )?;
+    let mut report = RunReport { scenarios: runs.into_iter().flatten().collect(), partition, gas_report: None };
     report.sort();
     Ok(report)
 }
