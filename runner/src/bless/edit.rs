@@ -29,7 +29,9 @@ pub(super) fn apply(source: &str, fixes: &[&Fix]) -> Result<String, String> {
     let mut kept: Vec<(Range<usize>, String)> = Vec::new();
     for (range, text) in edits {
         if let Some((last, _)) = kept.last() {
-            if range.start >= last.start && range.end <= last.end && range != *last {
+            // An insertion just before a replaced value's end is not inside it.
+            let at_edge = range.is_empty() && (range.start == last.end || range.start == last.start);
+            if range.start >= last.start && range.end <= last.end && range != *last && !at_edge {
                 continue; // inside a value replaced whole
             }
             if range.start < last.end {
@@ -103,9 +105,10 @@ mod tests {
             fix("logs[0].data", Edit::Replace("\"0x02\"".into())),
             fix("logs", Edit::Replace("[]".into())),
             fix("x", Edit::Insert("\"b\"".into(), "\"2\"".into())),
+            fix("x.a", Edit::Replace("\"3\"".into())),
         ];
         let out = apply(src, &fixes.iter().collect::<Vec<_>>()).unwrap();
-        assert_eq!(out, "{\"logs\": [], \"x\": {\"a\": \"1\", \"b\": \"2\"}}");
+        assert_eq!(out, "{\"logs\": [], \"x\": {\"a\": \"3\", \"b\": \"2\"}}");
         assert!(apply(src, &[&fix("nope", Edit::Replace("1".into()))]).unwrap_err().contains("nope: not found"));
     }
 }

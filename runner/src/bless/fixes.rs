@@ -259,6 +259,15 @@ impl<'a> StepFixes<'a> {
         if crate::abi::expect_matches(expect, actual, ty).unwrap_or(false) {
             return;
         }
+        // A number replacing a number keeps its style (`1_000`, `0x…`).
+        if let (AbiExpect::Leaf(old), DynSolValue::Uint(value, _)) = (want, actual) {
+            let styled = number_like(&old.original, *value);
+            if BytesValue::interpret(&styled, self.base)
+                .is_ok_and(|b| U256::try_from_be_slice(&b.value) == Some(*value))
+            {
+                return self.replace(path, quote(&styled));
+            }
+        }
         match abi_json(actual, ty, self.base) {
             Some(json) => self.replace(path, inline_json(&json)),
             None => self.refuse(path, "no expression found that encodes back to the actual value"),

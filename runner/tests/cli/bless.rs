@@ -96,7 +96,7 @@ fn bless_rewrites_each_kind_of_expectation_in_place() {
         "{blessed}"
     );
     assert!(blessed.contains(r#""gasUsed": ">=1""#), "a passing >= stays: {blessed}");
-    assert!(blessed.contains(r#""out": ["250000"]"#), "{blessed}");
+    assert!(blessed.contains(r#""out": ["250_000"]"#), "the number keeps its `_` grouping: {blessed}");
     assert_eq!(diorama(&["run", file.to_str().unwrap()]).status.code(), Some(0));
     insta::assert_snapshot!("blessed_scenario", blessed);
     std::fs::remove_dir_all(&dir).unwrap();
