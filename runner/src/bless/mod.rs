@@ -152,26 +152,33 @@ fn collect(
     }
 }
 
+/// Fixes by file: the file's text as loaded, and each fix with the scenario it came from.
 type ByFile = BTreeMap<Arc<PathBuf>, (Arc<str>, Vec<(PathBuf, Fix)>)>;
+
+/// What a fix edits: file, JSON path, and the key it inserts (if it does).
+type FixTarget = (Arc<PathBuf>, String, Option<String>);
 
 /// Fixes by the file they edit, once each; two runs wanting different text at one path are a
 /// conflict, and neither is applied.
 fn group(fixes: Vec<(PathBuf, Fix)>) -> (ByFile, Vec<NotBlessed>) {
-    let mut wanted: BTreeMap<(Arc<PathBuf>, String, bool), Vec<(PathBuf, Fix)>> = BTreeMap::new();
+    let mut wanted: BTreeMap<FixTarget, Vec<(PathBuf, Fix)>> = BTreeMap::new();
     for (scenario, fix) in fixes {
-        let insert = matches!(fix.edit, Edit::Insert(..));
-        wanted.entry((fix.file.clone(), fix.path.clone(), insert)).or_default().push((scenario, fix));
+        // An insertion is identified by its object and key, so two values for one key conflict.
+        let key = match &fix.edit {
+            Edit::Insert(key, _) => Some(key.clone()),
+            Edit::Replace(_) => None,
+        };
+        wanted.entry((fix.file.clone(), fix.path.clone(), key)).or_default().push((scenario, fix));
     }
     let mut by_file: ByFile = BTreeMap::new();
     let mut conflicts = Vec::new();
-    for ((file, path, _), mut candidates) in wanted {
+    for ((file, path, inserted), mut candidates) in wanted {
         candidates.dedup_by(|a, b| a.1 == b.1);
         let distinct: BTreeSet<String> = candidates.iter().map(|(_, f)| format!("{:?}", f.edit)).collect();
-        let inserts = candidates.iter().all(|(_, f)| matches!(f.edit, Edit::Insert(..)));
-        if distinct.len() > 1 && !inserts {
+        if distinct.len() > 1 {
             conflicts.push(NotBlessed {
                 location: file.display().to_string(),
-                field: path,
+                field: inserted.map_or(path.clone(), |key| format!("{path}[{key}]")),
                 reason: "the runs disagree on the actual value".to_string(),
             });
             continue;
@@ -226,4 +233,35 @@ fn verify(files: &BTreeSet<PathBuf>, run: &RunOptions) -> Vec<String> {
         }
     }
     failing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(path: &str, edit: Edit) -> (PathBuf, Fix) {
+        let fix = Fix { file: Arc::new("s.scen.json".into()), source: Arc::from("{}"), path: path.into(), edit };
+        (PathBuf::from("s.scen.json"), fix)
+    }
+
+    #[test]
+    fn runs_that_disagree_bless_nothing_there() {
+        let (by_file, conflicts) = group(vec![
+            fix("steps[1].expect.out[0]", Edit::Replace("\"5\"".into())),
+            fix("steps[1].expect.out[0]", Edit::Replace("\"5\"".into())),
+            fix("steps[1].expect.status", Edit::Replace("\"success\"".into())),
+            fix("steps[1].expect.status", Edit::Replace("\"revert\"".into())),
+            fix("steps[2].accounts", Edit::Insert("\"1\"".into(), "\"7\"".into())),
+            fix("steps[2].accounts", Edit::Insert("\"2\"".into(), "\"8\"".into())),
+            fix("steps[2].accounts", Edit::Insert("\"2\"".into(), "\"9\"".into())),
+        ]);
+        let kept: Vec<String> =
+            by_file.values().flat_map(|(_, f)| f.iter().map(|(_, f)| format!("{} {:?}", f.path, f.edit))).collect();
+        assert_eq!(
+            kept,
+            ["steps[1].expect.out[0] Replace(\"\\\"5\\\"\")", "steps[2].accounts Insert(\"\\\"1\\\"\", \"\\\"7\\\"\")",]
+        );
+        let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["steps[1].expect.status", "steps[2].accounts[\"2\"]"]);
+    }
 }
