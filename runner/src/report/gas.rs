@@ -115,89 +115,68 @@ impl GasReport {
         Self { rows }
     }
 
-    /// A table per contract, columns aligned.
+    /// A table per contract, columns aligned; ink columns only for contracts with metered ink.
     pub fn render_human(&self) -> String {
         let mut out = String::from("\ngas report\n");
         if self.rows.is_empty() {
             out.push_str("  (no transactions)\n");
             return out;
         }
-        let header = [
-            "function",
-            "executor",
-            "calls",
-            "min",
-            "mean",
-            "median",
-            "max",
-            "ink min",
-            "ink mean",
-            "ink median",
-            "ink max",
-        ];
-        let mut contract: Option<&str> = None;
-        let mut table: Vec<[String; 11]> = Vec::new();
-        for row in &self.rows {
-            if contract != Some(row.contract.as_str()) {
-                flush(&mut out, &header, &mut table);
-                let _ = writeln!(out, "\n  {}", row.contract);
-                contract = Some(&row.contract);
-            }
-            let stats = |s: &Option<GasStats>, none: &str| match s {
-                Some(s) => [s.min, s.mean, s.median, s.max].map(|v| v.to_string()),
-                None => [none, "", "", ""].map(str::to_string),
-            };
-            let gas = stats(&row.gas, "not metered");
-            let ink = stats(&row.ink, "-");
+        let mut start = 0;
+        while start < self.rows.len() {
+            let contract = &self.rows[start].contract;
+            let end = start + self.rows[start..].iter().take_while(|r| &r.contract == contract).count();
+            let rows = &self.rows[start..end];
+            let _ = writeln!(out, "\n  {contract}");
+            table(&mut out, rows, rows.iter().any(|r| r.ink.is_some()));
+            start = end;
+        }
+        out
+    }
+}
+
+/// One contract's rows, text left-aligned and numbers right-aligned.
+fn table(out: &mut String, rows: &[GasRow], with_ink: bool) {
+    let mut header = vec!["function", "executor", "calls", "min", "mean", "median", "max"];
+    if with_ink {
+        header.extend(["ink min", "ink mean", "ink median", "ink max"]);
+    }
+    let stats = |s: &Option<GasStats>, none: &str| match s {
+        Some(s) => [s.min, s.mean, s.median, s.max].map(|v| v.to_string()).to_vec(),
+        None => vec![none.to_string(), String::new(), String::new(), String::new()],
+    };
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
             let calls = if row.unmetered > 0 {
                 format!("{} ({} unmetered)", row.calls, row.unmetered)
             } else {
                 row.calls.to_string()
             };
-            table.push([
-                row.function.clone(),
-                row.executor.clone(),
-                calls,
-                gas[0].clone(),
-                gas[1].clone(),
-                gas[2].clone(),
-                gas[3].clone(),
-                ink[0].clone(),
-                ink[1].clone(),
-                ink[2].clone(),
-                ink[3].clone(),
-            ]);
-        }
-        flush(&mut out, &header, &mut table);
-        out
-    }
-}
-
-/// Writes the rows gathered for one contract, numbers right-aligned, and empties `table`.
-fn flush(out: &mut String, header: &[&str; 11], table: &mut Vec<[String; 11]>) {
-    if table.is_empty() {
-        return;
-    }
-    let mut widths = header.map(str::len);
-    for row in table.iter() {
-        for (w, cell) in widths.iter_mut().zip(row) {
+            let mut line = vec![row.function.clone(), row.executor.clone(), calls];
+            line.extend(stats(&row.gas, "not metered"));
+            if with_ink {
+                line.extend(stats(&row.ink, "-"));
+            }
+            line
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for line in &cells {
+        for (w, cell) in widths.iter_mut().zip(line) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 11]| {
+    let render = |line: &[&str]| {
         let mut text = String::from("    ");
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            if i < 2 {
-                let _ = write!(text, "{cell:<w$}  ");
-            } else {
-                let _ = write!(text, "{cell:>w$}  ");
-            }
+        for (i, (cell, w)) in line.iter().zip(&widths).enumerate() {
+            let _ = if i < 2 { write!(text, "{cell:<w$}  ") } else { write!(text, "{cell:>w$}  ") };
         }
         text.trim_end().to_string()
     };
-    let _ = writeln!(out, "{}", line(*header));
-    for row in table.drain(..) {
-        let _ = writeln!(out, "{}", line(row.each_ref().map(String::as_str)));
+    let _ = writeln!(out, "{}", render(&header));
+    for line in &cells {
+        let _ = writeln!(out, "{}", render(&line.iter().map(String::as_str).collect::<Vec<_>>()));
     }
 }
 
