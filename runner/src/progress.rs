@@ -89,6 +89,10 @@ impl Bar {
             if !done.load(Ordering::Acquire) {
                 shown.set_draw_target(ProgressDrawTarget::stderr());
                 shown.tick();
+                // The run may have ended while the bar was being shown: clear it again.
+                if done.load(Ordering::Acquire) {
+                    shown.finish_and_clear();
+                }
             }
         });
         Self { bar, counts: Counts { total, done: AtomicUsize::new(0), failed: AtomicUsize::new(0) }, over }
