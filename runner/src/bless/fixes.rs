@@ -316,7 +316,7 @@ impl<'a> StepFixes<'a> {
         for i in whole_entries {
             if let (Some(want), Some(log)) = (check.entries.get(i), tx.logs.get(i)) {
                 let entry = self.log_entry(Some((i, want)), &check.entries, log);
-                self.replace(&format!("expect.logs[{i}]"), inline_json(&entry));
+                self.replace(&format!("expect.logs[{i}]"), entry);
             }
         }
     }
@@ -346,28 +346,23 @@ impl<'a> StepFixes<'a> {
         }
     }
 
-    /// One log as an expectation: decoded by an expected event signature that fits, else raw.
-    fn log_entry(&self, own: Option<(usize, &LogCheck)>, all: &[LogCheck], log: &Log) -> Value {
-        let address = Value::String(reconstruct(log.address.as_slice(), Hint::Address));
+    /// One log as an expectation (JSON text, keys in the order scenarios write them): decoded by
+    /// an expected event signature that fits, else raw.
+    fn log_entry(&self, own: Option<(usize, &LogCheck)>, all: &[LogCheck], log: &Log) -> String {
+        let address = quote(&reconstruct(log.address.as_slice(), Hint::Address));
         let candidates = own.into_iter().chain(all.iter().enumerate());
         for (i, check) in candidates {
             if let LogCheck::Event { sig, .. } = check
                 && let Some(values) = decode_event(sig, log)
             {
                 let event = self.old_string(&format!("expect.logs[{i}].event")).unwrap_or_else(|| sig.canonical());
-                let mut map = serde_json::Map::new();
-                map.insert("address".into(), address);
-                map.insert("event".into(), Value::String(event));
-                map.insert("args".into(), Value::Array(values.into_iter().map(Value::String).collect()));
-                return Value::Object(map);
+                let args = inline_json(&Value::Array(values.into_iter().map(Value::String).collect()));
+                return format!("{{ \"address\": {address}, \"event\": {}, \"args\": {args} }}", quote(&event));
             }
         }
         let topics = log.topics().iter().map(|t| Value::String(reconstruct(t.as_slice(), Hint::Word))).collect();
-        let mut map = serde_json::Map::new();
-        map.insert("address".into(), address);
-        map.insert("topics".into(), Value::Array(topics));
-        map.insert("data".into(), Value::String(bytes_expression(&log.data.data, self.base)));
-        Value::Object(map)
+        let data = quote(&bytes_expression(&log.data.data, self.base));
+        format!("{{ \"address\": {address}, \"topics\": {}, \"data\": {data} }}", inline_json(&Value::Array(topics)))
     }
 
     /// The whole `logs` list, one line per log (on separate lines when the list was).
@@ -375,7 +370,7 @@ impl<'a> StepFixes<'a> {
         let mut items: Vec<String> = logs
             .iter()
             .enumerate()
-            .map(|(i, log)| inline_json(&self.log_entry(check.entries.get(i).map(|c| (i, c)), &check.entries, log)))
+            .map(|(i, log)| self.log_entry(check.entries.get(i).map(|c| (i, c)), &check.entries, log))
             .collect();
         if check.more_allowed {
             items.push("\"+\"".into());

@@ -153,3 +153,54 @@ fn what_cannot_be_blessed_is_listed() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Blessing the whole should-fail set: every file either passes afterwards or is listed with
+/// the reason it was left alone.
+#[test]
+fn blessing_the_should_fail_set_fixes_all_but_the_unblessable() {
+    let dir = scratch("bless-should-fail");
+    for folder in ["should-fail", "artifacts", "wasm/wat"] {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+    }
+    for entry in std::fs::read_dir(root().join("fixtures/artifacts")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join("artifacts").join(entry.file_name())).unwrap();
+    }
+    std::fs::copy(root().join("fixtures/wasm/wat/echo.wasm"), dir.join("wasm/wat/echo.wasm")).unwrap();
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root().join("fixtures/should-fail")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".scen.json") {
+            std::fs::copy(root().join("fixtures/should-fail").join(&name), dir.join("should-fail").join(&name))
+                .unwrap();
+            files.push(name);
+        }
+    }
+    let folder = dir.join("should-fail");
+    let before: Vec<String> = files.iter().map(|f| std::fs::read_to_string(folder.join(f)).unwrap()).collect();
+    let output = diorama(&["bless", folder.to_str().unwrap()]);
+    let all = text(&output);
+    assert_eq!(output.status.code(), Some(1), "some values cannot be blessed:\n{all}");
+    let refused: Vec<&str> = all.lines().filter(|l| l.starts_with("not blessed: ")).collect();
+    for (file, reason) in [
+        ("unlisted-account", "unlisted accounts"),
+        ("wrong-code", "code is not blessed"),
+        ("wrong-error-message", "the revert data is not Error(string)"),
+    ] {
+        assert!(refused.iter().any(|l| l.contains(file) && l.contains(reason)), "{file}: {reason} in\n{all}");
+    }
+    assert_eq!(refused.len(), 3, "{all}");
+    for (name, old) in files.iter().zip(&before) {
+        let path = folder.join(name);
+        let new = std::fs::read_to_string(&path).unwrap();
+        let run = diorama(&["run", path.to_str().unwrap()]);
+        let unblessable = ["unlisted-account", "wrong-code", "wrong-error-message"].iter().any(|u| name.starts_with(u));
+        if unblessable {
+            assert_eq!(run.status.code(), Some(1), "{name}");
+        } else {
+            assert_eq!(run.status.code(), Some(0), "{name} after bless:\n{new}\n{}", text(&run));
+            assert_ne!(&new, old, "{name} changed");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
