@@ -1,4 +1,5 @@
-//! Command-line interface: `run`, `check`, `schema`.
+//! Command-line interface: `run`, `snapshot`, `bless`, `build`, `check`, `schema`, `activate`,
+//! `statetest`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,7 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::build_cmd::BuildForm;
 use crate::executors::ExecutorChoice;
-use crate::report::{RunReport, render_human, render_json, render_junit};
+use crate::partition::Partition;
+use crate::progress::ProgressMode;
+use crate::report::{GasReport, RunReport, render_human, render_json, render_junit};
+use crate::snapshot::{DiffFormat, Mode, SnapshotOptions};
 use crate::suite::{RunOptions, check_paths, run_paths};
 
 /// A test harness for smart contracts on more than one VM.
@@ -70,13 +74,63 @@ pub struct SuiteArgs {
 }
 
 impl SuiteArgs {
-    /// Writes `json` or `junit` to `--report FILE`, chosen by the file's extension.
+    /// Writes `json` or `junit` to `--report FILE` (atomically), chosen by the file's extension.
     fn write_report(&self, json: impl FnOnce() -> String, junit: impl FnOnce() -> String) -> anyhow::Result<()> {
         if let Some(path) = &self.report {
             let text = if path.extension().is_some_and(|e| e == "xml") { junit() } else { json() };
-            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+            crate::atomic::write(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
         }
         Ok(())
+    }
+}
+
+/// Which part of a suite runs, and how progress shows (commands that run scenario suites).
+#[derive(Debug, clap::Args)]
+pub struct ScopeArgs {
+    /// Only part K of N of the files (by a stable hash of each file's path relative to the run
+    /// root), to split a suite across a CI matrix.
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<Partition>,
+    /// Progress on stderr: a bar on a terminal, plain lines when not a terminal or `CI` is set.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+    /// Stylus executors for programs with a native form (`contract:NAME`): `all` runs each
+    /// such scenario on both and compares them step by step.
+    #[arg(long, value_enum, default_value_t = ExecutorChoice::All)]
+    pub executor: ExecutorChoice,
+}
+
+/// Selection options of `snapshot` and `bless`.
+#[derive(Debug, clap::Args)]
+pub struct SelectArgs {
+    /// Only cases whose file path or name contains this text.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Files run in parallel (0 = one per core).
+    #[arg(long, short, default_value_t = 0)]
+    pub jobs: usize,
+    /// Partition, progress and executors.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+}
+
+impl SelectArgs {
+    /// Snapshots and bless need every step's figures: a failing step does not stop a scenario.
+    fn options(&self) -> RunOptions {
+        RunOptions { keep_going: true, ..self.scope.options(self.filter.clone(), self.jobs) }
+    }
+}
+
+impl ScopeArgs {
+    fn options(&self, filter: Option<String>, jobs: usize) -> RunOptions {
+        RunOptions {
+            filter,
+            jobs,
+            executor: self.executor,
+            partition: self.partition,
+            progress: Some(self.progress),
+            ..Default::default()
+        }
     }
 }
 
@@ -91,13 +145,12 @@ pub enum Command {
         /// Selection, parallelism and report options.
         #[command(flatten)]
         common: SuiteArgs,
+        /// Partition, progress and executors.
+        #[command(flatten)]
+        scope: ScopeArgs,
         /// List passing steps too (and capture a backtrace with each contract panic).
         #[arg(long, short)]
         verbose: bool,
-        /// Stylus executors for programs with a native form (`contract:NAME`): `all` runs each
-        /// such scenario on both and compares them step by step.
-        #[arg(long, value_enum, default_value_t = ExecutorChoice::All)]
-        executor: ExecutorChoice,
         /// Run every step of a scenario even after one fails (by default a scenario stops at its
         /// first failing step, since later steps depend on its state, and lists the rest).
         #[arg(long)]
@@ -122,6 +175,50 @@ pub enum Command {
         /// flamegraph in DIR, and the costliest functions in the report. Figures are unchanged.
         #[arg(long, value_name = "DIR")]
         ink_profile: Option<PathBuf>,
+        /// After the run, gas (and ink) per contract, function and executor: calls, min, mean,
+        /// median, max (also in `--format json` as `gasReport`).
+        #[arg(long)]
+        gas_report: bool,
+    },
+    /// Write the suite's gas/ink snapshot (one line per scenario × step × executor), or compare
+    /// with it (`--check`, `--diff`).
+    Snapshot {
+        /// Files or folders.
+        #[arg(default_value = "fixtures/scenarios")]
+        paths: Vec<PathBuf>,
+        /// The snapshot file (default: `.diorama-snapshot` in the folder holding every PATH).
+        #[arg(long, value_name = "FILE")]
+        snapshot: Option<PathBuf>,
+        /// Exit 1 when anything changed (beyond --tolerance), listing what; write nothing.
+        #[arg(long, conflicts_with = "diff")]
+        check: bool,
+        /// Show each change (old → new, delta, percent, by size) and the totals; write nothing.
+        #[arg(long)]
+        diff: bool,
+        /// With --check or --diff: accept drift up to PCT percent per figure.
+        #[arg(long, value_name = "PCT")]
+        tolerance: Option<f64>,
+        /// Accept a snapshot taken under another fingerprint (rewrite it, or compare anyway).
+        #[arg(long)]
+        force: bool,
+        /// How changes are printed.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        /// Selection options.
+        #[command(flatten)]
+        select: SelectArgs,
+    },
+    /// Rewrite failing expectations from the actual run (shows the changes first).
+    Bless {
+        /// Files or folders.
+        #[arg(default_value = "fixtures/scenarios")]
+        paths: Vec<PathBuf>,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Selection options.
+        #[command(flatten)]
+        select: SelectArgs,
     },
     /// Build the contracts that suites name (every `diorama.toml` under or above PATHS), both
     /// forms, ahead of a run (e.g. to fill a CI cache).
@@ -172,14 +269,11 @@ pub enum Command {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Run { paths, common, verbose, executor, keep_going, trace, trace_file, ink_profile } => {
+        Command::Run { paths, common, scope, verbose, keep_going, trace, trace_file, ink_profile, gas_report } => {
             executor_debugger::DebuggerExecutor::set_backtraces(verbose);
             let modes = trace.unwrap_or_default();
             let traced = verbose || trace_file.is_some() || !modes.is_empty();
             let options = RunOptions {
-                filter: common.filter.clone(),
-                jobs: common.jobs,
-                executor,
                 keep_going,
                 trace: world_mock::TraceLevel {
                     calls: traced,
@@ -188,9 +282,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 },
                 trace_all_steps: modes.contains(&TraceMode::All),
                 ink_profile: ink_profile.is_some(),
-                ..Default::default()
+                ..scope.options(common.filter.clone(), common.jobs)
             };
-            let outcome = match run_paths(&paths, &options) {
+            let mut outcome = match run_paths(&paths, &options) {
                 Ok(outcome) => outcome,
                 Err(message) => {
                     eprintln!("error: {message}");
@@ -202,6 +296,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             {
                 // Like `forge test` when nothing matches: a warning, exit 0.
                 eprintln!("warning: no scenario file path contains `{filter}`; nothing ran");
+            }
+            if gas_report {
+                outcome.gas_report = Some(GasReport::of(&outcome));
             }
             print_report(&outcome, common.format, verbose)?;
             if let Some(dir) = &ink_profile {
@@ -216,6 +313,48 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             common.write_report(|| render_json(&outcome), || render_junit(&outcome))?;
             Ok(outcome.exit_code())
         }
+        Command::Snapshot { paths, snapshot, check, diff, tolerance, force, format, select } => {
+            let mode = if check {
+                Mode::Check
+            } else if diff {
+                Mode::Diff
+            } else {
+                Mode::Write
+            };
+            if let Some(t) = tolerance {
+                if mode == Mode::Write {
+                    eprintln!(
+                        "error: --tolerance applies to --check and --diff (a written snapshot holds the actual figures)"
+                    );
+                    return Ok(2);
+                }
+                if !(t.is_finite() && t >= 0.0) {
+                    eprintln!("error: --tolerance: got {t}, expected a percentage >= 0");
+                    return Ok(2);
+                }
+            }
+            let options = SnapshotOptions { file: snapshot, mode, tolerance: tolerance.unwrap_or(0.0), force, format };
+            match crate::snapshot::snapshot(&paths, &select.options(), &options) {
+                Ok(outcome) => {
+                    write_stdout(&outcome.output)?;
+                    Ok(outcome.exit_code)
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    Ok(2)
+                }
+            }
+        }
+        Command::Bless { paths, dry_run, select } => match crate::bless::bless(&paths, &select.options(), dry_run) {
+            Ok(outcome) => {
+                write_stdout(&outcome.output)?;
+                Ok(outcome.exit_code)
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                Ok(2)
+            }
+        },
         Command::Check { paths } => {
             let (count, errors) = match check_paths(&paths) {
                 Ok(r) => r,

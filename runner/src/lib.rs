@@ -7,12 +7,15 @@
 //!
 //! Main items: [`Suite`] (the library API for a contract's own tests), [`suite::run_paths`],
 //! [`report::RunReport`], [`prepare::prepare`], [`execute::run_scenario`], [`contracts`] (builds
-//! for `contract:NAME`), [`executors`] (which executor runs what), [`parity`].
+//! for `contract:NAME`), [`executors`] (which executor runs what), [`parity`], [`snapshot`]
+//! (gas/ink snapshots), [`bless`] (rewriting expectations), [`partition`], [`progress`].
 
 pub mod abi;
 pub mod activate_cmd;
 mod api;
 pub mod artifacts;
+pub mod atomic;
+pub mod bless;
 pub mod build_cmd;
 pub mod cli;
 pub mod contracts;
@@ -21,9 +24,12 @@ pub mod discover;
 pub mod execute;
 pub mod executors;
 pub mod parity;
+pub mod partition;
 pub mod prepare;
 pub mod profile;
+pub mod progress;
 pub mod report;
+pub mod snapshot;
 pub mod suite;
 
 pub use api::{Suite, SuiteResult};

@@ -12,8 +12,10 @@ use crate::contracts::ContractBuilds;
 use crate::execute::run_scenario_on;
 use crate::executors::{DEBUGGER, ExecutorChoice, NativeForm, REVM, WASMER, load_natives, plan};
 
+use crate::partition::{Partition, PartitionInfo, relative_to, run_root};
 use crate::prepare::{PreparedScenario, prepare};
 use crate::profile::NamedTwins;
+use crate::progress::{ProgressMode, ProgressSink, progress};
 use crate::report::{RunReport, ScenarioOutcome, ScenarioReport};
 
 /// Stack for threads that run transactions: calls from foreign code back into the EVM recurse.
@@ -39,6 +41,10 @@ pub struct RunOptions {
     pub trace_all_steps: bool,
     /// Profile where the ink goes (`--ink-profile`; builds `contract:` modules' named twins).
     pub ink_profile: bool,
+    /// Only this part of the suite's files (`--partition k/n`).
+    pub partition: Option<Partition>,
+    /// Progress display on stderr (`None`: none).
+    pub progress: Option<ProgressMode>,
 }
 
 /// A report for a file that could not be used.
@@ -53,20 +59,24 @@ fn error_report(path: &Path, executor: &str, message: String) -> ScenarioReport 
         not_run: Vec::new(),
         divergence: None,
         profile: None,
+        wall_time: std::time::Duration::ZERO,
     }
 }
 
 /// Loads, prepares and runs one scenario file on each of its configurations; input errors
 /// become an `Error` outcome.
 pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
-    let scenario = match scenario_format::load_scenario(path) {
-        Ok(s) => s,
-        Err(e) => return vec![error_report(path, REVM, e.to_string())],
-    };
-    match prepare(&scenario, artifacts) {
+    match prepare_file(path, artifacts) {
         Ok(prepared) => run_prepared(&prepared, artifacts, options),
-        Err(e) => vec![error_report(path, REVM, e.to_string())],
+        Err(report) => vec![*report],
     }
+}
+
+/// Loads and prepares one scenario file; an unusable file gives its `Error` report.
+pub fn prepare_file(path: &Path, artifacts: &Artifacts) -> Result<PreparedScenario, Box<ScenarioReport>> {
+    let unusable = |message: String| Box::new(error_report(path, REVM, message));
+    let scenario = scenario_format::load_scenario(path).map_err(|e| unusable(e.to_string()))?;
+    prepare(&scenario, artifacts).map_err(|e| unusable(e.to_string()))
 }
 
 /// The scenario files under `paths` that `filter` selects (by path, before reading them).
@@ -76,6 +86,59 @@ pub fn selected_files(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<Pat
         files.retain(|file| file.display().to_string().contains(filter));
     }
     Ok(files)
+}
+
+/// The files of a run: discovered under `paths`, those `filter` selects, then only
+/// `partition`'s part (by the path relative to the run root, see [`crate::partition`]).
+pub fn select_files(
+    paths: &[PathBuf],
+    filter: Option<&str>,
+    partition: Option<Partition>,
+) -> Result<(Vec<PathBuf>, Option<PartitionInfo>), String> {
+    let files = selected_files(paths, filter)?;
+    let Some(part) = partition else {
+        return Ok((files, None));
+    };
+    let root = run_root(paths);
+    let total_files = files.len();
+    let files: Vec<PathBuf> = files.into_iter().filter(|f| part.contains(&relative_to(f, &root))).collect();
+    let info = PartitionInfo { index: part.index, count: part.count, files: files.len(), total_files };
+    Ok((files, Some(info)))
+}
+
+/// Runs `work` on each file in parallel on `options.jobs` threads with a large stack, showing
+/// progress; results keep the files' order.
+pub fn for_each_file<T: Send>(
+    files: &[PathBuf],
+    options: &RunOptions,
+    work: impl Fn(&Path) -> Option<T> + Sync,
+    failed: impl Fn(&T) -> bool + Sync,
+) -> Result<Vec<T>, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .stack_size(TX_STACK_SIZE)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let sink: Option<Box<dyn ProgressSink>> = options.progress.and_then(|mode| progress(mode, files.len()));
+    let results = pool.install(|| {
+        files
+            .par_iter()
+            .filter_map(|file| {
+                if let Some(sink) = &sink {
+                    sink.file_started(file);
+                }
+                let result = work(file);
+                if let Some(sink) = &sink {
+                    sink.file_finished(file, result.as_ref().is_some_and(&failed));
+                }
+                result
+            })
+            .collect()
+    });
+    if let Some(sink) = &sink {
+        sink.finish();
+    }
+    Ok(results)
 }
 
 /// Runs a prepared scenario on each of its configurations and compares them.
@@ -172,16 +235,15 @@ pub fn run_artifacts(options: &RunOptions) -> Artifacts {
 
 /// Runs every scenario file under `paths`.
 pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, String> {
-    let files = selected_files(paths, options.filter.as_deref())?;
+    let (files, partition) = select_files(paths, options.filter.as_deref(), options.partition)?;
     let artifacts = run_artifacts(options);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .stack_size(TX_STACK_SIZE)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let scenarios: Vec<ScenarioReport> =
-        pool.install(|| files.par_iter().flat_map(|file| run_file(file, &artifacts, options)).collect());
-    let mut report = RunReport { scenarios };
+    let runs = for_each_file(
+        &files,
+        options,
+        |file| Some(run_file(file, &artifacts, options)),
+        |reports| reports.iter().any(|r| !r.passed() && !matches!(r.outcome, ScenarioOutcome::Skipped(_))),
+    )?;
+    let mut report = RunReport { scenarios: runs.into_iter().flatten().collect(), partition, gas_report: None };
     report.sort();
     Ok(report)
 }

@@ -17,7 +17,7 @@ pub mod value;
 
 pub use error::FormatError;
 pub use load::{EXECUTORS, load_scenario, load_scenario_str};
-pub use locate::{line_col, locate, locate_key};
+pub use locate::{line_col, locate, locate_key, span};
 pub use model::{
     AccountCheck, AccountState, Activate, ActivateTx, ActivationExpect, BlockState, CallFields, CallTx, CheckState,
     CompareOp, Comparison, Deploy, DeployTx, DumpState, ErrorExpect, Expect, LogExpect, LogsExpect, NewAddress, Origin,

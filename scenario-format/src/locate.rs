@@ -24,6 +24,22 @@ pub fn locate_key(source: &str, json_path: &str) -> Option<(usize, usize)> {
     Some(line_col(source, key.unwrap_or(value)))
 }
 
+/// Byte range of the value at `json_path` in `source`, from its first byte to just past its
+/// last (quotes and brackets included); `None` if the text does not contain that path. Lets a
+/// tool rewrite one value and leave every other byte of the file as it was.
+///
+/// ```
+/// let src = "{ \"a\": [1, {\"b\": \"x\"}] }";
+/// let span = scenario_format::span(src, "a[1].b").unwrap();
+/// assert_eq!(&src[span], "\"x\"");
+/// ```
+pub fn span(source: &str, json_path: &str) -> Option<std::ops::Range<usize>> {
+    let (_, start) = find(source, json_path)?;
+    let mut sc = Scanner { s: source.as_bytes(), i: start };
+    sc.skip_value()?;
+    Some(start..sc.i)
+}
+
 /// Line and column (1-based, characters) of a byte offset.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(source.len());
@@ -311,6 +327,18 @@ mod tests {
         assert_eq!(locate(SRC, "steps[1].tx.args[1][1]"), Some((6, 66)));
         assert_eq!(locate(SRC, "steps[1].tx.to"), None);
         assert_eq!(locate(SRC, "steps[2]"), None);
+    }
+
+    #[test]
+    fn spans_cover_whole_values() {
+        let at = |path: &str| span(SRC, path).map(|r| &SRC[r]);
+        assert_eq!(at("name"), Some("\"x\""));
+        assert_eq!(at(r#"steps[0].accounts["address:alice"]"#), Some("{ \"balance\": \"1,000\" }"));
+        assert_eq!(at("steps[1].tx.args"), Some("[\"1\",[\"2\",\"3\"]]"));
+        assert_eq!(at("steps[1].tx.args[1][0]"), Some("\"2\""));
+        assert_eq!(span("{\"n\": 12, \"t\": true}", "n").map(|r| r.len()), Some(2));
+        assert_eq!(span("{\"n\": 12, \"t\": true}", "t").map(|r| r.len()), Some(4));
+        assert_eq!(at("steps[2]"), None);
     }
 
     #[test]

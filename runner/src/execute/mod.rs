@@ -5,14 +5,18 @@ mod checks;
 mod dump;
 mod state_check;
 
-use alloy_primitives::U256;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use alloy_primitives::{Address, U256};
 use world_mock::{BlockSettings, Commit, TraceLevel, TxOutcome, TxStatus, World};
 
 use crate::executors::NativeForm;
 use crate::parity::Observation;
 use crate::prepare::{Action, PreparedScenario, PreparedStep, StateSetup, TxKind};
 use crate::profile::Profiling;
-use crate::report::{ScenarioOutcome, ScenarioReport, StepReport};
+use crate::report::{AccountActual, Actual, ScenarioOutcome, ScenarioReport, StepReport, TxActual};
 
 pub use crate::executors::REVM;
 
@@ -48,6 +52,7 @@ pub fn run_scenario_on(
     options: &ExecOptions,
 ) -> ScenarioReport {
     let keep_going = options.keep_going;
+    let started = Instant::now();
     let mut report = ScenarioReport::new(scenario, label);
     if let Some(reason) = &scenario.unsupported {
         report.outcome = ScenarioOutcome::Skipped(reason.clone());
@@ -62,6 +67,7 @@ pub fn run_scenario_on(
         None => options.trace,
     };
     world.set_trace(level);
+    let mut names = CodeNames::default();
     for (position_in_run, step) in scenario.steps.iter().enumerate() {
         if report.outcome == ScenarioOutcome::Failed && !keep_going {
             report.not_run = scenario.steps[position_in_run..].iter().map(step_label).collect();
@@ -74,9 +80,14 @@ pub fn run_scenario_on(
             location: position(&step.origin),
             ..StepReport::default()
         };
-        if let Err(message) = run_step(&mut world, scenario, step, &mut step_report, profiling.as_mut()) {
+        let step_started = Instant::now();
+        let result = run_step(&mut world, scenario, step, &mut step_report, profiling.as_mut());
+        step_report.wall_time = step_started.elapsed();
+        names.record(step, &mut step_report, &world, result.as_ref().ok().copied().flatten());
+        if let Err(message) = result {
             report.outcome = ScenarioOutcome::Error(format!("{}: {message}", step_report.location));
             report.steps.push(step_report);
+            report.wall_time = started.elapsed();
             return report;
         }
         // A step's tree is kept when it failed (or with --trace all), and only if asked for.
@@ -90,7 +101,43 @@ pub fn run_scenario_on(
         report.steps.push(step_report);
     }
     report.profile = profiling.map(|p| p.stacks.finish());
+    report.wall_time = started.elapsed();
     report
+}
+
+/// The names of the code at each address, as far as the scenario tells (accounts given code by
+/// `setState`, contracts deployed by `deploy`), to name the contract each transaction addressed.
+#[derive(Default)]
+struct CodeNames(HashMap<Address, String>);
+
+impl CodeNames {
+    fn record(&mut self, step: &PreparedStep, report: &mut StepReport, world: &World, created: Option<Address>) {
+        let meta = &step.meta;
+        for (address, name) in &meta.named_code {
+            self.0.insert(*address, name.clone());
+        }
+        if report.status.is_none() {
+            return;
+        }
+        report.function = meta.function.clone();
+        report.contract = match (&meta.code_name, &meta.target) {
+            (Some(name), _) => Some(name.clone()),
+            (None, Some((address, written))) => match self.0.get(address) {
+                Some(name) => Some(name.clone()),
+                // A plain transfer to an account without known code is no contract call.
+                None if step.kind == "transfer"
+                    && world.state().account(address).is_none_or(|a| a.code_bytes().is_empty()) =>
+                {
+                    None
+                }
+                None => Some(written.clone()),
+            },
+            (None, None) => None,
+        };
+        if let (Some(created), Some(name)) = (created, &meta.code_name) {
+            self.0.insert(created, name.clone());
+        }
+    }
 }
 
 /// How a step is named in lists: `"id" (#index)` or `#index`, and its type.
@@ -101,14 +148,16 @@ fn step_label(step: &PreparedStep) -> String {
     }
 }
 
-/// Runs one step. `Err` means the input could not be used (reported as exit code 2).
+/// Runs one step; returns the contract a deploy created. `Err` means the input could not be used
+/// (reported as exit code 2).
 fn run_step(
     world: &mut World,
     scenario: &PreparedScenario,
     step: &PreparedStep,
     report: &mut StepReport,
     profiling: Option<&mut Profiling>,
-) -> Result<(), String> {
+) -> Result<Option<Address>, String> {
+    let mut created = None;
     let decoder = crate::report::Decoder { functions: &scenario.functions, errors: &scenario.errors };
     match &step.action {
         Action::SetState(setup) => apply_set_state(world, setup)?,
@@ -122,6 +171,7 @@ fn run_step(
             report.status = Some(outcome.status.to_string());
             report.gas_used = Some(outcome.gas_used);
             report.ink_used = outcome.ink_used;
+            report.unmetered = outcome.unmetered;
             report.detail = outcome.halt_reason.clone().filter(|d| !d.is_empty());
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;
             report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder));
@@ -132,12 +182,24 @@ fn run_step(
                 explain_address_miss(world, request.from, sender_nonce, report);
             }
             report.observed = Some(Observation::of(&outcome));
+            created = outcome.created;
             if *activate && let Some(created) = outcome.created {
                 world.activate_program(created).map_err(|e| format!("activating the deployed program: {e}"))?;
                 activation::check_activation(world, created, &outcome, &expect.activation, report);
             }
+            capture_tx(world, &outcome, outcome.created.filter(|_| *activate), report);
         }
-        Action::CheckState(check) => state_check::check_state(world, check, report)?,
+        Action::CheckState(check) => {
+            state_check::check_state(world, check, report)?;
+            if !report.mismatches.is_empty() {
+                let accounts = check
+                    .check
+                    .accounts
+                    .iter()
+                    .map(|(address, _)| (address.value, account_actual(world, address.value)));
+                report.actual = Some(Arc::new(Actual { tx: None, accounts: accounts.collect() }));
+            }
+        }
         Action::DumpState(path) => {
             let text = dump::dump_state(world);
             match path {
@@ -153,6 +215,7 @@ fn run_step(
             let outcome = activation::activate(world, request, *value);
             report.status = Some(outcome.status.to_string());
             report.gas_used = Some(outcome.gas_used);
+            report.unmetered = outcome.unmetered;
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;
             report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder));
             if let (Some(profiling), Some(trace)) = (profiling, &outcome.trace) {
@@ -160,9 +223,39 @@ fn run_step(
             }
             report.observed = Some(Observation::of(&outcome));
             activation::check_activation(world, *program, &outcome, &expect.activation, report);
+            capture_tx(world, &outcome, Some(*program), report);
         }
     }
-    Ok(())
+    Ok(created)
+}
+
+/// Keeps a failing transaction's actual values for `diorama bless`.
+fn capture_tx(world: &World, outcome: &TxOutcome, program: Option<Address>, report: &mut StepReport) {
+    if report.mismatches.is_empty() {
+        return;
+    }
+    let tx = TxActual {
+        status: outcome.status.to_string(),
+        output: outcome.output.clone(),
+        logs: outcome.logs.clone(),
+        created: outcome.created,
+        gas_used: outcome.gas_used,
+        ink_used: outcome.ink_used,
+        program: program.and_then(|p| world.program_at(p)).map(|r| r.info),
+    };
+    report.actual = Some(Arc::new(Actual { tx: Some(tx), accounts: Default::default() }));
+}
+
+fn account_actual(world: &World, address: Address) -> AccountActual {
+    let Some(account) = world.state().account(&address) else {
+        return AccountActual::default();
+    };
+    AccountActual {
+        balance: account.balance,
+        nonce: account.nonce,
+        storage: account.storage.iter().filter(|(_, v)| !v.is_zero()).map(|(k, v)| (*k, *v)).collect(),
+        program: world.program_at(address).map(|r| r.info),
+    }
 }
 
 /// An `address` mismatch of a deploy says who deployed at which nonce, and what

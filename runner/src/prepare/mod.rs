@@ -3,9 +3,11 @@
 //! anything runs. `diorama check` stops here.
 
 mod expect;
+mod meta;
 mod state;
 
 pub use expect::{ErrorCheck, Expectations, LogCheck, LogsCheck, OutCheck};
+pub use meta::{StepMeta, code_name};
 pub use state::{AccountSetup, CodeExpect, StateCheck, StateSetup};
 
 use std::path::PathBuf;
@@ -92,6 +94,8 @@ pub struct PreparedStep {
     pub kind: &'static str,
     /// What to do.
     pub action: Action,
+    /// Its function and code names (gas report, snapshots).
+    pub meta: StepMeta,
 }
 
 /// A scenario ready to run.
@@ -143,7 +147,8 @@ pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedSce
     for entry in &scenario.steps {
         let cx = StepCx { origin: &entry.origin, artifacts, signatures: &signatures };
         let (kind, action) = prepare_step(&cx, entry, &mut needs)?;
-        steps.push(PreparedStep { origin: entry.origin.clone(), id: entry.id.clone(), kind, action });
+        let meta = meta::step_meta(&entry.step);
+        steps.push(PreparedStep { origin: entry.origin.clone(), id: entry.id.clone(), kind, action, meta });
     }
     // A scenario restricted to executors this build lacks is skipped, not run on another one.
     if needs.stylus

@@ -14,6 +14,12 @@ pub fn render_human(report: &RunReport, verbose: bool) -> String {
     for scenario in &report.scenarios {
         render_scenario(&mut out, scenario, verbose);
     }
+    if let Some(gas) = &report.gas_report {
+        out.push_str(&gas.render_human());
+    }
+    if let Some(partition) = &report.partition {
+        let _ = writeln!(out, "\n{partition}");
+    }
     let s = report.summary();
     let line = format!("{} passed, {} failed, {} skipped", s.passed, s.failed + s.errors, s.skipped);
     let line = if s.failed + s.errors > 0 { line.red().bold() } else { line.green().bold() };
@@ -24,7 +30,8 @@ pub fn render_human(report: &RunReport, verbose: bool) -> String {
 /// Functions listed under a profiled scenario.
 const PROFILE_TOP: usize = 10;
 
-fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
+/// One scenario's block: its result line and every failure (JUnit quotes it too).
+pub(super) fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
     let tag = match &scenario.outcome {
         ScenarioOutcome::Passed => "PASS".green().bold(),
         ScenarioOutcome::Failed => "FAIL".red().bold(),

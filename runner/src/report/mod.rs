@@ -1,12 +1,17 @@
 //! The report model: one [`RunReport`] of [`ScenarioReport`]s of [`StepReport`]s. The output
-//! formats (human, JSON, JUnit) are views of it; nothing in it depends on timing or thread
-//! count, so the same input gives the same report.
+//! formats (human, JSON, JUnit) and the gas report are views of it; apart from the wall times
+//! (`wallTimeMs`, JUnit `time`) nothing in it depends on timing or thread count, so the same
+//! input gives the same report.
 
+mod actual;
+mod gas;
 mod human;
 mod json;
 mod junit;
 mod trace;
 
+pub use actual::{AccountActual, Actual, TxActual};
+pub use gas::{GasReport, GasRow, GasStats};
 pub use human::render_human;
 pub use json::{SCHEMA_VERSION, render_json};
 pub use junit::render_junit;
@@ -14,6 +19,8 @@ pub use trace::{Decoder, HostioNode, TraceNode, render_tree, tree};
 pub(crate) use trace::{function_of, show_address};
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -75,6 +82,19 @@ pub struct StepReport {
     /// Ink used by Stylus frames, when metered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ink_used: Option<u64>,
+    /// A native frame ran, so `gas_used` is not the chain's figure (snapshots and the gas report
+    /// leave it out).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unmetered: bool,
+    /// The contract a transaction step addressed: its code's name (`ERC20` for
+    /// `evm:…/ERC20.json`, `counter` for `wasm:…/counter.wasm` or `contract:counter`), else the
+    /// address as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract: Option<String>,
+    /// The function called (`transfer(address,uint256)`), a raw selector (`0xa9059cbb`),
+    /// `(deploy)`, `(activate)` or `(no calldata)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
     /// Expectations that failed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mismatches: Vec<Mismatch>,
@@ -94,6 +114,17 @@ pub struct StepReport {
     /// The transaction's call tree (`--trace`: failing steps; `--trace all`: every step).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<TraceNode>,
+    /// The actual values behind the mismatches, for `diorama bless` (only when some failed).
+    #[serde(skip)]
+    pub actual: Option<Arc<Actual>>,
+    /// Wall time of the step.
+    #[serde(rename = "wallTimeMs", serialize_with = "millis")]
+    pub wall_time: Duration,
+}
+
+/// A duration as milliseconds with microsecond precision (`12.345`).
+fn millis<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(duration.as_micros() as f64 / 1000.0)
 }
 
 impl StepReport {
@@ -146,6 +177,9 @@ pub struct ScenarioReport {
     /// Where the ink went (`--ink-profile`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::profile::InkProfile>,
+    /// Wall time of this run (preparation is shared by the executors and not included).
+    #[serde(rename = "wallTimeMs", serialize_with = "millis")]
+    pub wall_time: Duration,
 }
 
 impl ScenarioReport {
@@ -161,6 +195,7 @@ impl ScenarioReport {
             not_run: Vec::new(),
             divergence: None,
             profile: None,
+            wall_time: Duration::ZERO,
         }
     }
 
@@ -193,6 +228,10 @@ pub struct Summary {
 pub struct RunReport {
     /// Every scenario run.
     pub scenarios: Vec<ScenarioReport>,
+    /// The part of the suite that ran (`--partition k/n`).
+    pub partition: Option<crate::partition::PartitionInfo>,
+    /// Gas per contract and function, when asked for (`--gas-report`).
+    pub gas_report: Option<GasReport>,
 }
 
 impl RunReport {

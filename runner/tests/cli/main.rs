@@ -3,11 +3,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod bless;
 mod cache;
 mod debugger;
 mod gdb;
+mod junit_xsd;
 mod profile;
 mod real_world;
+mod reports;
+mod snapshot;
 mod trace;
 
 fn root() -> PathBuf {
@@ -16,6 +20,40 @@ fn root() -> PathBuf {
 
 fn diorama(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_diorama")).current_dir(root()).env("NO_COLOR", "1").args(args).output().unwrap()
+}
+
+/// An empty folder for one test (removed first if a previous run left it).
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("diorama-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A JSON report's text with its wall times blanked, for comparing runs.
+fn without_times(stdout: &[u8]) -> String {
+    let times = regex::Regex::new(r#""wallTimeMs": [0-9.e+-]+"#).unwrap();
+    let text = String::from_utf8_lossy(stdout);
+    assert!(times.is_match(&text), "the report carries wall times");
+    times.replace_all(&text, r#""wallTimeMs": "[ms]""#).into_owned()
+}
+
+/// The JSON report with every `wallTimeMs` replaced by `"[ms]"` (after checking it is a number).
+fn redact_times(json: &mut serde_json::Value) {
+    match json {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key == "wallTimeMs" {
+                    assert!(value.as_f64().is_some_and(|ms| ms >= 0.0), "wallTimeMs: {value}");
+                    *value = serde_json::Value::String("[ms]".into());
+                } else {
+                    redact_times(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_times),
+        _ => {}
+    }
 }
 
 fn text(output: &Output) -> String {
@@ -96,8 +134,12 @@ fn reports_are_identical_whatever_the_thread_count() {
     let one = diorama(&["run", "--jobs", "1", "--format", "json", "fixtures/scenarios", "fixtures/should-fail"]);
     let many = diorama(&["run", "--jobs", "4", "--format", "json", "fixtures/scenarios", "fixtures/should-fail"]);
     assert_eq!(one.status.code(), Some(1));
-    assert_eq!(one.stdout, many.stdout);
-    let report: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    // Wall times are the only figures that may differ; everything else is byte-identical.
+    let times = String::from_utf8_lossy(&one.stdout).matches("\"wallTimeMs\": ").count();
+    assert!(times > 100, "scenarios and steps carry wall times");
+    assert_eq!(without_times(&one.stdout), without_times(&many.stdout));
+    let mut report: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    redact_times(&mut report);
     assert_eq!(report["schemaVersion"], 1);
     assert!(report["summary"]["failed"].as_u64().unwrap() >= 17);
 }

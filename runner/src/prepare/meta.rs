@@ -1,0 +1,84 @@
+//! What the gas report and snapshots need to know about a step beside what it does: the function
+//! it calls and the names of the code it deploys or addresses.
+
+use alloy_primitives::Address;
+use scenario_format::{CodeSource, CodeValue, Step};
+
+use crate::abi::Signature;
+
+/// A step's names.
+#[derive(Clone, Debug, Default)]
+pub struct StepMeta {
+    /// The function: canonical signature (`transfer(address,uint256)`), raw selector
+    /// (`0xa9059cbb`), `(deploy)`, `(activate)`, `(transfer)` or `(no calldata)`; `None` for
+    /// steps that send no transaction.
+    pub function: Option<String>,
+    /// A deploy's code name.
+    pub code_name: Option<String>,
+    /// The account a transaction addresses (call, query, transfer `to`; activate `program`), with
+    /// the expression that names it.
+    pub target: Option<(Address, String)>,
+    /// `setState` accounts given code, with the code's name.
+    pub named_code: Vec<(Address, String)>,
+}
+
+/// The name of a contract's code: the artifact's or program's file stem (`ERC20` for
+/// `evm:…/ERC20.json`, `counter` for `wasm:…/counter.wasm`), the crate for `contract:NAME`,
+/// `None` for raw bytes.
+pub fn code_name(code: &CodeValue) -> Option<String> {
+    let stem = |path: &std::path::Path| {
+        let name = path.file_name()?.to_string_lossy().into_owned();
+        Some(name.split('.').next().unwrap_or(&name).to_string())
+    };
+    match &code.source {
+        CodeSource::Evm(path) | CodeSource::Wasm(path) => stem(path),
+        CodeSource::Contract(name) => Some(name.clone()),
+        CodeSource::Bytes(_) => None,
+    }
+}
+
+/// The names of `step`.
+pub(crate) fn step_meta(step: &Step) -> StepMeta {
+    match step {
+        Step::SetState(set) => StepMeta {
+            named_code: set
+                .accounts
+                .iter()
+                .filter_map(|(address, account)| Some((address.value, code_name(account.code.as_ref()?)?)))
+                .collect(),
+            ..StepMeta::default()
+        },
+        Step::Deploy(deploy) => {
+            StepMeta { function: Some("(deploy)".into()), code_name: code_name(&deploy.tx.code), ..StepMeta::default() }
+        }
+        Step::Activate(activate) => StepMeta {
+            function: Some("(activate)".into()),
+            target: Some((activate.tx.program.value, activate.tx.program.original.clone())),
+            ..StepMeta::default()
+        },
+        Step::Call(call) | Step::Query(call) => {
+            let tx = &call.tx;
+            let function = match (&tx.function, &tx.data) {
+                (Some(text), _) => Signature::parse(text).map_or_else(|_| text.clone(), |sig| sig.canonical()),
+                (None, Some(data)) if data.value.len() >= 4 => {
+                    format!("0x{}", alloy_primitives::hex::encode(&data.value[..4]))
+                }
+                (None, Some(data)) if !data.value.is_empty() => {
+                    format!("0x{}", alloy_primitives::hex::encode(&data.value))
+                }
+                _ => "(no calldata)".into(),
+            };
+            StepMeta {
+                function: Some(function),
+                target: Some((tx.to.value, tx.to.original.clone())),
+                ..StepMeta::default()
+            }
+        }
+        Step::Transfer(transfer) => StepMeta {
+            function: Some("(transfer)".into()),
+            target: Some((transfer.tx.to.value, transfer.tx.to.original.clone())),
+            ..StepMeta::default()
+        },
+        Step::CheckState(_) | Step::DumpState(_) => StepMeta::default(),
+    }
+}
