@@ -307,7 +307,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 eprintln!("diorama: wrote {} ink profile files into {}", files.len(), dir.display());
             }
             if let Some(path) = &trace_file {
-                crate::report::write_atomically(path, &crate::report::render_trace_file(&outcome))
+                crate::atomic::write(path, crate::report::render_trace_file(&outcome).as_bytes())
                     .with_context(|| format!("writing {}", path.display()))?;
             }
             common.write_report(|| render_json(&outcome), || render_junit(&outcome))?;

@@ -191,11 +191,11 @@ pub fn write_profiles(dir: &Path, reports: &[ScenarioReport]) -> std::io::Result
         let Some(profile) = &report.profile else { continue };
         let stem = file_stem(&report.file, &report.executor);
         let folded = dir.join(format!("{stem}.folded"));
-        crate::report::write_atomically(&folded, &profile.folded_text())?;
+        crate::atomic::write(&folded, profile.folded_text().as_bytes())?;
         let svg = dir.join(format!("{stem}.svg"));
         let title = format!("{} [{}]: {} ink", report.file.display(), report.executor, profile.total_ink);
         let bytes = profile.svg(&title)?;
-        crate::report::write_atomically(&svg, &String::from_utf8_lossy(&bytes))?;
+        crate::atomic::write(&svg, &bytes)?;
         written.extend([folded, svg]);
     }
     Ok(written)

@@ -290,16 +290,3 @@ pub fn render_trace_file(report: &RunReport) -> String {
     let doc = serde_json::json!({ "schemaVersion": SCHEMA_VERSION, "steps": steps });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
-
-/// Writes `text` to `path` atomically: a temporary file beside it, flushed to disk, then renamed
-/// over `path`, so a reader never sees a partial file.
-pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut file = std::fs::File::create(&tmp)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
-}

@@ -167,6 +167,12 @@ fn blessing_the_should_fail_set_fixes_all_but_the_unblessable() {
         std::fs::copy(entry.path(), dir.join("artifacts").join(entry.file_name())).unwrap();
     }
     std::fs::copy(root().join("fixtures/wasm/wat/echo.wasm"), dir.join("wasm/wat/echo.wasm")).unwrap();
+    for entry in std::fs::read_dir(root().join("fixtures/wasm")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.join("wasm").join(entry.file_name())).unwrap();
+        }
+    }
     let mut files = Vec::new();
     for entry in std::fs::read_dir(root().join("fixtures/should-fail")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
