@@ -334,27 +334,13 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 }
             }
             let options = SnapshotOptions { file: snapshot, mode, tolerance: tolerance.unwrap_or(0.0), force, format };
-            match crate::snapshot::snapshot(&paths, &select.options(), &options) {
-                Ok(outcome) => {
-                    write_stdout(&outcome.output)?;
-                    Ok(outcome.exit_code)
-                }
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    Ok(2)
-                }
-            }
+            let outcome = crate::snapshot::snapshot(&paths, &select.options(), &options);
+            print_outcome(outcome.map(|o| (o.output, o.exit_code)))
         }
-        Command::Bless { paths, dry_run, select } => match crate::bless::bless(&paths, &select.options(), dry_run) {
-            Ok(outcome) => {
-                write_stdout(&outcome.output)?;
-                Ok(outcome.exit_code)
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                Ok(2)
-            }
-        },
+        Command::Bless { paths, dry_run, select } => {
+            let outcome = crate::bless::bless(&paths, &select.options(), dry_run);
+            print_outcome(outcome.map(|o| (o.output, o.exit_code)))
+        }
         Command::Check { paths } => {
             let (count, errors) = match check_paths(&paths) {
                 Ok(r) => r,
@@ -430,6 +416,20 @@ fn print_report(report: &RunReport, format: Format, verbose: bool) -> anyhow::Re
         Format::Junit => render_junit(report),
     };
     write_stdout(&text)
+}
+
+/// Prints a command's output and returns its exit code; an unusable input is exit 2.
+fn print_outcome(outcome: Result<(String, u8), String>) -> anyhow::Result<u8> {
+    match outcome {
+        Ok((output, code)) => {
+            write_stdout(&output)?;
+            Ok(code)
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            Ok(2)
+        }
+    }
 }
 
 fn write_stdout(text: &str) -> anyhow::Result<()> {

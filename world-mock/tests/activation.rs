@@ -193,20 +193,8 @@ fn a_memory_bomb_stops_at_max_wasm_size() {
 /// as in nitro, so placed with `setState` it activates and runs.
 #[test]
 fn compressed_code_over_24_kib_cannot_be_created_but_activates() {
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let noise: String = (0..30_000)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            format!("\\{:02x}", seed as u8)
-        })
-        .collect();
-    let wat = format!(
-        r#"(module (memory (export "memory") 1 1) (data (i32.const 0) "{noise}")
-             (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#
-    );
-    let program = wasm(&wat);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/wasm/generated/incompressible-data.wasm");
+    let program = std::fs::read(path).unwrap();
     let code = encode_program(&program);
     assert!(code.len() > MAX_CODE_SIZE, "{} bytes", code.len());
     assert_eq!(decode_program(&code, 128 * 1024).as_deref(), Ok(&program[..]));

@@ -106,24 +106,8 @@ fn storage_diffs_show_keys_as_written_and_names() {
 
 #[test]
 fn activate_reports_both_size_verdicts_and_its_formats() {
-    let dir = scratch("activate");
     // Incompressible data: more than 24,576 bytes once compressed, far below 128 KiB of WASM.
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let noise: String = (0..30_000)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            format!("\\{:02x}", seed as u8)
-        })
-        .collect();
-    let wat = format!(
-        r#"(module (memory (export "memory") 1 1) (data (i32.const 0) "{noise}")
-             (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#
-    );
-    let wasm = wat::parse_str(&wat).unwrap();
-    let path = dir.join("big.wasm");
-    std::fs::write(&path, wasm).unwrap();
+    let path = super::root().join("fixtures/wasm/generated/incompressible-data.wasm");
     let human = diorama(&["activate", path.to_str().unwrap()]);
     let all = text(&human);
     assert_eq!(human.status.code(), Some(0), "{all}");
@@ -137,7 +121,6 @@ fn activate_reports_both_size_verdicts_and_its_formats() {
     let junit = diorama(&["activate", "--format", "junit", path.to_str().unwrap()]);
     assert_eq!(junit.status.code(), Some(2), "junit is refused, not silently JSON");
     assert!(text(&junit).contains("possible values: human, json"), "{}", text(&junit));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
