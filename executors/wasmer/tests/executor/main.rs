@@ -7,4 +7,5 @@ mod fixtures;
 mod hostio;
 mod metering;
 mod outcomes;
+mod reference;
 mod world;
