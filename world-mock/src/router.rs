@@ -31,8 +31,11 @@ pub(crate) struct RouteLog {
     /// The classified status of a foreign frame at depth 0 (the transaction's own frame),
     /// which revm's `ExecutionResult` cannot express (e.g. `outOfInk`).
     pub(crate) top_status: Option<(TxStatus, String)>,
-    /// Ink used by all Stylus frames of the transaction (each frame's own work once).
+    /// Ink of the transaction: the inclusive ink of its outermost Stylus frames (those with no
+    /// Stylus frame above them), so that nothing is counted twice.
     pub(crate) ink_used: u64,
+    /// Stylus frames running now (to tell an outermost frame from a nested one).
+    pub(crate) stylus_open: usize,
     /// Whether any Stylus frame ran.
     pub(crate) stylus_ran: bool,
     /// Whether a frame ran on an executor that does not meter (so there is no ink figure).

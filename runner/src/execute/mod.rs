@@ -11,7 +11,7 @@ use world_mock::{BlockSettings, Commit, TxOutcome, TxStatus, World};
 use crate::executors::NativeForm;
 use crate::parity::Observation;
 use crate::prepare::{Action, PreparedScenario, PreparedStep, StateSetup, TxKind};
-use crate::report::{ScenarioOutcome, ScenarioReport, StepReport};
+use crate::report::{FrameReport, ScenarioOutcome, ScenarioReport, StepReport};
 
 pub use crate::executors::REVM;
 
@@ -65,6 +65,7 @@ fn run_step(world: &mut World, step: &PreparedStep, report: &mut StepReport) -> 
             report.status = Some(outcome.status.to_string());
             report.gas_used = Some(outcome.gas_used);
             report.ink_used = outcome.ink_used;
+            report.frames = outcome.stylus_frames.iter().map(FrameReport::of).collect();
             report.detail = outcome.halt_reason.clone().filter(|d| !d.is_empty());
             checks::check_tx(expect, &outcome, report)?;
             report.observed = Some(Observation::of(&outcome));

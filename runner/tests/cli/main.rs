@@ -204,3 +204,29 @@ fn cold_cache_parallel_stylus_runs_finish() {
     let _ = std::fs::remove_dir_all(&cache);
     assert_eq!(status.code(), Some(0));
 }
+
+/// The JSON report lists each transaction's Stylus frames with address, executor, depth, status,
+/// gas, inclusive and self ink; the transaction's ink is the outermost frame's inclusive ink.
+#[test]
+fn json_report_lists_stylus_frames_with_inclusive_and_self_ink() {
+    let output = diorama(&["run", "--format", "json", "fixtures/scenarios/stylus/cross-vm.scen.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let steps = report["scenarios"][0]["steps"].as_array().unwrap();
+    let step = steps.iter().find(|s| s["id"] == "rust-solidity-rust").expect("the step is reported");
+    let frames = step["frames"].as_array().expect("a frame list");
+    assert_eq!(frames.len(), 2, "{step:#}");
+    let rust = "0x727573745f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f"; // address:rust
+    for (frame, depth) in frames.iter().zip([1, 3]) {
+        assert_eq!((frame["address"].as_str(), frame["executor"].as_str()), (Some(rust), Some("wasmer")));
+        assert_eq!((frame["depth"].as_u64(), frame["status"].as_str()), (Some(depth), Some("success")));
+    }
+    let n = |v: &serde_json::Value| v.as_u64().unwrap();
+    let (outer, inner) = (&frames[0], &frames[1]);
+    assert_eq!(n(&step["inkUsed"]), n(&outer["ink"]), "the tx ink is the outer frame's inclusive ink");
+    assert_eq!(n(&step["inkUsed"]), 682_278_987);
+    // The outer frame paid for the call into Solidity, which includes the whole inner frame.
+    assert!(n(&outer["ink"]) - n(&outer["selfInk"]) > n(&inner["gasUsed"]) * 10_000, "{frames:#?}");
+    assert_eq!(n(&inner["ink"]), n(&inner["selfInk"]), "the inner frame calls nothing");
+    assert!(n(&outer["gasUsed"]) > n(&inner["gasUsed"]));
+}

@@ -139,7 +139,13 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
         params: params.clone(),
     };
     let mut hooks = FrameHooks::new(ctx, router.clone(), call.clone());
+    let outermost = {
+        let mut log = router.log.borrow_mut();
+        log.stylus_open += 1;
+        log.stylus_open == 1
+    };
     let outcome = executor.execute(&call, &mut hooks);
+    router.log.borrow_mut().stylus_open -= 1;
     // The footprint is released on return; the high-water mark stays.
     router.log.borrow_mut().pages.open = pages.open;
     if let Some(error) = hooks.fatal.take() {
@@ -147,13 +153,16 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
         return Err(error);
     }
     let refund = hooks.refund;
-    // Count each frame's own ink once: nested frames count theirs.
+    // The frame's ink is nitro's `ink_limit − ink_left`: it includes the ink paid for the gas of
+    // nested calls and creates. Its own work is that less what it paid for them.
     let self_ink = outcome.ink_used.map(|ink| ink.saturating_sub(hooks.call_gas.saturating_mul(ink_price)));
     {
         let mut log = router.log.borrow_mut();
         log.stylus_ran = true;
-        match self_ink {
-            Some(ink) => log.ink_used = log.ink_used.saturating_add(ink),
+        match outcome.ink_used {
+            // Nested Stylus frames are inside an outer frame's inclusive ink already.
+            Some(ink) if outermost => log.ink_used = log.ink_used.saturating_add(ink),
+            Some(_) => {}
             None => log.unmetered = true,
         }
     }
