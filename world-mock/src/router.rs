@@ -3,7 +3,8 @@
 //! as usual; frames whose code is a Stylus program go to the configured Stylus executor; all
 //! other frames fall through to revm's interpreter.
 //!
-//! Calls to the ArbWasm precompile (`0x…71`) go to diorama's implementation of it.
+//! Calls to Arbitrum precompile addresses (`0x64`–`0x74`, `0xff`, …) go to `crate::arbos`
+//! on Arbitrum worlds (never in Ethereum state tests).
 //!
 //! Calls from Stylus frames back into the EVM run as nested revm frame loops over the same
 //! context (see `stylus::calls`); they reuse this provider through a clone of the router.
@@ -19,11 +20,12 @@ use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{AddressSet, B256};
 
+use crate::arbos::ArbosConfig;
+use crate::block::BlockSettings;
 use crate::code_kind::CodeKind;
 use crate::outcome::TxStatus;
-use crate::stylus::{
-    ARBWASM, ExecutorRoutes, OpenFrames, PageCounters, ProgramError, RootCtx, StylusParams, decode_program,
-};
+use crate::stylus::{ExecutorRoutes, OpenFrames, PageCounters, ProgramError, RootCtx, StylusParams, program_wasm};
+use crate::world::WorldCtx;
 
 /// What the router learned during one transaction, read back by the world afterwards.
 #[derive(Debug, Default)]
@@ -46,6 +48,37 @@ pub(crate) struct RouteLog {
     pub(crate) open_frames: OpenFrames,
     /// WASM pages open now and at most in this transaction (memory model).
     pub(crate) pages: PageCounters,
+    /// A call reached an Arbitrum precompile diorama does not implement (the message).
+    pub(crate) unimplemented: Option<String>,
+}
+
+/// nitro's per-block recent-program cache (`RecentWasms`, ArbOS 60+): an LRU of code hashes,
+/// created with capacity `BlockCacheSize` at its first insertion and dropped with the block.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RecentWasms {
+    /// Most recently used last.
+    entries: Vec<B256>,
+    capacity: Option<usize>,
+}
+
+impl RecentWasms {
+    /// Inserts `codehash`, returning whether it was already present (a hit).
+    pub(crate) fn insert(&mut self, codehash: B256, retain: u16) -> bool {
+        let capacity = *self.capacity.get_or_insert(usize::from(retain));
+        if let Some(at) = self.entries.iter().position(|h| *h == codehash) {
+            let hit = self.entries.remove(at);
+            self.entries.push(hit);
+            return true;
+        }
+        if capacity == 0 {
+            return false;
+        }
+        if self.entries.len() == capacity {
+            self.entries.remove(0);
+        }
+        self.entries.push(codehash);
+        false
+    }
 }
 
 /// The world's precompile provider: Ethereum precompiles plus Stylus routing.
@@ -60,10 +93,16 @@ pub struct Router {
     pub(crate) params: StylusParams,
     /// Decompressed programs by code hash (decompression is the costly part of a call entry).
     wasm_cache: Rc<RefCell<HashMap<B256, Arc<Vec<u8>>>>>,
-    /// Whether Arbitrum precompiles (ArbWasm) exist; off for Ethereum state tests.
+    /// Whether Arbitrum precompiles exist; off for Ethereum state tests.
     arbitrum: bool,
-    /// Ethereum precompiles, plus ArbWasm on Arbitrum: warm from the start of a transaction.
+    /// Ethereum precompiles, plus the Arbitrum ones on Arbitrum: warm from a transaction's start.
     warm: AddressSet,
+    /// Chain settings the ArbOS precompiles read.
+    pub(crate) arbos: ArbosConfig,
+    /// The current block (the L2 number and gas limit, for ArbSys and ArbGasInfo).
+    pub(crate) block: BlockSettings,
+    /// The recent-program cache of the current block (ArbOS 60+).
+    pub(crate) recent: Rc<RefCell<RecentWasms>>,
     /// Frame stacks of finished nested EVM runs, reused because building one per nested call
     /// is the main cost of a Stylus→EVM call.
     frame_stacks: Rc<RefCell<Vec<FrameStack<EthFrame>>>>,
@@ -88,6 +127,9 @@ impl Router {
             wasm_cache: Rc::default(),
             arbitrum: true,
             warm,
+            arbos: ArbosConfig::default(),
+            block: BlockSettings::default(),
+            recent: Rc::default(),
             frame_stacks: Rc::default(),
         }
     }
@@ -95,9 +137,14 @@ impl Router {
     fn warm_set(eth: &EthPrecompiles, arbitrum: bool) -> AddressSet {
         let mut warm = eth.warm_addresses().clone();
         if arbitrum {
-            warm.insert(ARBWASM);
+            warm.extend(crate::arbos::precompile_addresses());
         }
         warm
+    }
+
+    /// Whether the Arbitrum precompiles are on.
+    pub(crate) fn arbitrum(&self) -> bool {
+        self.arbitrum
     }
 
     /// Turns the Arbitrum precompiles on or off.
@@ -115,14 +162,28 @@ impl Router {
         self.wasm_cache.borrow_mut().clear();
     }
 
-    /// The WASM of Stylus `code` with hash `codehash`, decompressed once per router.
-    pub(crate) fn wasm(&self, codehash: B256, code: &[u8]) -> Result<Arc<Vec<u8>>, ProgramError> {
+    /// The WASM of Stylus `code` with hash `codehash` (a classic program, or from ArbOS 60 a
+    /// root whose fragments are read through the journal, at no charge as when nitro calls a
+    /// program), decompressed once per router.
+    pub(crate) fn wasm(&self, ctx: &mut WorldCtx, codehash: B256, code: &[u8]) -> Result<Arc<Vec<u8>>, ProgramError> {
         if let Some(wasm) = self.wasm_cache.borrow().get(&codehash) {
             return Ok(wasm.clone());
         }
-        let wasm = Arc::new(decode_program(code, self.params.max_wasm_size as usize)?);
+        let mut source = |address| {
+            let code = ctx.journal_mut().code(address).map(|load| load.data).unwrap_or_default();
+            Ok(code.to_vec())
+        };
+        let params = &self.params;
+        let wasm = program_wasm(code, params.max_wasm_size as usize, params.arbos_version, None, &mut source)?;
+        let wasm = Arc::new(wasm);
         self.wasm_cache.borrow_mut().insert(codehash, wasm.clone());
         Ok(wasm)
+    }
+
+    /// Records a call to an Arbitrum precompile diorama does not implement.
+    pub(crate) fn note_unimplemented(&self, depth: usize, detail: &str) {
+        self.log.borrow_mut().unimplemented.get_or_insert_with(|| detail.to_string());
+        self.note_status(depth, TxStatus::Failure, detail.to_string());
     }
 
     /// A frame stack for a nested EVM run (from the pool when one is free).
@@ -161,10 +222,11 @@ where
         // revm has opened the frame's checkpoint, so the journal depth is the frame's own.
         let depth = context.root().journal().depth();
         self.log.borrow_mut().open_frames.enter(depth, inputs);
-        if self.arbitrum && inputs.bytecode_address == ARBWASM {
-            return Ok(Some(crate::stylus::run_arbwasm(self, context.root(), inputs)));
+        if self.arbitrum && crate::arbos::is_precompile(&inputs.bytecode_address) {
+            return Ok(Some(crate::arbos::run(self, context.root(), inputs)));
         }
-        if CodeKind::of(inputs.known_bytecode.1.original_byte_slice()) != CodeKind::Stylus {
+        let code = inputs.known_bytecode.1.original_byte_slice();
+        if !self.arbitrum || CodeKind::at_version(code, self.params.arbos_version) != CodeKind::Stylus {
             return self.eth.run(context, inputs);
         }
         crate::stylus::run_frame(self, context.root(), inputs).map(Some)
@@ -175,6 +237,6 @@ where
     }
 
     fn contains(&self, address: &revm::primitives::Address) -> bool {
-        (self.arbitrum && *address == ARBWASM) || self.eth.contains(address)
+        (self.arbitrum && crate::arbos::is_precompile(address)) || self.eth.contains(address)
     }
 }

@@ -9,6 +9,7 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, B256, Bytes, TxKind, U256};
 use revm::{DatabaseCommit, ExecuteEvm, InspectEvm};
 
+use crate::arbos::ArbosConfig;
 use crate::block::BlockSettings;
 use crate::diff::StateDiff;
 use crate::naming::AddressNamer;
@@ -17,7 +18,7 @@ use crate::router::Router;
 use crate::state::WorldState;
 use crate::stylus::{
     ActivationError, ArbosStorage, ProgramInfo, ProgramRecord, StylusExecutor, StylusParams, activate_wasm,
-    decode_program,
+    program_wasm,
 };
 
 /// The EVM spec scenarios run under: Cancun, the EVM of ArbOS 32–50 (Stylus v2 chains).
@@ -86,7 +87,8 @@ impl World {
         ctx.cfg.chain_id = block.chain_id;
         ctx.block = block.to_env(spec);
         let mut precompiles = Router::new(spec);
-        precompiles.set_params(StylusParams { arbos_version: block.arbos_version, ..StylusParams::default() });
+        precompiles.set_params(StylusParams::for_arbos_version(block.arbos_version));
+        precompiles.block = block.clone();
         let evm = Evm {
             ctx,
             inspector: AddressNamer::default(),
@@ -117,15 +119,50 @@ impl World {
         &self.block
     }
 
-    /// Replaces the current block. Its ArbOS version becomes the Stylus parameters' version.
+    /// Replaces the current block. Its ArbOS version becomes the Stylus parameters' version (and
+    /// sets the stack depth of that version: 262,144 before ArbOS 50, 22,000 from it).
     pub fn set_block(&mut self, block: BlockSettings) {
         if block.arbos_version != self.evm.precompiles.params.arbos_version {
-            let params = StylusParams { arbos_version: block.arbos_version, ..self.evm.precompiles.params.clone() };
+            // The stack depth follows the version (nitro's ArbOS 50 upgrade caps it at 22,000).
+            let defaults = StylusParams::for_arbos_version(block.arbos_version);
+            let params = StylusParams {
+                arbos_version: block.arbos_version,
+                max_stack_depth: defaults.max_stack_depth,
+                ..self.evm.precompiles.params.clone()
+            };
             self.evm.precompiles.set_params(params);
+        }
+        if block.number != self.block.number {
+            // The recent-program cache lives for one block.
+            *self.evm.precompiles.recent.borrow_mut() = Default::default();
         }
         self.evm.ctx.cfg.chain_id = block.chain_id;
         self.evm.ctx.block = block.to_env(self.spec());
+        self.evm.precompiles.block = block.clone();
         self.block = block;
+    }
+
+    /// The chain settings the ArbOS precompiles read (owners, cache managers, fee accounts, L1
+    /// and L2 prices).
+    pub fn arbos_config(&self) -> &ArbosConfig {
+        &self.evm.precompiles.arbos
+    }
+
+    /// Replaces the ArbOS settings (`setState.arbitrum`).
+    pub fn set_arbos_config(&mut self, config: ArbosConfig) {
+        self.evm.precompiles.arbos = config;
+    }
+
+    /// Whether `address` is a chain-internal account of an Arbitrum world: an Arbitrum
+    /// precompile (ArbSys, ArbWasm, …), the ArbOS state account, or the network fee account.
+    /// Activation and L2→L1 messages write them; `checkState` does not require a scenario to
+    /// list them.
+    pub fn is_system_account(&self, address: &Address) -> bool {
+        let router = &self.evm.precompiles;
+        router.arbitrum()
+            && (crate::arbos::is_precompile(address)
+                || *address == crate::stylus::ARBOS_STATE
+                || *address == router.arbos.network_fee_account)
     }
 
     /// Gives Stylus frames to `executor`, except those of programs routed elsewhere.
@@ -164,7 +201,16 @@ impl World {
             return Err(ActivationError::NoCode);
         }
         let params = self.stylus_params().clone();
-        let wasm = decode_program(&code, params.max_wasm_size as usize)?;
+        let state = self.state();
+        let mut fragments =
+            |fragment: Address| Ok(state.account(&fragment).map(|a| a.code_bytes().to_vec()).unwrap_or_default());
+        let wasm = program_wasm(
+            &code,
+            params.max_wasm_size as usize,
+            params.arbos_version,
+            Some(params.max_fragment_count),
+            &mut fragments,
+        )?;
         let mut program = activate_wasm(&wasm, codehash, &params)?.program;
         program.cached = self.program(codehash).is_some_and(|record| record.info.cached);
         self.set_program(ProgramRecord::new(program.clone(), self.block.timestamp));
@@ -192,8 +238,8 @@ impl World {
         self.evm.inspector.insert(creator, nonce, address);
     }
 
-    /// Makes this a plain Ethereum chain (`false`): no ArbWasm precompile at 0x71 and no
-    /// EIP-3541 exemption for Stylus code. State tests need this, since there 0x71 is an
+    /// Makes this a plain Ethereum chain (`false`): no Arbitrum precompiles (0x64–0x74, …), no
+    /// Stylus programs and no EIP-3541 exemption for Stylus code. State tests need this, since there 0x71 is an
     /// ordinary account. Worlds start as Arbitrum chains.
     pub fn set_arbitrum(&mut self, arbitrum: bool) {
         self.evm.ctx.cfg.disable_eip3541 = arbitrum;
@@ -235,7 +281,12 @@ impl World {
     /// Runs a fully specified revm transaction.
     pub fn execute_env(&mut self, tx: TxEnv, commit: Commit) -> Result<TxOutcome, TxRejected> {
         *self.evm.precompiles.log.borrow_mut() = Default::default();
+        // An eth_call runs on a copy of the block's state, recent-program cache included.
+        let recent = (commit == Commit::No).then(|| self.evm.precompiles.recent.borrow().clone());
         let run = if self.needs_naming(&tx) { self.evm.inspect_tx(tx) } else { self.evm.transact(tx) };
+        if let Some(recent) = recent {
+            *self.evm.precompiles.recent.borrow_mut() = recent;
+        }
         let run = run.map_err(|e| TxRejected(describe_error(e)))?;
         let clear_empty = self.state().clear_empty;
         let diff = StateDiff::between(self.state(), &run.state, clear_empty);
@@ -247,6 +298,16 @@ impl World {
         if let Some((status, detail)) = log.top_status {
             outcome.status = status;
             outcome.halt_reason = Some(detail);
+        }
+        if let Some(unimplemented) = log.unimplemented
+            && outcome.halt_reason.as_deref() != Some(unimplemented.as_str())
+        {
+            // A nested call to an unimplemented precompile: say so whatever the caller did next.
+            let reason = match outcome.halt_reason.take() {
+                Some(reason) => format!("{reason}; {unimplemented}"),
+                None => unimplemented,
+            };
+            outcome.halt_reason = Some(reason);
         }
         // A frame that was not metered leaves the transaction without an ink figure.
         if log.stylus_ran && !log.unmetered {

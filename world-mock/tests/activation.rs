@@ -334,7 +334,8 @@ fn cached_init_cost_counts_encoded_segments_and_globals() {
     let s = stats(&with_elems);
     assert_eq!((s.element_entries, s.element_segments_len), (3, 8));
     // Globals: each declared one adds to the 4 the instrumentation adds.
-    let with_globals = base("", "(global i32 (i32.const 1)) (global i64 (i64.const 2)) (global (mut i32) (i32.const 3))");
+    let with_globals =
+        base("", "(global i32 (i32.const 1)) (global i64 (i64.const 2)) (global (mut i32) (i32.const 3))");
     assert_eq!(stats(&with_globals).globals, 3 + 4);
 
     // Every other input is the same as in the bare module except the module length, so the
@@ -342,7 +343,10 @@ fn cached_init_cost_counts_encoded_segments_and_globals() {
     let bare = base("", "");
     let b = stats(&bare);
     let fixed = |s: &ModuleStats| {
-        s.functions * 13_420 / 100_000 + s.type_len * 89 / 100_000 + s.wasm_len * 122 / 100_000 + u64::from(s.footprint) * 5
+        s.functions * 13_420 / 100_000
+            + s.type_len * 89 / 100_000
+            + s.wasm_len * 122 / 100_000
+            + u64::from(s.footprint) * 5
     };
     for (wat, data_len, globals) in [(&bare, 0, 4), (&with_data, 211, 4), (&with_elems, 8, 4), (&with_globals, 0, 7)] {
         let s = stats(wat);

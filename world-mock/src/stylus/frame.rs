@@ -9,7 +9,7 @@ use revm::primitives::{B256, Bytes, keccak256};
 
 use super::entry::{entry_gas, return_data_gas};
 use super::records::{ArbosStorage, JournalStorage, active};
-use super::{FrameHooks, FrameRecord, StylusCall, StylusStatus};
+use super::{FrameHooks, FrameRecord, ProgramInfo, StylusCall, StylusStatus};
 use crate::outcome::TxStatus;
 use crate::router::Router;
 use crate::world::WorldCtx;
@@ -98,7 +98,7 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
             "no Stylus executor is configured".into(),
         ));
     };
-    let wasm = match router.wasm(codehash, &code) {
+    let wasm = match router.wasm(ctx, codehash, &code) {
         Ok(wasm) => wasm,
         Err(error) => {
             return Ok(burn_all(router, frame, gas_limit, TxStatus::InvalidCode, error.to_string()));
@@ -113,9 +113,13 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
         }
     };
 
-    // Entry cost: the footprint's pages (held open until the frame returns) and init gas.
+    // Entry cost: the footprint's pages (held open until the frame returns) and init gas. From
+    // ArbOS 60 a program already called in this block is in the recent-program cache and pays
+    // like a cached one (nitro inserts it before charging).
+    let recent_hit = params.arbos_version >= 60 && router.recent.borrow_mut().insert(codehash, params.block_cache_size);
+    let priced = ProgramInfo { cached: program.cached || recent_hit, ..program.clone() };
     let pages = router.log.borrow().pages;
-    let entry_cost = entry_gas(&program, &params, pages);
+    let entry_cost = entry_gas(&priced, &params, pages);
     let Some(program_gas) = gas_limit.checked_sub(entry_cost) else {
         let detail = format!("the Stylus call entry costs {entry_cost} gas, the frame has {gas_limit}");
         return Ok(burn_all(router, frame, gas_limit, TxStatus::OutOfGas, detail));

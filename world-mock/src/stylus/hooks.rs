@@ -245,6 +245,7 @@ impl VmHooks for FrameHooks<'_> {
             basefee: U256::from(block.basefee()),
             coinbase: block.beneficiary(),
             gas_limit: block.gas_limit(),
+            // The L1 block number estimate (revm's block number on Arbitrum worlds).
             number: block.number().saturating_to(),
             timestamp: block.timestamp().saturating_to(),
             chain_id: self.ctx.cfg.chain_id,
