@@ -182,6 +182,22 @@ contract ArbitrumProbe {
         ARB_WASM_CACHE.evictCodehash(hash);
     }
 
+    /// Evicts the program at `target` (by its code hash).
+    function evictProgram(address target) external {
+        ARB_WASM_CACHE.evictCodehash(target.codehash);
+    }
+
+    /// `codehash` for the code at `target`.
+    function codehashOf(address target) external view returns (uint16 version, uint32 asmSize, bool cached) {
+        bytes32 hash = target.codehash;
+        return (ARB_WASM.codehashVersion(hash), ARB_WASM.codehashAsmSize(hash), ARB_WASM_CACHE.codehashIsCached(hash));
+    }
+
+    /// Keeps the program at `target` alive (by its code hash).
+    function keepaliveProgram(address target) external payable {
+        ARB_WASM.codehashKeepalive{value: msg.value}(target.codehash);
+    }
+
     function cacheManagers(address who) external view returns (bool isManager, address[] memory all) {
         return (ARB_WASM_CACHE.isCacheManager(who), ARB_WASM_CACHE.allCacheManagers());
     }

@@ -96,7 +96,37 @@ impl World {
             precompiles,
             frame_stack: FrameStack::new_prealloc(8),
         };
-        Self { evm, block }
+        let mut world = Self { evm, block };
+        world.install_precompile_code();
+        world
+    }
+
+    /// Gives every ArbOS precompile the chain's version has its placeholder code (`0xFE`), as
+    /// nitro's genesis and ArbOS upgrades do, so that Solidity can call it.
+    fn install_precompile_code(&mut self) {
+        let version = self.evm.precompiles.params.arbos_version;
+        let state = self.state_mut();
+        for (address, since) in crate::arbos::PRECOMPILE_VERSIONS {
+            if version >= since && state.account(&address).is_none_or(|a| a.code_bytes().is_empty()) {
+                state.set_code(address, &crate::arbos::PRECOMPILE_CODE);
+            }
+        }
+    }
+
+    /// Removes the placeholder code of precompile accounts that hold nothing else.
+    fn remove_precompile_code(&mut self) {
+        let state = self.state_mut();
+        for (address, _) in crate::arbos::PRECOMPILE_VERSIONS {
+            let placeholder = state.account(&address).is_some_and(|a| {
+                a.code_bytes() == crate::arbos::PRECOMPILE_CODE
+                    && a.balance.is_zero()
+                    && a.nonce == 0
+                    && a.storage.is_empty()
+            });
+            if placeholder {
+                state.remove_account(&address);
+            }
+        }
     }
 
     /// The EVM spec in force.
@@ -131,6 +161,10 @@ impl World {
                 ..self.evm.precompiles.params.clone()
             };
             self.evm.precompiles.set_params(params);
+            if self.evm.precompiles.arbitrum() {
+                // An upgrade installs the precompiles it brings.
+                self.install_precompile_code();
+            }
         }
         if block.number != self.block.number {
             // The recent-program cache lives for one block.
@@ -238,12 +272,17 @@ impl World {
         self.evm.inspector.insert(creator, nonce, address);
     }
 
-    /// Makes this a plain Ethereum chain (`false`): no Arbitrum precompiles (0x64–0x74, …), no
-    /// Stylus programs and no EIP-3541 exemption for Stylus code. State tests need this, since there 0x71 is an
+    /// Makes this a plain Ethereum chain (`false`): no Arbitrum precompiles (0x64–0x74, …, and
+    /// their placeholder code), no Stylus programs and no EIP-3541 exemption for Stylus code. State tests need this, since there 0x71 is an
     /// ordinary account. Worlds start as Arbitrum chains.
     pub fn set_arbitrum(&mut self, arbitrum: bool) {
         self.evm.ctx.cfg.disable_eip3541 = arbitrum;
         self.evm.precompiles.set_arbitrum(arbitrum);
+        if arbitrum {
+            self.install_precompile_code();
+        } else {
+            self.remove_precompile_code();
+        }
     }
 
     /// Mutable access to revm's configuration (state tests choose limits and checks).

@@ -509,4 +509,15 @@ fn system_accounts() {
     assert!(!world.is_system_account(&Address::ZERO), "no longer the fee account");
     // By default the data fees go to the zero address, which is then the fee account.
     assert!(world_with(PROGRAM, &simple_wasm()).is_system_account(&Address::ZERO));
+
+    // Precompiles hold nitro's placeholder code 0xFE (Solidity calls only accounts with code),
+    // from the ArbOS version that brings them; Ethereum worlds have none.
+    let code = |world: &World, address| world.state().account(&address).map(|a| a.code_bytes().to_vec());
+    assert_eq!(code(&world, ARBSYS), Some(vec![0xFE]));
+    assert_eq!(code(&world, ARBWASM), Some(vec![0xFE]));
+    assert_eq!(code(&world, address!("0000000000000000000000000000000000000074")), None, "ArbOS 60");
+    world.set_block(BlockSettings { arbos_version: 60, ..world.block().clone() });
+    assert_eq!(code(&world, address!("0000000000000000000000000000000000000074")), Some(vec![0xFE]));
+    world.set_arbitrum(false);
+    assert_eq!(code(&world, ARBSYS), None);
 }

@@ -230,3 +230,20 @@ fn json_report_lists_stylus_frames_with_inclusive_and_self_ink() {
     assert_eq!(n(&inner["ink"]), n(&inner["selfInk"]), "the inner frame calls nothing");
     assert!(n(&outer["gasUsed"]) > n(&inner["gasUsed"]));
 }
+
+/// A call to an Arbitrum precompile diorama does not implement fails, and the report names it
+/// (issue 8, item 14); ArbWasmCache's refusal names the caller.
+#[test]
+fn unimplemented_precompiles_are_named_in_the_report() {
+    let output = diorama(&["run", "--format", "json", "fixtures/scenarios/arbitrum/precompiles.scen.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let steps = report["scenarios"][0]["steps"].as_array().unwrap();
+    let step = |id: &str| steps.iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("step {id}"));
+    let unimplemented = step("unimplemented");
+    assert_eq!(unimplemented["status"], "failure");
+    let detail = unimplemented["detail"].as_str().unwrap();
+    assert!(detail.contains("ArbRetryableTx") && detail.contains("does not implement"), "{detail}");
+    let refused = step("not-a-manager")["detail"].as_str().unwrap().to_string();
+    assert!(refused.contains("neither a cache manager nor a chain owner"), "{refused}");
+}

@@ -68,6 +68,33 @@ pub const UNIMPLEMENTED: [(Address, &str); 14] = [
     (address!("00000000000000000000000000000000000000c8"), "NodeInterface"),
 ];
 
+/// Every ArbOS precompile with the ArbOS version that installs it (nitro
+/// `PrecompileMinArbOSVersions`): from that version its account holds the code `0xFE`, because
+/// Solidity refuses to call an address without code (nitro `arbosState.InitializeArbosState`).
+pub const PRECOMPILE_VERSIONS: [(Address, u64); 18] = [
+    (ARBSYS, 0),
+    (address!("0000000000000000000000000000000000000065"), 0),
+    (address!("0000000000000000000000000000000000000066"), 0),
+    (address!("0000000000000000000000000000000000000067"), 0),
+    (address!("0000000000000000000000000000000000000068"), 0),
+    (address!("0000000000000000000000000000000000000069"), 0),
+    (ARB_OWNER_PUBLIC, 0),
+    (ARB_GAS_INFO, 0),
+    (address!("000000000000000000000000000000000000006d"), 0),
+    (address!("000000000000000000000000000000000000006e"), 0),
+    (address!("000000000000000000000000000000000000006f"), 0),
+    (address!("0000000000000000000000000000000000000070"), 0),
+    (ARBWASM, 30),
+    (ARBWASM_CACHE, 30),
+    (address!("0000000000000000000000000000000000000073"), 41),
+    (address!("0000000000000000000000000000000000000074"), 60),
+    (address!("00000000000000000000000000000000000000ff"), 0),
+    (address!("00000000000000000000000000000000000a4b05"), 0),
+];
+
+/// The code nitro gives precompile accounts: `INVALID`.
+pub const PRECOMPILE_CODE: [u8; 1] = [0xFE];
+
 /// The implemented precompiles.
 const IMPLEMENTED: [Address; 5] = [ARBSYS, ARB_OWNER_PUBLIC, ARB_GAS_INFO, ARBWASM, ARBWASM_CACHE];
 
