@@ -149,14 +149,18 @@ impl World {
         &self.block
     }
 
-    /// Replaces the current block. Its ArbOS version becomes the Stylus parameters' version (and
-    /// sets the stack depth of that version: 262,144 before ArbOS 50, 22,000 from it).
+    /// Replaces the current block. Its ArbOS version becomes the Stylus parameters' version, and
+    /// a new version sets the parameters nitro's upgrades set: Stylus version (1 on ArbOS 30, 2
+    /// from 31), MinInitGas (72, then 69) and the stack depth (262,144, then 22,000 from 50).
     pub fn set_block(&mut self, block: BlockSettings) {
         if block.arbos_version != self.evm.precompiles.params.arbos_version {
-            // The stack depth follows the version (nitro's ArbOS 50 upgrade caps it at 22,000).
+            // What nitro's ArbOS upgrades set follows the version: Stylus version 2 and
+            // MinInitGas 69 from 31, the 22,000 stack cap from 50.
             let defaults = StylusParams::for_arbos_version(block.arbos_version);
             let params = StylusParams {
                 arbos_version: block.arbos_version,
+                version: defaults.version,
+                min_init_gas: defaults.min_init_gas,
                 max_stack_depth: defaults.max_stack_depth,
                 ..self.evm.precompiles.params.clone()
             };

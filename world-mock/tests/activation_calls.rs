@@ -187,8 +187,14 @@ fn returned_data_costs_at_least_its_memory_expansion() {
     let (mut world, _) = setup(&[(PROGRAM, "1 1", big)]);
     let outcome = run(&mut world, PROGRAM, GAS);
     assert_eq!(outcome.gas_used, intrinsic(&[]) + 14_336);
-    // Before ArbOS 31 there is no floor.
+    // Before ArbOS 31 there is no floor. (ArbOS 30 runs Stylus version 1: the program is
+    // activated again, and an uncached v1 call pays MinInitGas 72·128 + an init cost that
+    // includes the cached one.)
     world.set_block(BlockSettings { arbos_version: 30, ..BlockSettings::default() });
+    let v1 = world.activate_program(PROGRAM).unwrap();
+    assert_eq!(v1.version, 1);
+    let entry = 72 * 128 + u64::from(v1.init_cost);
+    assert_eq!(entry, world_mock::stylus::program_call_gas(&v1, world.stylus_params()));
     let outcome = run(&mut world, PROGRAM, GAS);
     assert_eq!(outcome.gas_used, intrinsic(&[]) + entry + OWN_GAS);
 }

@@ -275,6 +275,11 @@ fn cache_codehash_exists_only_on_arbos_30() {
     let outcome = send(&mut world, MANAGER, ARBWASM_CACHE, data.clone());
     assert_eq!((outcome.status, outcome.gas_used), (TxStatus::Revert, GAS), "deprecated after ArbOS 30");
     world.set_block(BlockSettings { arbos_version: 30, ..world.block().clone() });
+    // ArbOS 30 runs Stylus version 1: the program must be activated under it first.
+    let outcome = send(&mut world, MANAGER, ARBWASM_CACHE, data.clone());
+    assert_eq!(outcome.output.as_ref(), calldata("ProgramNeedsUpgrade(uint16,uint16)", &[word(2), word(1)]));
+    world.activate_program(PROGRAM).unwrap();
+    let hash = codehash(&world, PROGRAM);
     let outcome = send(&mut world, MANAGER, ARBWASM_CACHE, data);
     assert_eq!(outcome.status, TxStatus::Success, "{outcome:?}");
     assert!(world.program_at(PROGRAM).unwrap().info.cached);
@@ -520,4 +525,22 @@ fn system_accounts() {
     assert_eq!(code(&world, address!("0000000000000000000000000000000000000074")), Some(vec![0xFE]));
     world.set_arbitrum(false);
     assert_eq!(code(&world, ARBSYS), None);
+}
+
+/// `ActivationGas` (ArbOS 60+) is burnt before every activation, after reading it (800 gas);
+/// before ArbOS 60 nitro neither reads nor burns it.
+#[test]
+fn activation_gas_is_burnt_from_arbos_60() {
+    let gas_used = |version: u64, activation_gas: u64| {
+        let mut world = world_with(PROGRAM, &simple_wasm());
+        world.set_block(BlockSettings { arbos_version: version, ..world.block().clone() });
+        world.set_stylus_params(StylusParams { activation_gas, ..world.stylus_params().clone() });
+        let data = calldata("activateProgram(address)", &[PROGRAM.into_word()]);
+        let outcome = call(&mut world, ARBWASM, data, U256::from(10).pow(U256::from(18)), GAS);
+        assert_eq!(outcome.status, TxStatus::Success, "{outcome:?}");
+        outcome.gas_used
+    };
+    assert_eq!(gas_used(60, 250_000) - gas_used(60, 0), 250_000);
+    assert_eq!(gas_used(60, 0) - gas_used(50, 0), 800, "the parameter is read from ArbOS 60");
+    assert_eq!(gas_used(50, 250_000), gas_used(50, 0));
 }

@@ -170,18 +170,20 @@ impl Default for StylusParams {
 }
 
 impl StylusParams {
-    /// nitro's parameters as a chain at `arbos_version` holds them (Stylus version 2): the
-    /// stack depth is capped to 22,000 by the ArbOS 50 upgrade (262,144 before).
+    /// nitro's parameters as a chain at `arbos_version` holds them: Stylus version 1 with
+    /// MinInitGas 72 on ArbOS 30, version 2 with MinInitGas 69 from the ArbOS 31 upgrade; the
+    /// stack depth capped to 22,000 by the ArbOS 50 upgrade (262,144 before).
     pub fn for_arbos_version(arbos_version: u64) -> Self {
+        let v2 = arbos_version >= 31;
         Self {
             arbos_version,
-            version: 2,
+            version: if v2 { 2 } else { 1 },
             ink_price: 10_000,
             max_stack_depth: if arbos_version >= 50 { 22_000 } else { 4 * 65_536 },
             free_pages: 2,
             page_gas: 1_000,
             page_limit: 128,
-            min_init_gas: 69,
+            min_init_gas: if v2 { 69 } else { 72 },
             min_cached_init_gas: 11,
             init_cost_scalar: 50,
             cached_cost_scalar: 50,

@@ -1,5 +1,6 @@
 //! The Wasmer executor, black-box: hand-written WAT programs against a fake chain.
 
+mod arbos_versions;
 mod cache;
 mod common;
 mod depth;
