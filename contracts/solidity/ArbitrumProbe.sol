@@ -182,6 +182,11 @@ contract ArbitrumProbe {
         ARB_WASM_CACHE.evictCodehash(hash);
     }
 
+    /// Caches the program at `target` by its code hash (`cacheCodehash`, ArbOS 30 only).
+    function cacheCodehashOf(address target) external {
+        ARB_WASM_CACHE.cacheCodehash(target.codehash);
+    }
+
     /// Evicts the program at `target` (by its code hash).
     function evictProgram(address target) external {
         ARB_WASM_CACHE.evictCodehash(target.codehash);

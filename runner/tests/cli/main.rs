@@ -247,3 +247,50 @@ fn unimplemented_precompiles_are_named_in_the_report() {
     let refused = step("not-a-manager")["detail"].as_str().unwrap().to_string();
     assert!(refused.contains("neither a cache manager nor a chain owner"), "{refused}");
 }
+
+/// Arbitrum system accounts (issue 8, item 5): an exact `checkState` need not list them, and
+/// `dumpState` writes them apart from the scenario's accounts.
+#[test]
+fn system_accounts_are_apart_in_checks_and_dumps() {
+    let dir = std::env::temp_dir().join(format!("diorama-system-accounts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wasm = root().join("fixtures/wasm/counter.wasm");
+    let scenario = serde_json::json!({
+        "steps": [
+            { "step": "setState",
+              "accounts": { "address:alice": { "balance": "1,000,000,000,000,000,000" },
+                            "address:counter": { "code": format!("wasm:{}", wasm.display()) } },
+              "arbitrum": { "networkFeeAccount": "address:fees", "chainOwners": ["address:owner"] } },
+            { "step": "activate", "tx": { "from": "address:alice", "program": "address:counter" },
+              "expect": { "status": "success" } },
+            { "step": "checkState",
+              "accounts": { "address:alice": {}, "address:counter": { "program": { "activated": true } } } },
+            { "step": "dumpState", "path": "dump.steps.json" }
+        ]
+    });
+    let file = dir.join("system.scen.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&scenario).unwrap()).unwrap();
+    let output = diorama(&["run", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+
+    let dump: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("dump.steps.json")).unwrap()).unwrap();
+    let steps = dump["steps"].as_array().unwrap();
+    let user: Vec<&String> = steps[0]["accounts"].as_object().unwrap().keys().collect();
+    assert_eq!(user, ["address:alice", "address:counter"]);
+    assert_eq!(steps[0]["arbitrum"]["networkFeeAccount"], "address:fees");
+    assert_eq!(steps[0]["arbitrum"]["chainOwners"][0], "address:owner");
+    let system = steps[1]["accounts"].as_object().unwrap();
+    assert!(steps[1]["comment"].as_str().unwrap().contains("Arbitrum system accounts"));
+    // The fee account (paid the data fee), ArbWasm and ArbSys (placeholder code) and the ArbOS
+    // state account (the program record).
+    for key in [
+        "address:fees",
+        "0x0000000000000000000000000000000000000071",
+        "0x0000000000000000000000000000000000000064",
+        "0xa4b05fffffffffffffffffffffffffffffffffff",
+    ] {
+        assert!(system.contains_key(key), "{key} in {system:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
