@@ -29,8 +29,8 @@ pub struct StateSetup {
     pub accounts: Vec<AccountSetup>,
     /// Block fields to change.
     pub block: Option<BlockState>,
-    /// Arbitrum settings to change.
-    pub arbitrum: Option<ArbitrumState>,
+    /// Arbitrum settings to change (boxed: rarely present, and large).
+    pub arbitrum: Option<Box<ArbitrumState>>,
     /// `(creator, nonce, address)` names for future deploys.
     pub new_addresses: Vec<(Address, u64, Address)>,
 }
@@ -63,7 +63,7 @@ pub(crate) fn prepare_set_state(
         });
     }
     let new_addresses = set.new_addresses.iter().map(|n| (n.creator.value, n.nonce, n.address.value)).collect();
-    Ok(StateSetup { accounts, block: set.block.clone(), arbitrum: set.arbitrum.clone(), new_addresses })
+    Ok(StateSetup { accounts, block: set.block.clone(), arbitrum: set.arbitrum.clone().map(Box::new), new_addresses })
 }
 
 /// Expected code: the expression as written and the runtime bytes it stands for.

@@ -95,7 +95,7 @@ impl StylusRoot {
             return Err(ProgramError::InvalidRoot(detail));
         }
         let addresses = &code[8..];
-        if addresses.len() % 20 != 0 {
+        if !addresses.len().is_multiple_of(20) {
             let detail = format!("stylus program root address data has invalid length: {}", addresses.len());
             return Err(ProgramError::InvalidRoot(detail));
         }

@@ -182,12 +182,12 @@ fn large_program() -> Vec<u8> {
 }
 
 /// Deploys `runtime` with a CREATE from ALICE; the new address, or the failure.
-fn deploy(world: &mut World, runtime: &[u8]) -> Result<Address, TxOutcome> {
+fn deploy(world: &mut World, runtime: &[u8]) -> Result<Address, Box<TxOutcome>> {
     let request = TxRequest { from: ALICE, data: deployment_code(runtime).into(), ..Default::default() };
     let outcome = world.execute(&request, Commit::Yes).expect("the transaction runs");
     match (outcome.status, outcome.created) {
         (TxStatus::Success, Some(address)) => Ok(address),
-        _ => Err(outcome),
+        _ => Err(Box::new(outcome)),
     }
 }
 
