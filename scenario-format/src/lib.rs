@@ -19,9 +19,10 @@ pub use error::FormatError;
 pub use load::{EXECUTORS, load_scenario, load_scenario_str};
 pub use locate::{line_col, locate, locate_key, span};
 pub use model::{
-    AccountCheck, AccountState, Activate, ActivateTx, ActivationExpect, BlockState, CallFields, CallTx, CheckState,
-    CompareOp, Comparison, Deploy, DeployTx, DumpState, ErrorExpect, Expect, LogExpect, LogsExpect, NewAddress, Origin,
-    Out, ProgramCheck, Scenario, SetState, Status, Step, StepEntry, StorageCheck, Transfer, TransferTx,
+    AccountCheck, AccountState, Activate, ActivateTx, ActivationExpect, ArbitrumState, BlockState, CallFields, CallTx,
+    CheckState, CompareOp, Comparison, Deploy, DeployTx, DumpState, ErrorExpect, Expect, LogExpect, LogsExpect,
+    NewAddress, Origin, Out, ProgramCheck, Scenario, SetState, Status, Step, StepEntry, StorageCheck, Transfer,
+    TransferTx,
 };
 pub use schema::{SCHEMA_JSON, validate_schema};
 pub use value::{

@@ -15,8 +15,12 @@ pub const DEFAULT_ARBOS_VERSION: u64 = 50;
 /// Block fields a scenario can set (`setState.block`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockSettings {
-    /// Block number.
+    /// L2 block number (what ArbSys `arbBlockNumber()` returns).
     pub number: u64,
+    /// nitro's L1 block number estimate, when set (`setState.block.l1Number`); unset, it is the
+    /// L2 number. On Arbitrum the EVM's `NUMBER` (and the `BLOCKHASH` window) and the Stylus
+    /// `block_number` hostio read this number, not the L2 one.
+    pub l1_number: Option<u64>,
     /// Unix timestamp in seconds.
     pub timestamp: u64,
     /// EIP-1559 base fee in wei.
@@ -39,6 +43,7 @@ impl Default for BlockSettings {
     fn default() -> Self {
         Self {
             number: 1,
+            l1_number: None,
             timestamp: 1_700_000_000,
             basefee: 0,
             chain_id: DEFAULT_CHAIN_ID,
@@ -52,10 +57,16 @@ impl Default for BlockSettings {
 }
 
 impl BlockSettings {
-    /// The revm block environment for these settings under `spec`.
+    /// The L1 block number estimate: `l1_number`, else the L2 number.
+    pub fn l1_block_number(&self) -> u64 {
+        self.l1_number.unwrap_or(self.number)
+    }
+
+    /// The revm block environment for these settings under `spec`. Its number is what the EVM's
+    /// `NUMBER` returns: the L1 estimate, as on Arbitrum (geth `opNumber` asks ArbOS for it).
     pub fn to_env(&self, spec: SpecId) -> BlockEnv {
         BlockEnv {
-            number: U256::from(self.number),
+            number: U256::from(self.l1_block_number()),
             beneficiary: self.coinbase,
             timestamp: U256::from(self.timestamp),
             gas_limit: self.gas_limit,

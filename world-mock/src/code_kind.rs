@@ -2,6 +2,12 @@
 
 /// The prefix of on-chain Stylus code: `EF F0 00`, then a dictionary byte, then brotli(wasm).
 pub const STYLUS_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x00];
+/// The prefix of a Stylus program fragment (ArbOS 60+): `EF F0 01`, then a chunk of the
+/// compressed stream.
+pub const STYLUS_FRAGMENT_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x01];
+/// The prefix of a Stylus root program (ArbOS 60+): `EF F0 02`, a dictionary byte, the
+/// decompressed length (u32, big-endian) and the 20-byte addresses of its fragments.
+pub const STYLUS_ROOT_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x02];
 
 /// What kind of code an account holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,6 +29,17 @@ impl CodeKind {
             Self::Stylus
         } else {
             Self::Evm
+        }
+    }
+
+    /// Classifies code as a chain at `arbos_version` runs it (geth
+    /// `IsStylusDeployableProgramPrefix`): no Stylus before ArbOS 30; root programs are Stylus
+    /// from ArbOS 60. Fragments are never run as programs.
+    pub fn at_version(code: &[u8], arbos_version: u64) -> Self {
+        match Self::of(code) {
+            Self::Stylus if arbos_version < 30 => Self::Evm,
+            Self::Evm if arbos_version >= 60 && code.len() > 3 && code[..3] == STYLUS_ROOT_PREFIX => Self::Stylus,
+            kind => kind,
         }
     }
 }
@@ -55,5 +72,16 @@ mod tests {
         // The bare prefix is not a program.
         assert_eq!(CodeKind::of(&[0xEF, 0xF0, 0x00]), CodeKind::Evm);
         assert_eq!(CodeKind::of(&[0xEF, 0xF0, 0x01, 0x00]), CodeKind::Evm);
+    }
+
+    #[test]
+    fn roots_run_from_arbos_60_and_nothing_before_30() {
+        let root = [0xEF, 0xF0, 0x02, 0x00, 0, 0, 0, 1];
+        assert_eq!(CodeKind::at_version(&root, 50), CodeKind::Evm);
+        assert_eq!(CodeKind::at_version(&root, 60), CodeKind::Stylus);
+        assert_eq!(CodeKind::at_version(&[0xEF, 0xF0, 0x01, 0x00], 60), CodeKind::Evm);
+        let classic = [0xEF, 0xF0, 0x00, 0x00, 0x1b];
+        assert_eq!(CodeKind::at_version(&classic, 29), CodeKind::Evm);
+        assert_eq!(CodeKind::at_version(&classic, 30), CodeKind::Stylus);
     }
 }

@@ -10,6 +10,7 @@
 //!
 //! Main types: [`World`], [`WorldState`], [`TxRequest`], [`TxOutcome`], [`StylusExecutor`], [`VmHooks`].
 
+pub mod arbos;
 mod block;
 mod code_kind;
 mod diff;
@@ -23,7 +24,7 @@ mod trace;
 mod world;
 
 pub use block::{BlockSettings, DEFAULT_ARBOS_VERSION, DEFAULT_BLOCK_GAS_LIMIT, DEFAULT_CHAIN_ID};
-pub use code_kind::{CodeKind, STYLUS_PREFIX, deployment_code};
+pub use code_kind::{CodeKind, STYLUS_FRAGMENT_PREFIX, STYLUS_PREFIX, STYLUS_ROOT_PREFIX, deployment_code};
 pub use diff::{AccountDiff, Change, StateDiff};
 pub use inspector::WorldInspector;
 pub use outcome::{TxOutcome, TxStatus};

@@ -59,7 +59,10 @@ pub struct TxOutcome {
     pub output: Bytes,
     /// Gas used by the transaction (receipt gas, after refunds).
     pub gas_used: u64,
-    /// Ink used by Stylus frames, when every frame was metered.
+    /// Ink used by the transaction's Stylus frames, when every frame was metered: the sum of the
+    /// inclusive ink (nitro's `ink_limit − ink_left`, nested calls' gas included) of the
+    /// outermost Stylus frames, those with no Stylus frame above them, so that the ink of a
+    /// nested Stylus frame is never counted twice. Per-frame figures are in `stylus_frames`.
     pub ink_used: Option<u64>,
     /// The transaction's Stylus frames, in the order they started.
     pub stylus_frames: Vec<crate::stylus::FrameRecord>,

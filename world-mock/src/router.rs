@@ -3,7 +3,8 @@
 //! as usual; frames whose code is a Stylus program go to the configured Stylus executor; all
 //! other frames fall through to revm's interpreter.
 //!
-//! Calls to the ArbWasm precompile (`0x…71`) go to diorama's implementation of it.
+//! Calls to Arbitrum precompile addresses (`0x64`–`0x74`, `0xff`, …) go to `crate::arbos`
+//! on Arbitrum worlds (never in Ethereum state tests).
 //!
 //! Calls from Stylus frames back into the EVM run as nested revm frame loops over the same
 //! context (see `stylus::calls`); they reuse this provider through a clone of the router.
@@ -19,12 +20,13 @@ use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{AddressSet, B256};
 
+use crate::arbos::ArbosConfig;
+use crate::block::BlockSettings;
 use crate::code_kind::CodeKind;
 use crate::outcome::TxStatus;
-use crate::stylus::{
-    ARBWASM, ExecutorRoutes, OpenFrames, PageCounters, ProgramError, RootCtx, StylusParams, decode_program,
-};
+use crate::stylus::{ExecutorRoutes, OpenFrames, PageCounters, ProgramError, RootCtx, StylusParams, program_wasm};
 use crate::trace::FrameKind;
+use crate::world::WorldCtx;
 
 /// What the router learned during one transaction, read back by the world afterwards.
 #[derive(Debug, Default)]
@@ -32,8 +34,11 @@ pub(crate) struct RouteLog {
     /// The classified status of a foreign frame at depth 0 (the transaction's own frame),
     /// which revm's `ExecutionResult` cannot express (e.g. `outOfInk`).
     pub(crate) top_status: Option<(TxStatus, String)>,
-    /// Ink used by all Stylus frames of the transaction (each frame's own work once).
+    /// Ink of the transaction: the inclusive ink of its outermost Stylus frames (those with no
+    /// Stylus frame above them), so that nothing is counted twice.
     pub(crate) ink_used: u64,
+    /// Stylus frames running now (to tell an outermost frame from a nested one).
+    pub(crate) stylus_open: usize,
     /// Whether any Stylus frame ran.
     pub(crate) stylus_ran: bool,
     /// Whether a frame ran on an executor that does not meter (so there is no ink figure).
@@ -46,6 +51,37 @@ pub(crate) struct RouteLog {
     pub(crate) open_frames: OpenFrames,
     /// WASM pages open now and at most in this transaction (memory model).
     pub(crate) pages: PageCounters,
+    /// A call reached an Arbitrum precompile diorama does not implement (the message).
+    pub(crate) unimplemented: Option<String>,
+}
+
+/// nitro's per-block recent-program cache (`RecentWasms`, ArbOS 60+): an LRU of code hashes,
+/// created with capacity `BlockCacheSize` at its first insertion and dropped with the block.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RecentWasms {
+    /// Most recently used last.
+    entries: Vec<B256>,
+    capacity: Option<usize>,
+}
+
+impl RecentWasms {
+    /// Inserts `codehash`, returning whether it was already present (a hit).
+    pub(crate) fn insert(&mut self, codehash: B256, retain: u16) -> bool {
+        let capacity = *self.capacity.get_or_insert(usize::from(retain));
+        if let Some(at) = self.entries.iter().position(|h| *h == codehash) {
+            let hit = self.entries.remove(at);
+            self.entries.push(hit);
+            return true;
+        }
+        if capacity == 0 {
+            return false;
+        }
+        if self.entries.len() == capacity {
+            self.entries.remove(0);
+        }
+        self.entries.push(codehash);
+        false
+    }
 }
 
 /// The world's precompile provider: Ethereum precompiles plus Stylus routing.
@@ -62,10 +98,16 @@ pub struct Router {
     pub(crate) params: StylusParams,
     /// Decompressed programs by code hash (decompression is the costly part of a call entry).
     wasm_cache: Rc<RefCell<HashMap<B256, Arc<Vec<u8>>>>>,
-    /// Whether Arbitrum precompiles (ArbWasm) exist; off for Ethereum state tests.
+    /// Whether Arbitrum precompiles exist; off for Ethereum state tests.
     arbitrum: bool,
-    /// Ethereum precompiles, plus ArbWasm on Arbitrum: warm from the start of a transaction.
+    /// Ethereum precompiles, plus the Arbitrum ones on Arbitrum: warm from a transaction's start.
     warm: AddressSet,
+    /// Chain settings the ArbOS precompiles read.
+    pub(crate) arbos: ArbosConfig,
+    /// The current block (the L2 number and gas limit, for ArbSys and ArbGasInfo).
+    pub(crate) block: BlockSettings,
+    /// The recent-program cache of the current block (ArbOS 60+).
+    pub(crate) recent: Rc<RefCell<RecentWasms>>,
     /// Frame stacks of finished nested EVM runs, reused because building one per nested call
     /// is the main cost of a Stylus→EVM call.
     frame_stacks: Rc<RefCell<Vec<FrameStack<EthFrame>>>>,
@@ -91,6 +133,9 @@ impl Router {
             wasm_cache: Rc::default(),
             arbitrum: true,
             warm,
+            arbos: ArbosConfig::default(),
+            block: BlockSettings::default(),
+            recent: Rc::default(),
             frame_stacks: Rc::default(),
         }
     }
@@ -98,9 +143,14 @@ impl Router {
     fn warm_set(eth: &EthPrecompiles, arbitrum: bool) -> AddressSet {
         let mut warm = eth.warm_addresses().clone();
         if arbitrum {
-            warm.insert(ARBWASM);
+            warm.extend(crate::arbos::precompile_addresses());
         }
         warm
+    }
+
+    /// Whether the Arbitrum precompiles are on.
+    pub(crate) fn arbitrum(&self) -> bool {
+        self.arbitrum
     }
 
     /// Turns the Arbitrum precompiles on or off.
@@ -118,14 +168,28 @@ impl Router {
         self.wasm_cache.borrow_mut().clear();
     }
 
-    /// The WASM of Stylus `code` with hash `codehash`, decompressed once per router.
-    pub(crate) fn wasm(&self, codehash: B256, code: &[u8]) -> Result<Arc<Vec<u8>>, ProgramError> {
+    /// The WASM of Stylus `code` with hash `codehash` (a classic program, or from ArbOS 60 a
+    /// root whose fragments are read through the journal, at no charge as when nitro calls a
+    /// program), decompressed once per router.
+    pub(crate) fn wasm(&self, ctx: &mut WorldCtx, codehash: B256, code: &[u8]) -> Result<Arc<Vec<u8>>, ProgramError> {
         if let Some(wasm) = self.wasm_cache.borrow().get(&codehash) {
             return Ok(wasm.clone());
         }
-        let wasm = Arc::new(decode_program(code, self.params.max_wasm_size as usize)?);
+        let mut source = |address| {
+            let code = ctx.journal_mut().code(address).map(|load| load.data).unwrap_or_default();
+            Ok(code.to_vec())
+        };
+        let params = &self.params;
+        let wasm = program_wasm(code, params.max_wasm_size as usize, params.arbos_version, None, &mut source)?;
+        let wasm = Arc::new(wasm);
         self.wasm_cache.borrow_mut().insert(codehash, wasm.clone());
         Ok(wasm)
+    }
+
+    /// Records a call to an Arbitrum precompile diorama does not implement.
+    pub(crate) fn note_unimplemented(&self, depth: usize, detail: &str) {
+        self.log.borrow_mut().unimplemented.get_or_insert_with(|| detail.to_string());
+        self.note_status(depth, TxStatus::Failure, detail.to_string());
     }
 
     /// A frame stack for a nested EVM run (from the pool when one is free).
@@ -171,11 +235,13 @@ where
         // revm has opened the frame's checkpoint, so the journal depth is the frame's own.
         let depth = context.root().journal().depth();
         self.log.borrow_mut().open_frames.enter(depth, inputs);
-        if self.arbitrum && inputs.bytecode_address == ARBWASM {
-            self.tag_frame(FrameKind::Precompile { name: "ArbWasm" });
-            return Ok(Some(crate::stylus::run_arbwasm(self, context.root(), inputs)));
+        if self.arbitrum && crate::arbos::is_precompile(&inputs.bytecode_address) {
+            let name = crate::arbos::precompile_name(&inputs.bytecode_address).unwrap_or("ArbOS precompile");
+            self.tag_frame(FrameKind::Precompile { name });
+            return Ok(Some(crate::arbos::run(self, context.root(), inputs)));
         }
-        if CodeKind::of(inputs.known_bytecode.1.original_byte_slice()) != CodeKind::Stylus {
+        let code = inputs.known_bytecode.1.original_byte_slice();
+        if !self.arbitrum || CodeKind::at_version(code, self.params.arbos_version) != CodeKind::Stylus {
             let result = self.eth.run(context, inputs)?;
             if result.is_some() {
                 self.tag_frame(FrameKind::Precompile { name: precompile_name(&inputs.bytecode_address) });
@@ -190,7 +256,7 @@ where
     }
 
     fn contains(&self, address: &revm::primitives::Address) -> bool {
-        (self.arbitrum && *address == ARBWASM) || self.eth.contains(address)
+        (self.arbitrum && crate::arbos::is_precompile(address)) || self.eth.contains(address)
     }
 }
 

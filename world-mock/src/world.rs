@@ -9,6 +9,7 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, B256, Bytes, TxKind, U256};
 use revm::{DatabaseCommit, ExecuteEvm, InspectEvm};
 
+use crate::arbos::ArbosConfig;
 use crate::block::BlockSettings;
 use crate::diff::StateDiff;
 use crate::inspector::WorldInspector;
@@ -17,7 +18,7 @@ use crate::router::Router;
 use crate::state::WorldState;
 use crate::stylus::{
     ActivationError, ArbosStorage, ProgramInfo, ProgramRecord, StylusExecutor, StylusParams, activate_wasm,
-    decode_program,
+    program_wasm,
 };
 use crate::trace::{TraceBuilder, TraceLevel};
 
@@ -88,7 +89,8 @@ impl World {
         ctx.cfg.chain_id = block.chain_id;
         ctx.block = block.to_env(spec);
         let mut precompiles = Router::new(spec);
-        precompiles.set_params(StylusParams { arbos_version: block.arbos_version, ..StylusParams::default() });
+        precompiles.set_params(StylusParams::for_arbos_version(block.arbos_version));
+        precompiles.block = block.clone();
         // One inspector, shared with the router for nested runs, over the router's log.
         let inspector = WorldInspector { names: Default::default(), log: precompiles.log.clone() };
         precompiles.inspector = inspector.clone();
@@ -99,13 +101,43 @@ impl World {
             precompiles,
             frame_stack: FrameStack::new_prealloc(8),
         };
-        Self { evm, block, trace: TraceLevel::default() }
+        let mut world = Self { evm, block, trace: TraceLevel::default() };
+        world.install_precompile_code();
+        world
     }
 
-    /// Records the call tree (and, with `hostios`, each hostio call) of every later transaction
-    /// in its outcome's `trace`.
+    /// Records the call tree (and, with `hostios`, each hostio call; with `profile`, each Stylus
+    /// frame's ink profile) of every later transaction in its outcome's `trace`.
     pub fn set_trace(&mut self, level: TraceLevel) {
         self.trace = level;
+    }
+
+    /// Gives every ArbOS precompile the chain's version has its placeholder code (`0xFE`), as
+    /// nitro's genesis and ArbOS upgrades do, so that Solidity can call it.
+    fn install_precompile_code(&mut self) {
+        let version = self.evm.precompiles.params.arbos_version;
+        let state = self.state_mut();
+        for (address, since) in crate::arbos::PRECOMPILE_VERSIONS {
+            if version >= since && state.account(&address).is_none_or(|a| a.code_bytes().is_empty()) {
+                state.set_code(address, &crate::arbos::PRECOMPILE_CODE);
+            }
+        }
+    }
+
+    /// Removes the placeholder code of precompile accounts that hold nothing else.
+    fn remove_precompile_code(&mut self) {
+        let state = self.state_mut();
+        for (address, _) in crate::arbos::PRECOMPILE_VERSIONS {
+            let placeholder = state.account(&address).is_some_and(|a| {
+                a.code_bytes() == crate::arbos::PRECOMPILE_CODE
+                    && a.balance.is_zero()
+                    && a.nonce == 0
+                    && a.storage.is_empty()
+            });
+            if placeholder {
+                state.remove_account(&address);
+            }
+        }
     }
 
     /// The EVM spec in force.
@@ -128,15 +160,58 @@ impl World {
         &self.block
     }
 
-    /// Replaces the current block. Its ArbOS version becomes the Stylus parameters' version.
+    /// Replaces the current block. Its ArbOS version becomes the Stylus parameters' version, and
+    /// a new version sets the parameters nitro's upgrades set: Stylus version (1 on ArbOS 30, 2
+    /// from 31), MinInitGas (72, then 69) and the stack depth (262,144, then 22,000 from 50).
     pub fn set_block(&mut self, block: BlockSettings) {
         if block.arbos_version != self.evm.precompiles.params.arbos_version {
-            let params = StylusParams { arbos_version: block.arbos_version, ..self.evm.precompiles.params.clone() };
+            // What nitro's ArbOS upgrades set follows the version: Stylus version 2 and
+            // MinInitGas 69 from 31, the 22,000 stack cap from 50.
+            let defaults = StylusParams::for_arbos_version(block.arbos_version);
+            let params = StylusParams {
+                arbos_version: block.arbos_version,
+                version: defaults.version,
+                min_init_gas: defaults.min_init_gas,
+                max_stack_depth: defaults.max_stack_depth,
+                ..self.evm.precompiles.params.clone()
+            };
             self.evm.precompiles.set_params(params);
+            if self.evm.precompiles.arbitrum() {
+                // An upgrade installs the precompiles it brings.
+                self.install_precompile_code();
+            }
+        }
+        if block.number != self.block.number {
+            // The recent-program cache lives for one block.
+            *self.evm.precompiles.recent.borrow_mut() = Default::default();
         }
         self.evm.ctx.cfg.chain_id = block.chain_id;
         self.evm.ctx.block = block.to_env(self.spec());
+        self.evm.precompiles.block = block.clone();
         self.block = block;
+    }
+
+    /// The chain settings the ArbOS precompiles read (owners, cache managers, fee accounts, L1
+    /// and L2 prices).
+    pub fn arbos_config(&self) -> &ArbosConfig {
+        &self.evm.precompiles.arbos
+    }
+
+    /// Replaces the ArbOS settings (`setState.arbitrum`).
+    pub fn set_arbos_config(&mut self, config: ArbosConfig) {
+        self.evm.precompiles.arbos = config;
+    }
+
+    /// Whether `address` is a chain-internal account of an Arbitrum world: an Arbitrum
+    /// precompile (ArbSys, ArbWasm, …), the ArbOS state account, or the network fee account.
+    /// Activation and L2→L1 messages write them; `checkState` does not require a scenario to
+    /// list them.
+    pub fn is_system_account(&self, address: &Address) -> bool {
+        let router = &self.evm.precompiles;
+        router.arbitrum()
+            && (crate::arbos::is_precompile(address)
+                || *address == crate::stylus::ARBOS_STATE
+                || *address == router.arbos.network_fee_account)
     }
 
     /// Gives Stylus frames to `executor`, except those of programs routed elsewhere.
@@ -175,7 +250,16 @@ impl World {
             return Err(ActivationError::NoCode);
         }
         let params = self.stylus_params().clone();
-        let wasm = decode_program(&code, params.max_wasm_size as usize)?;
+        let state = self.state();
+        let mut fragments =
+            |fragment: Address| Ok(state.account(&fragment).map(|a| a.code_bytes().to_vec()).unwrap_or_default());
+        let wasm = program_wasm(
+            &code,
+            params.max_wasm_size as usize,
+            params.arbos_version,
+            Some(params.max_fragment_count),
+            &mut fragments,
+        )?;
         let mut program = activate_wasm(&wasm, codehash, &params)?.program;
         program.cached = self.program(codehash).is_some_and(|record| record.info.cached);
         self.set_program(ProgramRecord::new(program.clone(), self.block.timestamp));
@@ -229,18 +313,27 @@ impl World {
     /// state, as `activateProgram` would see it), without activating anything.
     pub fn data_fee(&self, code: &[u8]) -> Result<U256, ActivationError> {
         let params = self.stylus_params();
-        let wasm = decode_program(code, params.max_wasm_size as usize)?;
+        let state = self.state();
+        let mut fragments =
+            |fragment: Address| Ok(state.account(&fragment).map(|a| a.code_bytes().to_vec()).unwrap_or_default());
+        let (max_size, version) = (params.max_wasm_size as usize, params.arbos_version);
+        let wasm = program_wasm(code, max_size, version, Some(params.max_fragment_count), &mut fragments)?;
         let info = activate_wasm(&wasm, revm::primitives::keccak256(code), params)?;
         let mut pricer = ReadState(self.state()).data_pricer();
         Ok(pricer.update(info.program.asm_estimate, self.block.timestamp))
     }
 
-    /// Makes this a plain Ethereum chain (`false`): no ArbWasm precompile at 0x71 and no
-    /// EIP-3541 exemption for Stylus code. State tests need this, since there 0x71 is an
+    /// Makes this a plain Ethereum chain (`false`): no Arbitrum precompiles (0x64–0x74, …, and
+    /// their placeholder code), no Stylus programs and no EIP-3541 exemption for Stylus code. State tests need this, since there 0x71 is an
     /// ordinary account. Worlds start as Arbitrum chains.
     pub fn set_arbitrum(&mut self, arbitrum: bool) {
         self.evm.ctx.cfg.disable_eip3541 = arbitrum;
         self.evm.precompiles.set_arbitrum(arbitrum);
+        if arbitrum {
+            self.install_precompile_code();
+        } else {
+            self.remove_precompile_code();
+        }
     }
 
     /// Mutable access to revm's configuration (state tests choose limits and checks).
@@ -281,8 +374,13 @@ impl World {
         if self.trace.calls {
             self.evm.precompiles.log.borrow_mut().trace = Some(TraceBuilder::new(self.trace));
         }
+        // An eth_call runs on a copy of the block's state, recent-program cache included.
+        let recent = (commit == Commit::No).then(|| self.evm.precompiles.recent.borrow().clone());
         let inspect = self.trace.calls || self.needs_naming(&tx);
         let run = if inspect { self.evm.inspect_tx(tx) } else { self.evm.transact(tx) };
+        if let Some(recent) = recent {
+            *self.evm.precompiles.recent.borrow_mut() = recent;
+        }
         let run = run.map_err(|e| TxRejected(describe_error(e)))?;
         let clear_empty = self.state().clear_empty;
         let diff = StateDiff::between(self.state(), &run.state, clear_empty);
@@ -294,6 +392,16 @@ impl World {
         if let Some((status, detail)) = log.top_status {
             outcome.status = status;
             outcome.halt_reason = Some(detail);
+        }
+        if let Some(unimplemented) = log.unimplemented
+            && outcome.halt_reason.as_deref() != Some(unimplemented.as_str())
+        {
+            // A nested call to an unimplemented precompile: say so whatever the caller did next.
+            let reason = match outcome.halt_reason.take() {
+                Some(reason) => format!("{reason}; {unimplemented}"),
+                None => unimplemented,
+            };
+            outcome.halt_reason = Some(reason);
         }
         // A frame that was not metered leaves the transaction without an ink figure.
         if log.stylus_ran && !log.unmetered {

@@ -252,7 +252,11 @@ fn exact_outputs_of_a_small_module() {
     let type_len = (2 + 1) + (1 + 1); // (i32 i32) -> i32, (i32) -> i32
     let globals = 1 + 4; // $g + ink left, ink status, scratch, stack left
     let (data_bytes, element_entries) = (5, 2); // "hello", $helper $main
-    let data_len = data_bytes + element_entries;
+    // Encoded segments, as nitro measures them (wasmparser's `range`):
+    // data: flags 00, i32.const 0 (41 00), end (0b), length 05, "hello" = 10 bytes;
+    // elem: flags 00, i32.const 0 (41 00), end (0b), count 02, indices 02 03 = 7 bytes.
+    let (data_segments_len, element_segments_len) = (10, 7);
+    let data_len = data_segments_len + element_segments_len;
     let footprint = 2;
     // $helper: 4 ops (get get add end), 1 block (end); $main: 7 ops, 3 blocks (call call end).
     // Each: + 12 per block + 12 entry check + 1 appended return + 4 before it.
@@ -267,12 +271,17 @@ fn exact_outputs_of_a_small_module() {
             globals,
             data_bytes,
             element_entries,
+            data_segments_len,
+            element_segments_len,
             footprint,
             opcodes,
             instrumented_opcodes: instrumented,
         }
     );
 
+    // nitro `crates/prover/src/binary.rs::instrument` (asm estimate, cached and init costs) and
+    // `crates/prover/src/programs/mod.rs::Module::activate` (activation gas: data by payload
+    // bytes, elements by encoded bytes).
     let asm = 512_000 + functions * 996_829 / 1_000 + type_len * 11_416 / 1_000 + wasm_len * 62_628 / 10_000;
     let cached = functions * 13_420 / 100_000
         + type_len * 89 / 100_000
@@ -284,7 +293,7 @@ fn exact_outputs_of_a_small_module() {
     let us = wasm_len * 31_733 / 100_000
         + functions * 17_263 / 100_000
         + data_bytes * 17_376 / 100_000
-        + element_entries * 17_376 / 100_000
+        + element_segments_len * 17_376 / 100_000
         + u64::from(footprint) * 2_217
         + instrumented * 535 / 1_000;
     assert_eq!(u64::from(info.program.asm_estimate), asm);
@@ -301,6 +310,75 @@ fn exact_outputs_of_a_small_module() {
     // Stylus version 1 folds the cached cost into the init cost.
     let v1 = StylusParams { version: 1, ..StylusParams::default() };
     assert_eq!(u64::from(activate_wasm(&bytes, codehash, &v1).unwrap().program.init_cost), init + cached);
+}
+
+/// The cached init cost's `data_len` counts encoded segments: headers, offset expressions and
+/// length prefixes as well as payloads, for passive and active data and for element segments,
+/// and every global (the module's and the 4 added ones) costs 1.628.
+#[test]
+fn cached_init_cost_counts_encoded_segments_and_globals() {
+    let base = |segments: &str, globals: &str| {
+        format!(
+            r#"(module (memory (export "memory") 1 1) (table 300 funcref) {globals} {segments}
+                 (func $f) (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#
+        )
+    };
+    let stats = |wat: &str| activate(wat).expect("activates").stats;
+    let cost = |wat: &str| activate(wat).expect("activates").program.cached_cost;
+
+    // data (i32.const 1024) with 200 bytes: flags 00 + i32.const 1024 (41 80 08) + end 0b +
+    // length c8 01 + 200 = 207 bytes; passive data "ab": flags 01 + length 02 + 2 = 4 bytes.
+    let data = format!(r#"(data (i32.const 1024) "{}") (data "ab")"#, "x".repeat(200));
+    let with_data = base(&data, "");
+    let s = stats(&with_data);
+    assert_eq!((s.data_bytes, s.data_segments_len), (202, 211));
+    // elem (i32.const 5) with 3 entries: 00 41 05 0b 03 00 00 00 = 8 bytes.
+    let with_elems = base("(elem (i32.const 5) $f $f $f)", "");
+    let s = stats(&with_elems);
+    assert_eq!((s.element_entries, s.element_segments_len), (3, 8));
+    // Globals: each declared one adds to the 4 the instrumentation adds.
+    let with_globals =
+        base("", "(global i32 (i32.const 1)) (global i64 (i64.const 2)) (global (mut i32) (i32.const 3))");
+    assert_eq!(stats(&with_globals).globals, 3 + 4);
+
+    // Every other input is the same as in the bare module except the module length, so the
+    // difference in cost is the term of the feature plus the difference in the length term.
+    let bare = base("", "");
+    let b = stats(&bare);
+    let fixed = |s: &ModuleStats| {
+        s.functions * 13_420 / 100_000
+            + s.type_len * 89 / 100_000
+            + s.wasm_len * 122 / 100_000
+            + u64::from(s.footprint) * 5
+    };
+    for (wat, data_len, globals) in [(&bare, 0, 4), (&with_data, 211, 4), (&with_elems, 8, 4), (&with_globals, 0, 7)] {
+        let s = stats(wat);
+        assert_eq!(s.functions, b.functions);
+        let expected = fixed(&s) + globals * 1_628 / 1_000 + data_len * 75_244 / 100_000;
+        assert_eq!(u64::from(cost(wat)), expected, "{wat}");
+    }
+    // 211 encoded bytes cost 158; the 202 payload bytes alone would have cost 151.
+    assert_eq!(211 * 75_244 / 100_000 - 202 * 75_244 / 100_000, 7);
+}
+
+/// nitro's "element entries" limit (4096) sums encoded element segments, so 2,100 entries whose
+/// function indices need two LEB bytes (index ≥ 128) exceed it.
+#[test]
+fn the_element_limit_counts_encoded_bytes() {
+    let funcs = "(func)".repeat(130);
+    let entries = |n: usize| vec!["129"; n].join(" ");
+    let module = |n: usize| {
+        format!(
+            r#"(module (memory (export "memory") 1 1) (table 4096 funcref) {funcs}
+                 (elem (i32.const 0) func {})
+                 (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
+            entries(n)
+        )
+    };
+    // 2,000 entries: 00 41 00 0b + count d0 0f + 2 × 2,000 = 4,006 bytes.
+    assert_eq!(activate(&module(2_000)).expect("activates").stats.element_segments_len, 4_006);
+    // 2,100 entries: 4,206 bytes > 4,096.
+    assert_eq!(rejection(&module(2_100)), "too many element entries: 4206 > 4096");
 }
 
 #[test]

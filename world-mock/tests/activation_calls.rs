@@ -1,5 +1,6 @@
 //! Calling activated programs: records, the entry cost (memory model and init gas), the ink
-//! handed to the executor, the return-data floor, and each frame's ink counted once.
+//! handed to the executor, the return-data floor, and each frame's ink counted once (the
+//! transaction's is its outermost frame's inclusive ink).
 
 mod activation_support;
 
@@ -159,8 +160,17 @@ fn each_frames_ink_is_counted_once() {
     let (mut world, _) = setup(&[(PROGRAM, "1 1", caller), (OTHER, "1 1", Behaviour::default())]);
     let outcome = run(&mut world, PROGRAM, GAS);
     assert_eq!(outcome.status, TxStatus::Success, "{outcome:?}");
-    // Each frame's own work only; the caller's ink for the nested call is the callee's.
-    assert_eq!(outcome.ink_used, Some(2 * OWN_GAS * 10_000));
+    let [outer, inner] = &outcome.stylus_frames[..] else { panic!("two frames: {outcome:?}") };
+    // The callee's frame: its own work; its gas adds the entry cost.
+    assert_eq!((inner.ink, inner.self_ink), (Some(OWN_GAS * 10_000), Some(OWN_GAS * 10_000)));
+    let program = world.program_at(OTHER).unwrap().info;
+    let entry = 69 * 128 + u64::from(program.init_cost) + 11 * 32 + u64::from(program.cached_cost);
+    assert_eq!(inner.gas_used, entry + OWN_GAS);
+    // The caller's ink is inclusive: its own work and the call (2,600 cold + the callee's gas).
+    assert_eq!(outer.self_ink, Some(OWN_GAS * 10_000));
+    assert_eq!(outer.ink, Some((OWN_GAS + 2_600 + inner.gas_used) * 10_000));
+    // The transaction counts the outermost frame's inclusive ink, so the callee once.
+    assert_eq!(outcome.ink_used, outer.ink);
 }
 
 #[test]
@@ -177,8 +187,14 @@ fn returned_data_costs_at_least_its_memory_expansion() {
     let (mut world, _) = setup(&[(PROGRAM, "1 1", big)]);
     let outcome = run(&mut world, PROGRAM, GAS);
     assert_eq!(outcome.gas_used, intrinsic(&[]) + 14_336);
-    // Before ArbOS 31 there is no floor.
+    // Before ArbOS 31 there is no floor. (ArbOS 30 runs Stylus version 1: the program is
+    // activated again, and an uncached v1 call pays MinInitGas 72·128 + an init cost that
+    // includes the cached one.)
     world.set_block(BlockSettings { arbos_version: 30, ..BlockSettings::default() });
+    let v1 = world.activate_program(PROGRAM).unwrap();
+    assert_eq!(v1.version, 1);
+    let entry = 72 * 128 + u64::from(v1.init_cost);
+    assert_eq!(entry, world_mock::stylus::program_call_gas(&v1, world.stylus_params()));
     let outcome = run(&mut world, PROGRAM, GAS);
     assert_eq!(outcome.gas_used, intrinsic(&[]) + entry + OWN_GAS);
 }

@@ -731,3 +731,30 @@ fn programs_route_by_code_hash_and_frames_are_recorded() {
     assert!(!metered_only.unmetered);
     assert_eq!(metered_only.ink_used, metered_only.stylus_frames[0].ink);
 }
+
+/// Stylus → EVM → Stylus: each frame's `ink` is inclusive (nitro's `ink_limit − ink_left`, so the
+/// outer frame's includes the ink it paid for the nested call's gas, and through it the inner
+/// Stylus frame's), `self_ink` leaves nested calls out, and the transaction's ink is the outer
+/// frame's inclusive ink alone: the inner frame is not counted twice.
+#[test]
+fn transaction_ink_is_the_outermost_frames_inclusive_ink() {
+    let mut world = new_world();
+    let inner = Script::new().cache(1).op(&[op::FLUSH, op::RETURN]);
+    world.state_mut().set_code(S2, &inner.code());
+    world.state_mut().set_code(E1, &evm_forwarder(S2, false));
+    world.state_mut().set_code(S1, &Script::new().call(CallKind::Call, E1, &[]).op(&[op::RETURN]).code());
+
+    let outcome = run(&mut world, S1, GAS_LIMIT);
+    assert_eq!(outcome.status, TxStatus::Success, "{outcome:?}");
+    let [outer, nested] = &outcome.stylus_frames[..] else { panic!("two Stylus frames: {outcome:?}") };
+    assert_eq!((outer.contract, outer.depth, nested.contract, nested.depth), (S1, 1, S2, 3));
+    let (outer_ink, outer_self) = (outer.ink.unwrap(), outer.self_ink.unwrap());
+    // The fake executor's own work in S1: two operations (call, return).
+    assert_eq!(outer_self, 2 * OP_GAS * 10_000);
+    // S1's inclusive ink is its own work plus the call's gas, which includes S2's frame.
+    assert!(outer_ink - outer_self > nested.gas_used * 10_000, "{outer:?} {nested:?}");
+    assert_eq!(nested.ink, nested.self_ink, "S2 calls nothing");
+    assert_eq!(outcome.ink_used, Some(outer_ink));
+    // Frame gas: the outer frame's gas is its inclusive ink in gas (no entry cost here).
+    assert_eq!(outer.gas_used * 10_000, outer_ink);
+}

@@ -16,7 +16,7 @@ use crate::executors::NativeForm;
 use crate::parity::Observation;
 use crate::prepare::{Action, PreparedScenario, PreparedStep, StateSetup, TxKind};
 use crate::profile::Profiling;
-use crate::report::{AccountActual, Actual, ScenarioOutcome, ScenarioReport, StepReport, TxActual};
+use crate::report::{AccountActual, Actual, FrameReport, ScenarioOutcome, ScenarioReport, StepReport, TxActual};
 
 pub use crate::executors::REVM;
 
@@ -172,6 +172,7 @@ fn run_step(
             report.gas_used = Some(outcome.gas_used);
             report.ink_used = outcome.ink_used;
             report.unmetered = outcome.unmetered;
+            report.frames = outcome.stylus_frames.iter().map(FrameReport::of).collect();
             report.detail = outcome.halt_reason.clone().filter(|d| !d.is_empty());
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;
             report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder));
@@ -327,7 +328,13 @@ fn apply_set_state(world: &mut World, setup: &StateSetup) -> Result<(), String> 
         if let Some(version) = block.arbos_version {
             settings.arbos_version = version;
         }
+        if let Some(l1_number) = block.l1_number {
+            settings.l1_number = Some(l1_number);
+        }
         world.set_block(settings);
+    }
+    if let Some(arbitrum) = &setup.arbitrum {
+        apply_arbitrum(world, arbitrum);
     }
     for (creator, nonce, address) in &setup.new_addresses {
         world.name_new_address(*creator, *nonce, *address);
@@ -336,6 +343,48 @@ fn apply_set_state(world: &mut World, setup: &StateSetup) -> Result<(), String> 
         world.activate_program(account.address).map_err(|e| format!("activating {}: {e}", account.address))?;
     }
     Ok(())
+}
+
+/// `setState.arbitrum`: chain settings and Stylus parameters; omitted fields keep their value.
+fn apply_arbitrum(world: &mut World, arbitrum: &scenario_format::ArbitrumState) {
+    let mut config = world.arbos_config().clone();
+    let addresses = |list: &Vec<scenario_format::AddressValue>| list.iter().map(|a| a.value).collect();
+    if let Some(owners) = &arbitrum.chain_owners {
+        config.chain_owners = addresses(owners);
+    }
+    if let Some(managers) = &arbitrum.cache_managers {
+        config.cache_managers = addresses(managers);
+    }
+    if let Some(account) = &arbitrum.network_fee_account {
+        config.network_fee_account = account.value;
+    }
+    if let Some(account) = &arbitrum.infra_fee_account {
+        config.infra_fee_account = account.value;
+    }
+    if let Some(fee) = &arbitrum.l1_base_fee {
+        config.l1_base_fee = fee.value;
+    }
+    if let Some(price) = &arbitrum.minimum_gas_price {
+        config.minimum_gas_price = price.value;
+    }
+    world.set_arbos_config(config);
+    let mut params = world.stylus_params().clone();
+    let set = |field: Option<u16>, target: &mut u16| {
+        if let Some(value) = field {
+            *target = value;
+        }
+    };
+    set(arbitrum.stylus_version, &mut params.version);
+    set(arbitrum.expiry_days, &mut params.expiry_days);
+    set(arbitrum.keepalive_days, &mut params.keepalive_days);
+    set(arbitrum.block_cache_size, &mut params.block_cache_size);
+    if let Some(gas) = arbitrum.activation_gas {
+        params.activation_gas = gas;
+    }
+    if let Some(count) = arbitrum.max_fragment_count {
+        params.max_fragment_count = count;
+    }
+    world.set_stylus_params(params);
 }
 
 /// `file:line:column` of a step.

@@ -96,7 +96,8 @@ pub(super) fn check_state(world: &World, prepared: &StateCheck, report: &mut Ste
         let extra: Vec<&Address> = state
             .accounts()
             .iter()
-            .filter(|(a, acc)| !listed.contains(*a) && !acc.is_blank())
+            // Chain internals (precompiles, ArbOS state, the network fee account) need not be listed.
+            .filter(|(a, acc)| !listed.contains(*a) && !acc.is_blank() && !world.is_system_account(a))
             .map(|(a, _)| a)
             .collect();
         if !extra.is_empty() {

@@ -1,7 +1,7 @@
 //! `setState` with code resolved to bytes.
 
 use alloy_primitives::{Address, U256};
-use scenario_format::{BlockState, SetState};
+use scenario_format::{ArbitrumState, BlockState, SetState};
 
 use super::{Needs, PrepareError, StepCx};
 
@@ -29,6 +29,8 @@ pub struct StateSetup {
     pub accounts: Vec<AccountSetup>,
     /// Block fields to change.
     pub block: Option<BlockState>,
+    /// Arbitrum settings to change (boxed: rarely present, and large).
+    pub arbitrum: Option<Box<ArbitrumState>>,
     /// `(creator, nonce, address)` names for future deploys.
     pub new_addresses: Vec<(Address, u64, Address)>,
 }
@@ -61,7 +63,7 @@ pub(crate) fn prepare_set_state(
         });
     }
     let new_addresses = set.new_addresses.iter().map(|n| (n.creator.value, n.nonce, n.address.value)).collect();
-    Ok(StateSetup { accounts, block: set.block.clone(), new_addresses })
+    Ok(StateSetup { accounts, block: set.block.clone(), arbitrum: set.arbitrum.clone().map(Box::new), new_addresses })
 }
 
 /// Expected code: the expression as written and the runtime bytes it stands for.

@@ -60,6 +60,62 @@ impl Mismatch {
     }
 }
 
+/// One Stylus frame of a transaction (JSON report only), in the order the frames started.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FrameReport {
+    /// The account whose storage the frame used (`0x…`).
+    pub address: String,
+    /// The account whose code ran, when it differs (a delegate call).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_address: Option<String>,
+    /// The executor that ran it (`wasmer`, `debugger`); empty when none could.
+    pub executor: String,
+    /// EVM call depth (1 for the transaction's own frame).
+    pub depth: usize,
+    /// How it ended, in the scenario format's spelling of statuses.
+    pub status: String,
+    /// Gas the frame used, its entry cost included.
+    pub gas_used: u64,
+    /// nitro's frame ink (`ink_limit − ink_left`): the frame's own work plus the ink it paid for
+    /// the gas of its nested calls and creates. Absent when the executor does not meter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ink: Option<u64>,
+    /// The frame's own ink: `ink` less what it paid for nested calls and creates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_ink: Option<u64>,
+}
+
+impl FrameReport {
+    /// The report of a frame the chain recorded.
+    pub fn of(frame: &world_mock::stylus::FrameRecord) -> Self {
+        let code_address = (frame.code_address != frame.contract).then(|| format!("{:#x}", frame.code_address));
+        Self {
+            address: format!("{:#x}", frame.contract),
+            code_address,
+            executor: frame.executor.to_string(),
+            depth: frame.depth,
+            status: frame_status(frame.status).to_string(),
+            gas_used: frame.gas_used,
+            ink: frame.ink,
+            self_ink: frame.self_ink,
+        }
+    }
+}
+
+fn frame_status(status: world_mock::stylus::StylusStatus) -> &'static str {
+    use world_mock::stylus::StylusStatus as S;
+    match status {
+        S::Success => "success",
+        S::Revert => "revert",
+        S::Failure => "failure",
+        S::OutOfInk => "outOfInk",
+        S::OutOfStack => "outOfStack",
+        S::NotActivated => "notActivated",
+        S::InvalidCode => "invalidCode",
+    }
+}
+
 /// What happened in one step.
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -79,7 +135,7 @@ pub struct StepReport {
     /// Gas used, for transaction steps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gas_used: Option<u64>,
-    /// Ink used by Stylus frames, when metered.
+    /// Ink of the transaction, when metered: the inclusive ink of its outermost Stylus frames.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ink_used: Option<u64>,
     /// A native frame ran, so `gas_used` is not the chain's figure (snapshots and the gas report
@@ -95,6 +151,9 @@ pub struct StepReport {
     /// `(deploy)`, `(activate)` or `(no calldata)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
+    /// The transaction's Stylus frames, with their inclusive and own ink.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub frames: Vec<FrameReport>,
     /// Expectations that failed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mismatches: Vec<Mismatch>,

@@ -35,7 +35,14 @@ pub(crate) const PRICING_SOURCES: &[(&str, &[u8])] = &[
     ("world-mock/src/stylus/entry.rs", include_bytes!("../../../world-mock/src/stylus/entry.rs")),
     ("world-mock/src/stylus/memory.rs", include_bytes!("../../../world-mock/src/stylus/memory.rs")),
     ("world-mock/src/stylus/calls.rs", include_bytes!("../../../world-mock/src/stylus/calls.rs")),
-    ("world-mock/src/stylus/arbwasm.rs", include_bytes!("../../../world-mock/src/stylus/arbwasm.rs")),
+    ("world-mock/src/arbos/mod.rs", include_bytes!("../../../world-mock/src/arbos/mod.rs")),
+    ("world-mock/src/arbos/abi.rs", include_bytes!("../../../world-mock/src/arbos/abi.rs")),
+    ("world-mock/src/arbos/arbgasinfo.rs", include_bytes!("../../../world-mock/src/arbos/arbgasinfo.rs")),
+    ("world-mock/src/arbos/arbownerpublic.rs", include_bytes!("../../../world-mock/src/arbos/arbownerpublic.rs")),
+    ("world-mock/src/arbos/arbsys.rs", include_bytes!("../../../world-mock/src/arbos/arbsys.rs")),
+    ("world-mock/src/arbos/arbwasm.rs", include_bytes!("../../../world-mock/src/arbos/arbwasm.rs")),
+    ("world-mock/src/arbos/arbwasmcache.rs", include_bytes!("../../../world-mock/src/arbos/arbwasmcache.rs")),
+    ("world-mock/src/arbos/burner.rs", include_bytes!("../../../world-mock/src/arbos/burner.rs")),
     ("world-mock/src/stylus/data_pricer.rs", include_bytes!("../../../world-mock/src/stylus/data_pricer.rs")),
     ("world-mock/src/stylus/activation/costs.rs", include_bytes!("../../../world-mock/src/stylus/activation/costs.rs")),
     ("world-mock/src/stylus/activation/ops.rs", include_bytes!("../../../world-mock/src/stylus/activation/ops.rs")),
@@ -108,9 +115,12 @@ mod tests {
     #[test]
     fn every_pricing_folder_file_is_hashed() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        for folder in
-            ["executors/wasmer/src/middleware", "executors/hostio/src/hostio", "world-mock/src/stylus/activation"]
-        {
+        for folder in [
+            "executors/wasmer/src/middleware",
+            "executors/hostio/src/hostio",
+            "world-mock/src/stylus/activation",
+            "world-mock/src/arbos",
+        ] {
             for entry in std::fs::read_dir(root.join(folder)).unwrap() {
                 let name = format!("{folder}/{}", entry.unwrap().file_name().to_string_lossy());
                 let listed = PRICING_SOURCES.iter().any(|(n, _)| *n == name);

@@ -74,7 +74,7 @@ fn unmetered_figures_are_reported_never_passed() {
     let all = text(&output);
     assert_eq!(output.status.code(), Some(0), "{all}");
     assert!(all.contains("ink 223214042: unchecked, not metered"), "{all}");
-    assert!(all.contains("gasUsed 58875: unchecked, not metered"), "{all}");
+    assert!(all.contains("gasUsed 58902: unchecked, not metered"), "{all}");
     let junit = diorama(&[
         "run",
         "--executor",

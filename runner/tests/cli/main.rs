@@ -253,3 +253,93 @@ fn cold_cache_parallel_stylus_runs_finish() {
     let _ = std::fs::remove_dir_all(&cache);
     assert_eq!(status.code(), Some(0));
 }
+
+/// The JSON report lists each transaction's Stylus frames with address, executor, depth, status,
+/// gas, inclusive and self ink; the transaction's ink is the outermost frame's inclusive ink.
+#[test]
+fn json_report_lists_stylus_frames_with_inclusive_and_self_ink() {
+    let output = diorama(&["run", "--format", "json", "fixtures/scenarios/stylus/cross-vm.scen.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let steps = report["scenarios"][0]["steps"].as_array().unwrap();
+    let step = steps.iter().find(|s| s["id"] == "rust-solidity-rust").expect("the step is reported");
+    let frames = step["frames"].as_array().expect("a frame list");
+    assert_eq!(frames.len(), 2, "{step:#}");
+    let rust = "0x727573745f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f"; // address:rust
+    for (frame, depth) in frames.iter().zip([1, 3]) {
+        assert_eq!((frame["address"].as_str(), frame["executor"].as_str()), (Some(rust), Some("wasmer")));
+        assert_eq!((frame["depth"].as_u64(), frame["status"].as_str()), (Some(depth), Some("success")));
+    }
+    let n = |v: &serde_json::Value| v.as_u64().unwrap();
+    let (outer, inner) = (&frames[0], &frames[1]);
+    assert_eq!(n(&step["inkUsed"]), n(&outer["ink"]), "the tx ink is the outer frame's inclusive ink");
+    assert_eq!(n(&step["inkUsed"]), 682_278_987);
+    // The outer frame paid for the call into Solidity, which includes the whole inner frame.
+    assert!(n(&outer["ink"]) - n(&outer["selfInk"]) > n(&inner["gasUsed"]) * 10_000, "{frames:#?}");
+    assert_eq!(n(&inner["ink"]), n(&inner["selfInk"]), "the inner frame calls nothing");
+    assert!(n(&outer["gasUsed"]) > n(&inner["gasUsed"]));
+}
+
+/// A call to an Arbitrum precompile diorama does not implement fails, and the report names it
+/// (issue 8, item 14); ArbWasmCache's refusal names the caller.
+#[test]
+fn unimplemented_precompiles_are_named_in_the_report() {
+    let output = diorama(&["run", "--format", "json", "fixtures/scenarios/arbitrum/precompiles.scen.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let steps = report["scenarios"][0]["steps"].as_array().unwrap();
+    let step = |id: &str| steps.iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("step {id}"));
+    let unimplemented = step("unimplemented");
+    assert_eq!(unimplemented["status"], "failure");
+    let detail = unimplemented["detail"].as_str().unwrap();
+    assert!(detail.contains("ArbRetryableTx") && detail.contains("does not implement"), "{detail}");
+    let refused = step("not-a-manager")["detail"].as_str().unwrap().to_string();
+    assert!(refused.contains("neither a cache manager nor a chain owner"), "{refused}");
+}
+
+/// Arbitrum system accounts (issue 8, item 5): an exact `checkState` need not list them, and
+/// `dumpState` writes them apart from the scenario's accounts.
+#[test]
+fn system_accounts_are_apart_in_checks_and_dumps() {
+    let dir = std::env::temp_dir().join(format!("diorama-system-accounts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wasm = root().join("fixtures/wasm/counter.wasm");
+    let scenario = serde_json::json!({
+        "steps": [
+            { "step": "setState",
+              "accounts": { "address:alice": { "balance": "1,000,000,000,000,000,000" },
+                            "address:counter": { "code": format!("wasm:{}", wasm.display()) } },
+              "arbitrum": { "networkFeeAccount": "address:fees", "chainOwners": ["address:owner"] } },
+            { "step": "activate", "tx": { "from": "address:alice", "program": "address:counter" },
+              "expect": { "status": "success" } },
+            { "step": "checkState",
+              "accounts": { "address:alice": {}, "address:counter": { "program": { "activated": true } } } },
+            { "step": "dumpState", "path": "dump.steps.json" }
+        ]
+    });
+    let file = dir.join("system.scen.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&scenario).unwrap()).unwrap();
+    let output = diorama(&["run", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+
+    let dump: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("dump.steps.json")).unwrap()).unwrap();
+    let steps = dump["steps"].as_array().unwrap();
+    let user: Vec<&String> = steps[0]["accounts"].as_object().unwrap().keys().collect();
+    assert_eq!(user, ["address:alice", "address:counter"]);
+    assert_eq!(steps[0]["arbitrum"]["networkFeeAccount"], "address:fees");
+    assert_eq!(steps[0]["arbitrum"]["chainOwners"][0], "address:owner");
+    let system = steps[1]["accounts"].as_object().unwrap();
+    assert!(steps[1]["comment"].as_str().unwrap().contains("Arbitrum system accounts"));
+    // The fee account (paid the data fee), ArbWasm and ArbSys (placeholder code) and the ArbOS
+    // state account (the program record).
+    for key in [
+        "address:fees",
+        "0x0000000000000000000000000000000000000071",
+        "0x0000000000000000000000000000000000000064",
+        "0xa4b05fffffffffffffffffffffffffffffffffff",
+    ] {
+        assert!(system.contains_key(key), "{key} in {system:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,10 +2,12 @@
 
 use super::{Ctx, Result};
 use crate::model::{
-    AccountCheck, AccountState, BlockState, CheckState, NewAddress, ProgramCheck, SetState, StorageCheck,
+    AccountCheck, AccountState, ArbitrumState, BlockState, CheckState, NewAddress, ProgramCheck, SetState, StorageCheck,
 };
 use crate::path::{join_index, join_key};
-use crate::raw::{AccountCheckRaw, AccountRaw, BlockRaw, CheckMap, CheckStateRaw, RawMap, SetStateRaw, ValueRaw};
+use crate::raw::{
+    AccountCheckRaw, AccountRaw, ArbitrumRaw, BlockRaw, CheckMap, CheckStateRaw, RawMap, SetStateRaw, ValueRaw,
+};
 use crate::value::{AddressValue, WordValue};
 use alloy_primitives::{Address, B256};
 use std::collections::HashMap;
@@ -17,6 +19,7 @@ pub(super) fn set_state(ctx: &Ctx<'_>, raw: &SetStateRaw, at: &str) -> Result<Se
         None => Vec::new(),
     };
     let block = ctx.opt(&raw.block, at, "block", block)?;
+    let arbitrum = ctx.opt(&raw.arbitrum, at, "arbitrum", arbitrum)?;
     let mut new_addresses = Vec::new();
     for (i, n) in raw.new_addresses.iter().flatten().enumerate() {
         let at = join_index(&join_key(at, "newAddresses"), i);
@@ -26,7 +29,7 @@ pub(super) fn set_state(ctx: &Ctx<'_>, raw: &SetStateRaw, at: &str) -> Result<Se
             address: ctx.address(&n.address, &join_key(&at, "address"))?,
         });
     }
-    Ok(SetState { accounts, block, new_addresses })
+    Ok(SetState { accounts, block, arbitrum, new_addresses })
 }
 
 fn account(ctx: &Ctx<'_>, raw: &AccountRaw, at: &str) -> Result<AccountState> {
@@ -59,6 +62,48 @@ fn block(ctx: &Ctx<'_>, raw: &BlockRaw, at: &str) -> Result<BlockState> {
         coinbase: ctx.opt(&raw.coinbase, at, "coinbase", Ctx::address)?,
         gas_limit: ctx.opt(&raw.gas_limit, at, "gasLimit", Ctx::u64)?,
         arbos_version: ctx.opt(&raw.arbos_version, at, "arbosVersion", Ctx::u64)?,
+        l1_number: ctx.opt(&raw.l1_number, at, "l1Number", Ctx::u64)?,
+    })
+}
+
+/// A number that fits `T` (`u8`, `u16`), with the range in the message.
+fn small<T: TryFrom<u64>>(ctx: &Ctx<'_>, raw: &ValueRaw, at: &str) -> Result<T> {
+    let value = ctx.u64(raw, at)?;
+    let max = (1u128 << (8 * std::mem::size_of::<T>())) - 1;
+    T::try_from(value).map_err(|_| ctx.err(at, format!("{value} does not fit: expected at most {max}")))
+}
+
+/// A list of addresses; the same address twice is an error.
+fn addresses(ctx: &Ctx<'_>, list: &[ValueRaw], at: &str) -> Result<Vec<crate::value::AddressValue>> {
+    let mut out: Vec<crate::value::AddressValue> = Vec::new();
+    for (i, raw) in list.iter().enumerate() {
+        let item_at = join_index(at, i);
+        let address = ctx.address(raw, &item_at)?;
+        if let Some(first) = out.iter().find(|a| a.value == address.value) {
+            return Err(ctx.err(&item_at, format!("`{}` is listed twice (as `{}`)", address.original, first.original)));
+        }
+        out.push(address);
+    }
+    Ok(out)
+}
+
+fn arbitrum(ctx: &Ctx<'_>, raw: &ArbitrumRaw, at: &str) -> Result<ArbitrumState> {
+    let list = |field: &Option<Vec<ValueRaw>>, key: &str| {
+        field.as_ref().map(|list| addresses(ctx, list, &join_key(at, key))).transpose()
+    };
+    Ok(ArbitrumState {
+        chain_owners: list(&raw.chain_owners, "chainOwners")?,
+        cache_managers: list(&raw.cache_managers, "cacheManagers")?,
+        network_fee_account: ctx.opt(&raw.network_fee_account, at, "networkFeeAccount", Ctx::address)?,
+        infra_fee_account: ctx.opt(&raw.infra_fee_account, at, "infraFeeAccount", Ctx::address)?,
+        l1_base_fee: ctx.opt(&raw.l1_base_fee, at, "l1BaseFee", Ctx::u256)?,
+        minimum_gas_price: ctx.opt(&raw.minimum_gas_price, at, "minimumGasPrice", Ctx::u256)?,
+        stylus_version: ctx.opt(&raw.stylus_version, at, "stylusVersion", small::<u16>)?,
+        activation_gas: ctx.opt(&raw.activation_gas, at, "activationGas", Ctx::u64)?,
+        expiry_days: ctx.opt(&raw.expiry_days, at, "expiryDays", small::<u16>)?,
+        keepalive_days: ctx.opt(&raw.keepalive_days, at, "keepaliveDays", small::<u16>)?,
+        block_cache_size: ctx.opt(&raw.block_cache_size, at, "blockCacheSize", small::<u16>)?,
+        max_fragment_count: ctx.opt(&raw.max_fragment_count, at, "maxFragmentCount", small::<u8>)?,
     })
 }
 

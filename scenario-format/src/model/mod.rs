@@ -6,8 +6,8 @@ mod steps;
 
 pub use expect::{ActivationExpect, CompareOp, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status};
 pub use steps::{
-    AccountCheck, AccountState, Activate, ActivateTx, BlockState, CallFields, CallTx, CheckState, Deploy, DeployTx,
-    DumpState, NewAddress, ProgramCheck, SetState, StorageCheck, Transfer, TransferTx,
+    AccountCheck, AccountState, Activate, ActivateTx, ArbitrumState, BlockState, CallFields, CallTx, CheckState,
+    Deploy, DeployTx, DumpState, NewAddress, ProgramCheck, SetState, StorageCheck, Transfer, TransferTx,
 };
 
 use std::path::PathBuf;

@@ -11,8 +11,40 @@ pub struct SetState {
     pub accounts: Vec<(AddressValue, AccountState)>,
     /// Block environment changes.
     pub block: Option<BlockState>,
+    /// Arbitrum chain settings to change.
+    pub arbitrum: Option<ArbitrumState>,
     /// Addresses that later deploys get.
     pub new_addresses: Vec<NewAddress>,
+}
+
+/// `setState.arbitrum`: omitted fields keep their current value; the lists replace the
+/// current ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArbitrumState {
+    /// Chain owners.
+    pub chain_owners: Option<Vec<AddressValue>>,
+    /// ArbWasmCache cache managers.
+    pub cache_managers: Option<Vec<AddressValue>>,
+    /// Receives activation and keepalive data fees.
+    pub network_fee_account: Option<AddressValue>,
+    /// ArbOwnerPublic `getInfraFeeAccount`.
+    pub infra_fee_account: Option<AddressValue>,
+    /// L1 price per calldata unit, wei.
+    pub l1_base_fee: Option<U256Value>,
+    /// L2 minimum base fee, wei.
+    pub minimum_gas_price: Option<U256Value>,
+    /// Stylus version.
+    pub stylus_version: Option<u16>,
+    /// Gas burnt before each activation (ArbOS 60+).
+    pub activation_gas: Option<u64>,
+    /// Days until a program expires.
+    pub expiry_days: Option<u16>,
+    /// Days before a keepalive is allowed.
+    pub keepalive_days: Option<u16>,
+    /// Recent-program cache capacity (ArbOS 60+).
+    pub block_cache_size: Option<u16>,
+    /// Fragments a root program may list (ArbOS 60+).
+    pub max_fragment_count: Option<u8>,
 }
 
 /// An account to set; omitted fields keep their current value.
@@ -47,6 +79,8 @@ pub struct BlockState {
     pub gas_limit: Option<u64>,
     /// ArbOS version.
     pub arbos_version: Option<u64>,
+    /// L1 block number estimate (JSON `l1Number`).
+    pub l1_number: Option<u64>,
 }
 
 /// `setState.newAddresses[i]`: the address a deploy by `creator` at `nonce` gets.

@@ -13,7 +13,7 @@ mod steps;
 
 pub use common::{AbiRaw, CheckMap, RawMap, Text, ValueRaw};
 pub use expect::{CustomErrorRaw, ErrorRaw, ExpectRaw, LogEntryRaw, LogRaw, LogsRaw};
-pub use state::{AccountCheckRaw, AccountRaw, BlockRaw, NewAddressRaw, ProgramCheckRaw};
+pub use state::{AccountCheckRaw, AccountRaw, ArbitrumRaw, BlockRaw, NewAddressRaw, ProgramCheckRaw};
 pub use steps::{
     ActivateRaw, ActivateTxRaw, CallRaw, CallTxRaw, CheckStateRaw, DeployRaw, DeployTxRaw, DumpStateRaw,
     ExternalStepsRaw, SetStateRaw, TransferRaw, TransferTxRaw,

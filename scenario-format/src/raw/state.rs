@@ -37,6 +37,38 @@ pub struct BlockRaw {
     pub gas_limit: Option<ValueRaw>,
     /// ArbOS version.
     pub arbos_version: Option<ValueRaw>,
+    /// nitro's L1 block number estimate (EVM `NUMBER`, Stylus `block_number`).
+    pub l1_number: Option<ValueRaw>,
+}
+
+/// `setState.arbitrum`: chain settings the ArbOS precompiles read, and Stylus parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+pub struct ArbitrumRaw {
+    /// Chain owners (replaces the list).
+    pub chain_owners: Option<Vec<ValueRaw>>,
+    /// ArbWasmCache cache managers (replaces the list).
+    pub cache_managers: Option<Vec<ValueRaw>>,
+    /// Receives activation and keepalive data fees.
+    pub network_fee_account: Option<ValueRaw>,
+    /// ArbOwnerPublic `getInfraFeeAccount`.
+    pub infra_fee_account: Option<ValueRaw>,
+    /// L1 price per calldata unit in wei (ArbGasInfo `getL1BaseFeeEstimate`).
+    pub l1_base_fee: Option<ValueRaw>,
+    /// L2 minimum base fee in wei (ArbGasInfo `getMinimumGasPrice`).
+    pub minimum_gas_price: Option<ValueRaw>,
+    /// Stylus version (`StylusParams.Version`).
+    pub stylus_version: Option<ValueRaw>,
+    /// Gas burnt before every activation (ArbOS 60+).
+    pub activation_gas: Option<ValueRaw>,
+    /// Days until a program expires.
+    pub expiry_days: Option<ValueRaw>,
+    /// Days after activation before a keepalive is allowed.
+    pub keepalive_days: Option<ValueRaw>,
+    /// Capacity of the per-block recent-program cache (ArbOS 60+).
+    pub block_cache_size: Option<ValueRaw>,
+    /// Fragments a root program may list (ArbOS 60+).
+    pub max_fragment_count: Option<ValueRaw>,
 }
 
 /// An entry of `setState.newAddresses`.

@@ -4,7 +4,7 @@
 
 use super::common::{AbiRaw, CheckMap, RawMap, Text, ValueRaw};
 use super::expect::ExpectRaw;
-use super::state::{AccountCheckRaw, AccountRaw, BlockRaw, NewAddressRaw};
+use super::state::{AccountCheckRaw, AccountRaw, ArbitrumRaw, BlockRaw, NewAddressRaw};
 use serde::Deserialize;
 
 /// `setState`.
@@ -21,6 +21,8 @@ pub struct SetStateRaw {
     pub accounts: Option<RawMap<AccountRaw>>,
     /// Block environment.
     pub block: Option<BlockRaw>,
+    /// Arbitrum chain settings.
+    pub arbitrum: Option<ArbitrumRaw>,
     /// Addresses of future deploys.
     pub new_addresses: Option<Vec<NewAddressRaw>>,
 }

@@ -9,7 +9,7 @@ use revm::primitives::{B256, Bytes, keccak256};
 
 use super::entry::{entry_gas, return_data_gas};
 use super::records::{ArbosStorage, JournalStorage, active};
-use super::{FrameHooks, FrameRecord, HostioRecord, StylusCall, StylusStatus};
+use super::{FrameHooks, FrameRecord, HostioRecord, ProgramInfo, StylusCall, StylusStatus};
 use crate::outcome::TxStatus;
 use crate::router::Router;
 use crate::trace::FrameKind;
@@ -116,7 +116,7 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
             "no Stylus executor is configured".into(),
         ));
     };
-    let wasm = match router.wasm(codehash, &code) {
+    let wasm = match router.wasm(ctx, codehash, &code) {
         Ok(wasm) => wasm,
         Err(error) => {
             return Ok(burn_all(router, frame, gas_limit, TxStatus::InvalidCode, error.to_string()));
@@ -131,9 +131,13 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
         }
     };
 
-    // Entry cost: the footprint's pages (held open until the frame returns) and init gas.
+    // Entry cost: the footprint's pages (held open until the frame returns) and init gas. From
+    // ArbOS 60 a program already called in this block is in the recent-program cache and pays
+    // like a cached one (nitro inserts it before charging).
+    let recent_hit = params.arbos_version >= 60 && router.recent.borrow_mut().insert(codehash, params.block_cache_size);
+    let priced = ProgramInfo { cached: program.cached || recent_hit, ..program.clone() };
     let pages = router.log.borrow().pages;
-    let entry_cost = entry_gas(&program, &params, pages);
+    let entry_cost = entry_gas(&priced, &params, pages);
     let Some(program_gas) = gas_limit.checked_sub(entry_cost) else {
         let detail = format!("the Stylus call entry costs {entry_cost} gas, the frame has {gas_limit}");
         return Ok(burn_all(router, frame, gas_limit, TxStatus::OutOfGas, detail));
@@ -161,7 +165,13 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
         hooks.hostios = level.hostios.then(Vec::new);
         hooks.profiling = level.profile;
     }
+    let outermost = {
+        let mut log = router.log.borrow_mut();
+        log.stylus_open += 1;
+        log.stylus_open == 1
+    };
     let outcome = executor.execute(&call, &mut hooks);
+    router.log.borrow_mut().stylus_open -= 1;
     let hostios = hooks.hostios.take().unwrap_or_default();
     if let Some(profile) = hooks.profile.take() {
         // Nested frames have ended: the traced frame running now is this one.
@@ -176,13 +186,16 @@ pub(crate) fn run_frame(router: &Router, ctx: &mut WorldCtx, inputs: &CallInputs
         return Err(error);
     }
     let refund = hooks.refund;
-    // Count each frame's own ink once: nested frames count theirs.
+    // The frame's ink is nitro's `ink_limit − ink_left`: it includes the ink paid for the gas of
+    // nested calls and creates. Its own work is that less what it paid for them.
     let self_ink = outcome.ink_used.map(|ink| ink.saturating_sub(hooks.call_gas.saturating_mul(ink_price)));
     {
         let mut log = router.log.borrow_mut();
         log.stylus_ran = true;
-        match self_ink {
-            Some(ink) => log.ink_used = log.ink_used.saturating_add(ink),
+        match outcome.ink_used {
+            // Nested Stylus frames are inside an outer frame's inclusive ink already.
+            Some(ink) if outermost => log.ink_used = log.ink_used.saturating_add(ink),
+            Some(_) => {}
             None => log.unmetered = true,
         }
     }

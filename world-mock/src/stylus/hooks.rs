@@ -164,7 +164,14 @@ impl VmHooks for FrameHooks<'_> {
             self.refund += gas_params.sstore_refund(true, &load.data);
             cost = cost.saturating_add(slot_cost);
             if cost > gas_left {
-                return Err(HookError::out_of_gas(format!("storage flush needs {cost} gas, {gas_left} left")));
+                // nitro's SetTrieSlots reports Failure before ArbOS 50, OutOfGas from it (the
+                // hostio then buys more than is left: out of ink).
+                let message = format!("storage flush needs {cost} gas, {gas_left} left");
+                return Err(if self.router.params.arbos_version >= 50 {
+                    HookError::out_of_gas(message)
+                } else {
+                    HookError::failure(message)
+                });
             }
             if let Some(slot) = self.cache.get_mut(&key) {
                 slot.known = Some(value);
@@ -265,6 +272,7 @@ impl VmHooks for FrameHooks<'_> {
             basefee: U256::from(block.basefee()),
             coinbase: block.beneficiary(),
             gas_limit: block.gas_limit(),
+            // The L1 block number estimate (revm's block number on Arbitrum worlds).
             number: block.number().saturating_to(),
             timestamp: block.timestamp().saturating_to(),
             chain_id: self.ctx.cfg.chain_id,

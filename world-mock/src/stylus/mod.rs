@@ -7,9 +7,8 @@
 //! (ink for the WASM executor) on top of its own per-hostio base prices.
 
 pub mod activation;
-mod arbwasm;
 mod calls;
-mod code;
+pub(crate) mod code;
 pub mod data_pricer;
 mod entry;
 mod frame;
@@ -17,17 +16,26 @@ pub mod gas;
 mod hooks;
 mod memory;
 mod profile;
-mod records;
+pub(crate) mod records;
 mod reentrancy;
 mod routes;
 
+pub use crate::arbos::ARBWASM;
+pub use crate::arbos::arbwasm::{PROGRAM_ACTIVATED, PROGRAM_LIFETIME_EXTENDED, inactive_error_data};
 pub use activation::{
     ACTIVATION_FIXED_GAS, ActivationError, ActivationInfo, HookSignature, ModuleStats, VM_HOOKS, VM_HOOKS_MODULE,
     ValType, activate_wasm, hook_signature, module_hash,
 };
-pub(crate) use arbwasm::run_arbwasm;
-pub use arbwasm::{ARBWASM, PROGRAM_ACTIVATED, inactive_error_data, selector};
-pub use code::{DICTIONARY_NONE, MAX_CODE_SIZE, ProgramError, decode_program, encode_program};
+
+/// The 4-byte selector of a function or error signature.
+pub fn selector(signature: &str) -> [u8; 4] {
+    let hash = revm::primitives::keccak256(signature.as_bytes());
+    [hash[0], hash[1], hash[2], hash[3]]
+}
+pub use code::{
+    DICTIONARY_NONE, FragmentSource, MAX_CODE_SIZE, ProgramError, StylusRoot, decode_program, encode_fragments,
+    encode_program, program_wasm,
+};
 pub use data_pricer::{DataPricer, approx_exp_bips};
 pub use entry::{cached_gas, entry_gas, footprint_gas, init_gas, program_call_gas, return_data_gas};
 pub use frame::INK_PRICE;
@@ -42,7 +50,7 @@ pub(crate) use records::ArbosStorage;
 pub(crate) fn records_active(record: Option<ProgramRecord>, params: &StylusParams, now: u64) -> bool {
     records::active(record, params, now).is_ok()
 }
-pub use records::{ARBOS_STATE, EXPIRY_SECONDS, InactiveProgram, ProgramRecord};
+pub use records::{ARBOS_STATE, InactiveProgram, ProgramRecord};
 pub(crate) use reentrancy::OpenFrames;
 pub use routes::ExecutorRoutes;
 
@@ -148,24 +156,62 @@ pub struct StylusParams {
     pub cached_cost_scalar: u8,
     /// Largest decompressed program in bytes (128 KiB).
     pub max_wasm_size: u32,
+    /// Days after activation a program expires (`ExpiryDays`, 365).
+    pub expiry_days: u16,
+    /// Days after activation before `codehashKeepalive` is allowed (`KeepaliveDays`, 31).
+    pub keepalive_days: u16,
+    /// Programs in the per-block recent-program cache (`BlockCacheSize`, 32; ArbOS 60+).
+    pub block_cache_size: u16,
+    /// Gas burnt before every activation (`ActivationGas`, 0; ArbOS 60+).
+    pub activation_gas: u64,
+    /// Fragments a root program may list (`MaxFragmentCount`, 2; ArbOS 60+).
+    pub max_fragment_count: u8,
 }
+
+/// `PageRamp`: informational, nitro never stores another value (stylus-semantics §1.8).
+pub const PAGE_RAMP: u64 = 620_674_314;
 
 impl Default for StylusParams {
     fn default() -> Self {
+        Self::for_arbos_version(crate::DEFAULT_ARBOS_VERSION)
+    }
+}
+
+impl StylusParams {
+    /// nitro's parameters as a chain at `arbos_version` holds them: Stylus version 1 with
+    /// MinInitGas 72 on ArbOS 30, version 2 with MinInitGas 69 from the ArbOS 31 upgrade; the
+    /// stack depth capped to 22,000 by the ArbOS 50 upgrade (262,144 before).
+    pub fn for_arbos_version(arbos_version: u64) -> Self {
+        let v2 = arbos_version >= 31;
         Self {
-            arbos_version: crate::DEFAULT_ARBOS_VERSION,
-            version: 2,
+            arbos_version,
+            version: if v2 { 2 } else { 1 },
             ink_price: 10_000,
-            max_stack_depth: 22_000,
+            max_stack_depth: if arbos_version >= 50 { 22_000 } else { 4 * 65_536 },
             free_pages: 2,
             page_gas: 1_000,
             page_limit: 128,
-            min_init_gas: 69,
+            min_init_gas: if v2 { 69 } else { 72 },
             min_cached_init_gas: 11,
             init_cost_scalar: 50,
             cached_cost_scalar: 50,
             max_wasm_size: 128 * 1024,
+            expiry_days: 365,
+            keepalive_days: 31,
+            block_cache_size: 32,
+            activation_gas: 0,
+            max_fragment_count: 2,
         }
+    }
+
+    /// Seconds after activation a program expires.
+    pub fn expiry_seconds(&self) -> u64 {
+        u64::from(self.expiry_days) * 86_400
+    }
+
+    /// Seconds after activation before a keepalive is allowed.
+    pub fn keepalive_seconds(&self) -> u64 {
+        u64::from(self.keepalive_days) * 86_400
     }
 }
 
@@ -395,7 +441,7 @@ pub struct FrameEnv {
     pub coinbase: Address,
     /// Block gas limit.
     pub gas_limit: u64,
-    /// Block number.
+    /// Block number as Stylus `block_number` returns it: nitro's L1 block number estimate.
     pub number: u64,
     /// Block timestamp.
     pub timestamp: u64,

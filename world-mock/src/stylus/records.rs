@@ -21,8 +21,6 @@ use crate::world::WorldCtx;
 
 /// The ArbOS state account, whose storage holds program records (nitro's address).
 pub const ARBOS_STATE: Address = address!("a4b05fffffffffffffffffffffffffffffffffff");
-/// Programs expire this long after activation (`ExpiryDays`, 365 days).
-pub const EXPIRY_SECONDS: u64 = 365 * 24 * 3600;
 const PRICER_SLOT: U256 = U256::from_limbs([1, 0, 0, 0]);
 
 /// A program's activation record.
@@ -115,7 +113,7 @@ pub(crate) fn active(
         return Err(InactiveProgram::NeedsUpgrade { have: record.info.version, want: params.version });
     }
     let age = record.age(now);
-    if age > EXPIRY_SECONDS {
+    if age > params.expiry_seconds() {
         return Err(InactiveProgram::Expired { age });
     }
     Ok(record)

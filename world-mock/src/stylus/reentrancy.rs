@@ -22,6 +22,8 @@ use revm::primitives::Address;
 struct OpenFrame {
     depth: usize,
     address: Address,
+    /// `msg.sender` of the frame (unknown, zero, for an inferred create frame).
+    caller: Address,
     /// False for DELEGATECALL/CALLCODE frames, which nitro does not count.
     counted: bool,
 }
@@ -47,10 +49,20 @@ impl OpenFrames {
                     // Ended; a create frame now sits at that depth.
                     self.frames.pop();
                 }
-                self.frames.push(OpenFrame { depth: depth - 1, address: parent, counted: true });
+                self.frames.push(OpenFrame { depth: depth - 1, address: parent, caller: Address::ZERO, counted: true });
             }
         }
-        self.frames.push(OpenFrame { depth, address: inputs.target_address, counted: !delegated });
+        self.frames.push(OpenFrame {
+            depth,
+            address: inputs.target_address,
+            caller: inputs.caller,
+            counted: !delegated,
+        });
+    }
+
+    /// `msg.sender` of the open frame at `depth`, if it is known.
+    pub(crate) fn caller_at(&self, depth: usize) -> Option<Address> {
+        self.frames.iter().find(|f| f.depth == depth).map(|f| f.caller)
     }
 
     /// Whether `address` has more than one counted open frame at depths up to `depth` (the

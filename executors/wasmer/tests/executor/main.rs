@@ -1,5 +1,6 @@
 //! The Wasmer executor, black-box: hand-written WAT programs against a fake chain.
 
+mod arbos_versions;
 mod cache;
 mod common;
 mod depth;
@@ -8,4 +9,5 @@ mod hostio;
 mod metering;
 mod outcomes;
 mod profile;
+mod reference;
 mod world;

@@ -30,10 +30,18 @@ pub struct ModuleStats {
     pub type_len: u64,
     /// Globals, including the 4 the instrumentation adds.
     pub globals: u64,
-    /// Bytes in data segments.
+    /// Bytes of data in data segments (the payloads only; activation gas prices these).
     pub data_bytes: u64,
     /// Entries in element segments.
     pub element_entries: u64,
+    /// Encoded size of the data segments: each segment's whole byte range in the binary (flags,
+    /// memory index, offset expression, length prefix and payload), as nitro sums wasmparser's
+    /// `Data::range` for the cached init cost.
+    pub data_segments_len: u64,
+    /// Encoded size of the element segments (wasmparser's `Element::range`: header, offset
+    /// expression, count and the function indices), which nitro uses wherever it says
+    /// "elements": the cached init cost, the activation gas and the 4096 "element entries" limit.
+    pub element_segments_len: u64,
     /// Initial memory pages.
     pub footprint: u16,
     /// Operators in all function bodies.

@@ -47,8 +47,10 @@ struct Facts<'a> {
     table_entries: u64,
     element_segments: u64,
     element_entries: u64,
+    element_segments_len: u64,
     data_segments: u64,
     data_bytes: u64,
+    data_segments_len: u64,
     bodies: Vec<FunctionBody<'a>>,
 }
 
@@ -100,6 +102,8 @@ pub(super) fn analyze(wasm: &[u8], params: &StylusParams, page_limit: u16) -> Re
         globals: facts.globals + ADDED_GLOBALS,
         data_bytes: facts.data_bytes,
         element_entries: facts.element_entries,
+        data_segments_len: facts.data_segments_len,
+        element_segments_len: facts.element_segments_len,
         footprint: facts.memory.map_or(0, |(initial, _)| initial as u16),
         opcodes,
         instrumented_opcodes,
@@ -165,6 +169,8 @@ fn collect<'a>(facts: &mut Facts<'a>, payload: Payload<'a>, params: &StylusParam
                     ElementItems::Expressions(_, items) => items.count(),
                 };
                 facts.element_entries = facts.element_entries.saturating_add(u64::from(entries));
+                facts.element_segments_len =
+                    facts.element_segments_len.saturating_add(element.range.end - element.range.start);
             }
         }
         Payload::DataSection(reader) => {
@@ -175,6 +181,7 @@ fn collect<'a>(facts: &mut Facts<'a>, payload: Payload<'a>, params: &StylusParam
                     require_const(offset_expr, "data segment offset")?;
                 }
                 facts.data_bytes = facts.data_bytes.saturating_add(data.data.len() as u64);
+                facts.data_segments_len = facts.data_segments_len.saturating_add(data.range.end - data.range.start);
             }
         }
         Payload::CodeSectionStart { count, .. } => limit("functions", u64::from(count), 4096)?,
@@ -248,7 +255,8 @@ fn check_module(facts: &Facts<'_>, page_limit: u16) -> Result<(), ActivationErro
     limit("exports", facts.exports.len() as u64, 1024)?;
     limit("globals", facts.globals, 32_768)?;
     limit("table entries", facts.table_entries, 4096)?;
-    limit("element entries", facts.element_entries, 4096)?;
+    // nitro's "element entries" limit sums `Element::range` lengths: encoded bytes, not entries.
+    limit("element entries", facts.element_segments_len, 4096)?;
     for &(name, _, _) in &facts.exports {
         if name.len() > MAX_NAME {
             return Err(ActivationError::NameTooLong { what: "export name", len: name.len() });
