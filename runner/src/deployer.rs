@@ -111,7 +111,8 @@ pub fn send(world: &mut World, request: &TxRequest, call: &DeployerCall) -> Resu
 fn constructor_revert(output: &[u8]) -> Option<Bytes> {
     let selector = world_mock::stylus::selector("ContractInitializationError(address,bytes)");
     let body = output.strip_prefix(&selector[..])?;
-    let ty = alloy_dyn_abi::DynSolType::Tuple(vec![alloy_dyn_abi::DynSolType::Address, alloy_dyn_abi::DynSolType::Bytes]);
+    let ty =
+        alloy_dyn_abi::DynSolType::Tuple(vec![alloy_dyn_abi::DynSolType::Address, alloy_dyn_abi::DynSolType::Bytes]);
     match ty.abi_decode_params(body).ok()? {
         DynSolValue::Tuple(values) => match values.get(1) {
             Some(DynSolValue::Bytes(data)) => Some(data.clone().into()),
@@ -153,7 +154,10 @@ mod tests {
     fn a_constructor_revert_is_unwrapped() {
         let inner = [0x08, 0xc3, 0x79, 0xa0];
         let mut data = world_mock::stylus::selector("ContractInitializationError(address,bytes)").to_vec();
-        data.extend(DynSolValue::Tuple(vec![DynSolValue::Address(Address::ZERO), DynSolValue::Bytes(inner.to_vec())]).abi_encode_params());
+        data.extend(
+            DynSolValue::Tuple(vec![DynSolValue::Address(Address::ZERO), DynSolValue::Bytes(inner.to_vec())])
+                .abi_encode_params(),
+        );
         assert_eq!(constructor_revert(&data).as_deref().map(|d| &d[..]), Some(&inner[..]));
         assert_eq!(constructor_revert(&[1, 2, 3]), None);
     }

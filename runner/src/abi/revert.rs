@@ -91,7 +91,9 @@ mod tests {
         assert_eq!(describe(&[], &[]), "empty");
         let sig = Arc::new(Signature::parse("InsufficientBalance(uint256,uint256)").unwrap());
         let mut custom = sig.selector().to_vec();
-        custom.extend(DynSolValue::Tuple(vec![DynSolValue::Uint(alloy_primitives::U256::from(1), 256); 2]).abi_encode_params());
+        custom.extend(
+            DynSolValue::Tuple(vec![DynSolValue::Uint(alloy_primitives::U256::from(1), 256); 2]).abi_encode_params(),
+        );
         assert_eq!(describe(&custom, &[sig]), "InsufficientBalance(1, 1)");
         assert!(describe(&custom, &[]).ends_with("(unknown error)"));
     }

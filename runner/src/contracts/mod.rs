@@ -356,8 +356,12 @@ fn sol_errors(text: &str) -> Vec<String> {
         if !params[end + 1..].trim_start().starts_with(';') {
             continue;
         }
-        let types: Vec<&str> =
-            params[..end].split(',').map(str::trim).filter(|p| !p.is_empty()).filter_map(|p| p.split_whitespace().next()).collect();
+        let types: Vec<&str> = params[..end]
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .filter_map(|p| p.split_whitespace().next())
+            .collect();
         found.push(format!("{name}({})", types.join(",")));
     }
     found

@@ -131,7 +131,8 @@ fn run_step(
 /// `newAddresses` names for that creator, since a wrong nonce is the usual cause.
 fn explain_address_miss(world: &World, from: alloy_primitives::Address, nonce: u64, report: &mut StepReport) {
     let Some(miss) = report.mismatches.iter_mut().find(|m| m.field == "address") else { return };
-    let show = |a: &alloy_primitives::Address| scenario_format::reconstruct(a.as_slice(), scenario_format::Hint::Address);
+    let show =
+        |a: &alloy_primitives::Address| scenario_format::reconstruct(a.as_slice(), scenario_format::Hint::Address);
     let names: Vec<String> =
         world.names_for(from).iter().map(|(n, address)| format!("nonce {n} → {}", show(address))).collect();
     let named = if names.is_empty() { "none".to_string() } else { names.join(", ") };

@@ -117,7 +117,8 @@ fn build_builds_every_contract_a_suite_names() {
     let output = diorama(&["build", "--only", "wasm", "fixtures/scenarios/contracts"]);
     let all = text(&output);
     assert_eq!(output.status.code(), Some(0), "{all}");
-    let names = ["counter", "erc20", "cross_caller", "reentrancy_probe", "storage_heavy", "compute", "panics", "vault", "nft"];
+    let names =
+        ["counter", "erc20", "cross_caller", "reentrancy_probe", "storage_heavy", "compute", "panics", "vault", "nft"];
     for name in names.into_iter().chain(["router"]) {
         assert!(all.contains(&format!("{name}: wasm ")), "{name} in\n{all}");
     }

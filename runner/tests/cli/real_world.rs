@@ -65,7 +65,10 @@ fn dump_state_round_trips_through_external_steps() {
     assert_eq!(diorama(&["run", &write(&dir, "exact.scen.json", exact)]).status.code(), Some(0));
     let dumped = std::fs::read_to_string(dir.join("world.steps.json")).unwrap();
     assert_eq!(dumped, std::fs::read_to_string(dir.join("again.steps.json")).unwrap());
-    assert!(dumped.contains("\"arbosVersion\": \"50\"") && dumped.contains("\"timestamp\": \"1700000123\""), "{dumped}");
+    assert!(
+        dumped.contains("\"arbosVersion\": \"50\"") && dumped.contains("\"timestamp\": \"1700000123\""),
+        "{dumped}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -152,6 +155,9 @@ fn a_stylus_constructor_deploy_cannot_also_ask_for_free_activation() {
     let all = text(&output);
     assert_eq!(output.status.code(), Some(2), "{all}");
     assert!(all.contains("ctor.scen.json:3:"), "{all}");
-    assert!(all.contains("steps[1].tx.activate: a Stylus deploy with a `constructor` goes through the StylusDeployer"), "{all}");
+    assert!(
+        all.contains("steps[1].tx.activate: a Stylus deploy with a `constructor` goes through the StylusDeployer"),
+        "{all}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
