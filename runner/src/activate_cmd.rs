@@ -12,7 +12,8 @@ use world_mock::stylus::{
 
 /// The report for one file: `Ok` with the figures, or `Err` with the rejection.
 pub fn activation_report(path: &Path) -> Result<Result<(ActivationInfo, usize), String>, String> {
-    let wasm = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let wasm = scenario_format::input::read_bounded(path, scenario_format::input::MAX_DATA_BYTES, "a WASM program")
+        .map_err(|e| format!("{}: {}", path.display(), e.reason()))?;
     let code = encode_program(&wasm);
     let codehash = keccak256(&code);
     Ok(activate_wasm(&wasm, codehash, &StylusParams::default())

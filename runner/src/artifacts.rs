@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use alloy_primitives::hex;
+use scenario_format::input::{MAX_DATA_BYTES, read_bounded};
 use serde_json::Value;
 
 use crate::contracts::ContractBuilds;
@@ -59,7 +60,12 @@ impl Artifacts {
 }
 
 fn read_artifact(path: &Path) -> Result<Artifact, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read artifact {}: {e}", path.display()))?;
+    let bytes = read_bounded(path, MAX_DATA_BYTES, "an `evm:` artifact")
+        .map_err(|e| format!("cannot read artifact {}: {}", path.display(), e.reason()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        format!("{}: invalid UTF-8 at byte offset {at}, expected a JSON, .bin or .hex artifact", path.display())
+    })?;
     let is_json = path.extension().is_some_and(|e| e == "json");
     if !is_json {
         let bytecode = decode_hex(text.trim()).map_err(|e| format!("{}: {e}", path.display()))?;

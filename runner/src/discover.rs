@@ -14,6 +14,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             walk(path, &mut files).map_err(|e| format!("{}: {e}", path.display()))?;
         } else if path.is_file() {
             files.push(path.clone());
+        } else if path.exists() {
+            return Err(format!("{}: not a regular file or folder", path.display()));
         } else {
             return Err(format!("{}: no such file or folder", path.display()));
         }

@@ -90,6 +90,18 @@ pub enum BuildError {
     },
 }
 
+/// A configuration file (`diorama.toml`, a crate's `Cargo.toml`): a regular UTF-8 file of at
+/// most [`MAX_DATA_BYTES`](scenario_format::input::MAX_DATA_BYTES).
+fn read_text(path: &Path) -> Result<String, BuildError> {
+    let limit = scenario_format::input::MAX_DATA_BYTES;
+    let bytes = scenario_format::input::read_bounded(path, limit, "a configuration file")
+        .map_err(|e| BuildError::Io { path: path.to_path_buf(), message: e.reason() })?;
+    String::from_utf8(bytes).map_err(|e| BuildError::Io {
+        path: path.to_path_buf(),
+        message: format!("invalid UTF-8 at byte offset {}", e.utf8_error().valid_up_to()),
+    })
+}
+
 fn io(path: &Path) -> impl Fn(std::io::Error) -> BuildError + '_ {
     move |e| BuildError::Io { path: path.to_path_buf(), message: e.to_string() }
 }
@@ -117,7 +129,7 @@ impl ContractCrate {
             message: format!("contract `{name}`: {e} (is the path in diorama.toml right?)"),
         })?;
         let manifest = dir.join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest).map_err(io(&manifest))?;
+        let text = read_text(&manifest)?;
         let bad = |message: &str| BuildError::Manifest { path: manifest.clone(), message: message.to_string() };
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| bad(e.message()))?;
         let package = table

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use scenario_format::{CodeSource, CodeValue, Origin, Scenario, Step, StepEntry};
-use world_mock::{CodeKind, TxRequest};
 use world_mock::stylus::encode_program;
+use world_mock::{CodeKind, TxRequest};
 
 use crate::abi::{Signature, encode_args, encode_call};
 use crate::artifacts::Artifacts;
@@ -251,8 +251,12 @@ impl StepCx<'_> {
             }
             CodeSource::Wasm(path) => {
                 needs.stylus = true;
-                let wasm = std::fs::read(path)
-                    .map_err(|e| self.error(sub_path, format!("cannot read {}: {e}", path.display())))?;
+                let wasm = scenario_format::input::read_bounded(
+                    path,
+                    scenario_format::input::MAX_DATA_BYTES,
+                    "a `wasm:` program",
+                )
+                .map_err(|e| self.error(sub_path, e.to_string()))?;
                 let program = encoded_program(&wasm);
                 if runtime { Ok(program) } else { Ok(world_mock::deployment_code(&program)) }
             }
@@ -288,7 +292,9 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             let mut data = cx.code(&tx.code, "tx.code", false, needs)?;
             let value = tx.value.as_ref().map_or(U256::ZERO, |v| v.value);
             if tx.activate && !is_stylus(&tx.code) {
-                return Err(cx.error("tx.activate", "`activate` applies to Stylus code; this deploy's code is EVM bytecode"));
+                return Err(
+                    cx.error("tx.activate", "`activate` applies to Stylus code; this deploy's code is EVM bytecode")
+                );
             }
             let mut to = None;
             let mut deployer = None;
@@ -324,7 +330,8 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
                 gas_price: gas_price(cx, tx.gas_price.as_ref().map(|v| v.value), "tx.gasPrice")?,
             };
             let expect = expect::prepare(cx, deploy.expect.as_ref(), None)?;
-            let action = Action::Tx { kind: TxKind::Deploy, request, expect: Box::new(expect), activate: tx.activate, deployer };
+            let action =
+                Action::Tx { kind: TxKind::Deploy, request, expect: Box::new(expect), activate: tx.activate, deployer };
             ("deploy", action)
         }
         Step::Call(call) | Step::Query(call) => {
@@ -358,8 +365,13 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             let request =
                 TxRequest { from: tx.from.value, to: Some(tx.to.value), value: tx.value.value, ..TxRequest::default() };
             let expect = expect::prepare(cx, transfer.expect.as_ref(), None)?;
-            let action =
-                Action::Tx { kind: TxKind::Transfer, request, expect: Box::new(expect), activate: false, deployer: None };
+            let action = Action::Tx {
+                kind: TxKind::Transfer,
+                request,
+                expect: Box::new(expect),
+                activate: false,
+                deployer: None,
+            };
             ("transfer", action)
         }
         Step::Activate(activate) => {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 /// `setState`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct SetStateRaw {
     /// The tag (`"setState"`) when read directly.
     pub step: Option<Text>,
@@ -27,7 +27,7 @@ pub struct SetStateRaw {
 
 /// `deploy`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct DeployRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -43,7 +43,7 @@ pub struct DeployRaw {
 
 /// `deploy.tx`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct DeployTxRaw {
     /// Sender.
     pub from: ValueRaw,
@@ -65,7 +65,7 @@ pub struct DeployTxRaw {
 
 /// `activate`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct ActivateRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -81,7 +81,7 @@ pub struct ActivateRaw {
 
 /// `activate.tx`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct ActivateTxRaw {
     /// Sender.
     pub from: ValueRaw,
@@ -95,7 +95,7 @@ pub struct ActivateTxRaw {
 
 /// `call` and `query`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct CallRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -111,7 +111,7 @@ pub struct CallRaw {
 
 /// `call.tx` / `query.tx`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct CallTxRaw {
     /// Sender (required for `call`).
     pub from: Option<ValueRaw>,
@@ -133,7 +133,7 @@ pub struct CallTxRaw {
 
 /// `transfer`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct TransferRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -149,7 +149,7 @@ pub struct TransferRaw {
 
 /// `transfer.tx`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct TransferTxRaw {
     /// Sender.
     pub from: ValueRaw,
@@ -161,7 +161,7 @@ pub struct TransferTxRaw {
 
 /// `checkState`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct CheckStateRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -175,7 +175,7 @@ pub struct CheckStateRaw {
 
 /// `dumpState`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct DumpStateRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -189,7 +189,7 @@ pub struct DumpStateRaw {
 
 /// `externalSteps`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct ExternalStepsRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -200,3 +200,18 @@ pub struct ExternalStepsRaw {
     /// The `.steps.json` / `.scen.json` file, relative to this one.
     pub path: Text,
 }
+
+super::common::objects_only!(
+    SetStateRaw,
+    DeployRaw,
+    DeployTxRaw,
+    ActivateRaw,
+    ActivateTxRaw,
+    CallRaw,
+    CallTxRaw,
+    TransferRaw,
+    TransferTxRaw,
+    CheckStateRaw,
+    DumpStateRaw,
+    ExternalStepsRaw
+);
