@@ -63,7 +63,8 @@ impl SuiteArgs {
     fn write_report(&self, json: impl FnOnce() -> String, junit: impl FnOnce() -> String) -> anyhow::Result<()> {
         if let Some(path) = &self.report {
             let text = if path.extension().is_some_and(|e| e == "xml") { junit() } else { json() };
-            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+            crate::atomic::write_atomic(path, text.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
         }
         Ok(())
     }

@@ -13,6 +13,7 @@ pub mod abi;
 pub mod activate_cmd;
 mod api;
 pub mod artifacts;
+pub mod atomic;
 pub mod build_cmd;
 pub mod cli;
 pub mod contracts;

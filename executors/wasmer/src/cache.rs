@@ -201,8 +201,8 @@ impl ModuleCache {
         None
     }
 
-    /// Writes atomically (temporary file, then rename) so that concurrent readers never see a
-    /// partial file. Failures only cost a later recompilation.
+    /// Writes atomically (temporary file in the same folder, flushed, then renamed) so that
+    /// concurrent readers never see a partial file. Failures only cost a later recompilation.
     fn store(&self, path: &Path, fingerprint: B256, module: &Module) {
         let write = || -> std::io::Result<()> {
             let body = module.serialize().map_err(std::io::Error::other)?;
@@ -213,8 +213,16 @@ impl ModuleCache {
             let tmp = path.with_extension(format!("tmp-{}", unique.replace(|c: char| !c.is_ascii_alphanumeric(), "")));
             let mut contents = header(fingerprint, &body).into_bytes();
             contents.extend_from_slice(&body);
-            std::fs::write(&tmp, contents)?;
-            std::fs::rename(&tmp, path)
+            let written = (|| {
+                let mut file = std::fs::File::create(&tmp)?;
+                std::io::Write::write_all(&mut file, &contents)?;
+                file.sync_all()?; // on disk before the rename makes it visible
+                std::fs::rename(&tmp, path)
+            })();
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            written
         };
         match write() {
             Ok(()) => bump(&self.counters.disk_writes, 1),

@@ -279,7 +279,7 @@ impl ContractBuilds {
             && root.join("Cargo.lock").is_file()
             && !dir.join("Cargo.lock").is_file()
         {
-            std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(io(&dir))?;
+            crate::atomic::copy_atomic(&root.join("Cargo.lock"), &dir.join("Cargo.lock")).map_err(io(&dir))?;
         }
         let target = self.cache.join("target-native");
         write_if_changed(&dir.join("Cargo.toml"), &wrapper.manifest)?;
@@ -318,20 +318,20 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Copies a build output into the cache atomically (a loaded library is never overwritten).
+/// Copies a build output into the cache atomically (a loaded library is never overwritten: the
+/// rename replaces the folder entry, not the file a process has mapped).
 fn publish(built: &Path, cached: &Path) -> Result<(), BuildError> {
     let dir = cached.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let tmp = cached.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::copy(built, &tmp).map_err(io(built))?;
-    std::fs::rename(&tmp, cached).map_err(io(cached))
+    crate::atomic::copy_atomic(built, cached).map_err(io(cached))
 }
 
 fn write_if_changed(path: &Path, text: &str) -> Result<(), BuildError> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
         return Ok(());
     }
-    std::fs::write(path, text).map_err(io(path))
+    // Atomic: worker processes (`--isolate`) may write the same wrapper crate at once.
+    crate::atomic::write_atomic(path, text.as_bytes()).map_err(io(path))
 }
 
 /// The custom errors a contract crate declares in `sol!` blocks (`error Name(type name, …);`),

@@ -110,7 +110,8 @@ fn run_step(
                 Some(path) => {
                     let base = step.origin.file.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
                     let target = base.join(path);
-                    std::fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+                    crate::atomic::write_atomic(&target, text.as_bytes())
+                        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
                 }
                 None => report.output = Some(text),
             }
