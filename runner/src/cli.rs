@@ -92,6 +92,34 @@ pub enum Command {
         /// first failing step, since later steps depend on its state, and lists the rest).
         #[arg(long)]
         keep_going: bool,
+        /// Run each scenario file in a worker process: a contract that aborts, segfaults or
+        /// overflows its stack makes that scenario `crashed` and the others run. Off by default,
+        /// so that a debugger attached to `diorama` sees the contract code.
+        #[arg(long)]
+        isolate: bool,
+        /// Stop a scenario (each executor's run of it) still running after SECS seconds and
+        /// report it `timeout` with its step. Implies --isolate: a running native contract can
+        /// only be stopped by ending its process. Default: no limit.
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: Option<u64>,
+    },
+    /// Run one scenario file and report on stdout, for `run --isolate` (internal).
+    #[command(hide = true)]
+    Worker {
+        /// The scenario file.
+        file: PathBuf,
+        /// As for `run`.
+        #[arg(long, value_enum, default_value_t = ExecutorChoice::All)]
+        executor: ExecutorChoice,
+        /// As for `run`.
+        #[arg(long)]
+        keep_going: bool,
+        /// As for `run`.
+        #[arg(long, short)]
+        verbose: bool,
+        /// A contract crate registered ahead of `diorama.toml`: `NAME=DIR`.
+        #[arg(long = "contract", value_name = "NAME=DIR")]
+        contracts: Vec<String>,
     },
     /// Build the contracts that suites name (every `diorama.toml` under or above PATHS), both
     /// forms, ahead of a run (e.g. to fill a CI cache).
@@ -142,10 +170,18 @@ pub enum Command {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Run { paths, common, verbose, executor, keep_going } => {
+        Command::Run { paths, common, verbose, executor, keep_going, isolate, timeout } => {
             executor_debugger::DebuggerExecutor::set_backtraces(verbose);
-            let options =
-                RunOptions { filter: common.filter.clone(), jobs: common.jobs, executor, keep_going, ..Default::default() };
+            let options = RunOptions {
+                filter: common.filter.clone(),
+                jobs: common.jobs,
+                executor,
+                keep_going,
+                isolate,
+                timeout: timeout.map(std::time::Duration::from_secs),
+                verbose,
+                ..Default::default()
+            };
             let outcome = match run_paths(&paths, &options) {
                 Ok(outcome) => outcome,
                 Err(message) => {
@@ -176,6 +212,16 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             println!("{} files checked, {} with errors", count, errors.len());
             Ok(if errors.is_empty() { 0 } else { 2 })
+        }
+        Command::Worker { file, executor, keep_going, verbose, contracts } => {
+            executor_debugger::DebuggerExecutor::set_backtraces(verbose);
+            let contracts = contracts
+                .iter()
+                .map(|c| c.split_once('=').map(|(n, d)| (n.to_string(), PathBuf::from(d))))
+                .collect::<Option<Vec<_>>>()
+                .context("--contract takes NAME=DIR")?;
+            let options = RunOptions { executor, keep_going, verbose, contracts, ..Default::default() };
+            Ok(crate::isolate::worker(&file, &options))
         }
         Command::Build { paths, only } => crate::build_cmd::build(&paths, only),
         Command::Schema => {

@@ -21,6 +21,7 @@ pub mod deployer;
 pub mod discover;
 pub mod execute;
 pub mod executors;
+pub mod isolate;
 pub mod parity;
 pub mod prepare;
 pub mod report;

@@ -32,6 +32,14 @@ pub struct RunOptions {
     pub contracts: Vec<(String, PathBuf)>,
     /// Run every step of a scenario even after one fails (default: stop at the first failure).
     pub keep_going: bool,
+    /// Run each scenario file in a worker process (`diorama worker`, the running binary): a
+    /// worker that dies makes its scenario `crashed` and the others run (see [`crate::isolate`]).
+    pub isolate: bool,
+    /// Stop a scenario configuration still running after this long and report it `timeout`.
+    /// Implies [`RunOptions::isolate`]: only a process can always be stopped.
+    pub timeout: Option<std::time::Duration>,
+    /// Passed to worker processes as `-v` (backtraces of native panics).
+    pub verbose: bool,
 }
 
 /// A report for a file that could not be used.
@@ -83,6 +91,7 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
     };
     let mut reports = Vec::with_capacity(labels.len());
     for label in labels {
+        crate::isolate::config_started(label, &prepared.name);
         let natives = if label == DEBUGGER { native_forms(prepared, artifacts) } else { Ok(Vec::new()) };
         let report = match natives {
             Ok(natives) => run_scenario_on(prepared, label, &natives, options.keep_going),
@@ -92,6 +101,7 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
                 report
             }
         };
+        crate::isolate::config_finished(&report);
         reports.push(report);
     }
     // Runs that stopped on an input error report that error, not a divergence.
@@ -137,6 +147,11 @@ pub fn run_artifacts(options: &RunOptions) -> Artifacts {
 /// Runs every scenario file under `paths`.
 pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, String> {
     let files = selected_files(paths, options.filter.as_deref())?;
+    if options.isolate || options.timeout.is_some() {
+        let mut report = RunReport { scenarios: crate::isolate::run_files(&files, options)? };
+        report.sort();
+        return Ok(report);
+    }
     let artifacts = run_artifacts(options);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)

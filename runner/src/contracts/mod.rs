@@ -255,8 +255,12 @@ impl ContractBuilds {
         let key = self.key(krate, Form::Wasm, &cargo::wasm_flags().join(" "))?;
         let cached = self.cache.join("wasm").join(format!("{}-{key}.wasm", krate.name));
         if !cached.is_file() {
-            let built = cargo::build_wasm(krate, &self.cache.join("target-wasm"))?;
-            publish(&built, &cached)?;
+            // Other diorama processes (parallel test runs, `--isolate` workers) may build it too.
+            let _lock = self.build_lock(krate, Form::Wasm)?;
+            if !cached.is_file() {
+                let built = cargo::build_wasm(krate, &self.cache.join("target-wasm"))?;
+                publish(&built, &cached)?;
+            }
         }
         let wasm = std::fs::read(&cached).map_err(io(&cached))?;
         Ok(BuiltWasm { path: cached, wasm: Arc::new(wasm) })
@@ -267,6 +271,12 @@ impl ContractBuilds {
         let recipe = format!("abi {ABI_VERSION}\n{}\n{}", wrapper.manifest, wrapper.source);
         let key = self.key(krate, Form::Native, &recipe)?;
         let cached = self.cache.join("native").join(format!("{}-{key}{}", krate.name, std::env::consts::DLL_SUFFIX));
+        if cached.is_file() {
+            return Ok(cached);
+        }
+        // One process at a time writes the wrapper crate and builds it: another one writing the
+        // SDK entry while this one builds the router entry would publish the wrong library.
+        let _lock = self.build_lock(krate, Form::Native)?;
         if cached.is_file() {
             return Ok(cached);
         }
@@ -303,6 +313,19 @@ impl ContractBuilds {
         }
         publish(&built, &cached)?;
         Ok(cached)
+    }
+
+    /// An exclusive lock, across processes, on building `form` of `krate` (released when the
+    /// returned file is dropped).
+    fn build_lock(&self, krate: &ContractCrate, form: Form) -> Result<std::fs::File, BuildError> {
+        let dir = self.cache.join("locks");
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let id = &format!("{:x}", keccak256(krate.dir.to_string_lossy().as_bytes()))[..12];
+        let path = dir.join(format!("{}-{id}-{form}.lock", krate.lib_name));
+        let file =
+            std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io(&path))?;
+        file.lock().map_err(io(&path))?;
+        Ok(file)
     }
 
     /// The cache key of a form: its recipe, the crate's sources and the toolchain.

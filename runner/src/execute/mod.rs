@@ -51,6 +51,7 @@ pub fn run_scenario_on(
             location: position(&step.origin),
             ..StepReport::default()
         };
+        crate::isolate::step_started(|| step_label(step), &step_report.location);
         if let Err(message) = run_step(&mut world, scenario, step, &mut step_report) {
             report.outcome = ScenarioOutcome::Error(format!("{}: {message}", step_report.location));
             report.steps.push(step_report);

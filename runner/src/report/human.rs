@@ -15,8 +15,15 @@ pub fn render_human(report: &RunReport, verbose: bool) -> String {
         render_scenario(&mut out, scenario, verbose);
     }
     let s = report.summary();
-    let line = format!("{} passed, {} failed, {} skipped", s.passed, s.failed + s.errors, s.skipped);
-    let line = if s.failed + s.errors > 0 { line.red().bold() } else { line.green().bold() };
+    let mut line = format!("{} passed, {} failed, {} skipped", s.passed, s.failed + s.errors, s.skipped);
+    if s.crashed > 0 {
+        line.push_str(&format!(", {} crashed", s.crashed));
+    }
+    if s.timed_out > 0 {
+        line.push_str(&format!(", {} timed out", s.timed_out));
+    }
+    let bad = s.failed + s.errors + s.crashed + s.timed_out;
+    let line = if bad > 0 { line.red().bold() } else { line.green().bold() };
     let _ = writeln!(out, "\n{line}");
     out
 }
@@ -27,6 +34,8 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         ScenarioOutcome::Failed => "FAIL".red().bold(),
         ScenarioOutcome::Skipped(_) => "SKIP".yellow().bold(),
         ScenarioOutcome::Error(_) => "ERROR".red().bold(),
+        ScenarioOutcome::Crashed(_) => "CRASH".red().bold(),
+        ScenarioOutcome::Timeout(_) => "TIMEOUT".red().bold(),
     };
     let _ = writeln!(
         out,
@@ -42,6 +51,9 @@ fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbose: bool) {
         }
         ScenarioOutcome::Error(message) => {
             let _ = writeln!(out, "     {message}");
+        }
+        ScenarioOutcome::Crashed(message) | ScenarioOutcome::Timeout(message) => {
+            let _ = writeln!(out, "     {}", indent(message, 5).trim_start());
         }
         _ => {}
     }

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 mod cache;
 mod debugger;
 mod gdb;
+mod isolation;
 mod real_world;
 
 fn root() -> PathBuf {
