@@ -5,6 +5,7 @@ use std::process::{Command, Output};
 
 mod cache;
 mod debugger;
+mod fuzz;
 mod gdb;
 mod isolation;
 mod real_world;
