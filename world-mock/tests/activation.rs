@@ -5,11 +5,11 @@ mod activation_support;
 
 use activation_support::*;
 use world_mock::revm::primitives::{B256, U256};
-use world_mock::{Commit, TxRequest, TxStatus};
 use world_mock::stylus::{
     ACTIVATION_FIXED_GAS, ActivationError, DataPricer, MAX_CODE_SIZE, ModuleStats, ProgramError, StylusParams,
     activate_wasm, decode_program, encode_program, module_hash,
 };
+use world_mock::{Commit, TxRequest, TxStatus};
 
 const ENTRY: &str = "i32.const 0";
 
