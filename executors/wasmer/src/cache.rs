@@ -120,7 +120,12 @@ impl ModuleCache {
 
     /// The compiled module for `wasm`, identified by `module_hash` (or by the WASM's own hash
     /// when `module_hash` is zero, as for programs without an activation record).
-    pub(crate) fn module(&self, compiler: &Compiler, module_hash: B256, wasm: &[u8]) -> Result<Module, String> {
+    pub(crate) fn module(
+        &self,
+        compiler: &Compiler,
+        module_hash: B256,
+        wasm: &[u8],
+    ) -> Result<Module, wasmer::CompileError> {
         let id = if module_hash == B256::ZERO { keccak256(wasm) } else { module_hash };
         let fingerprint = code_fingerprint(compiler.metered());
         let key = (id, fingerprint);
@@ -134,7 +139,7 @@ impl ModuleCache {
             Some(module) => module,
             None => {
                 let start = Instant::now();
-                let module = compiler.compile(wasm).map_err(|e| e.to_string())?;
+                let module = compiler.compile(wasm)?;
                 bump(&self.counters.compile_nanos, start.elapsed().as_nanos() as u64);
                 bump(&self.counters.compiles, 1);
                 if let Some(path) = &path {
