@@ -32,8 +32,9 @@ pub struct RunOptions {
     pub contracts: Vec<(String, PathBuf)>,
     /// Run every step of a scenario even after one fails (default: stop at the first failure).
     pub keep_going: bool,
-    /// Run each scenario file in a worker process (`diorama worker`, the running binary): a
-    /// worker that dies makes its scenario `crashed` and the others run (see [`crate::isolate`]).
+    /// Run each scenario file in a worker process (`diorama worker`, the running binary, which
+    /// must therefore be `diorama`): a worker that dies makes its scenario `crashed` and the
+    /// others run (see [`crate::isolate`]).
     pub isolate: bool,
     /// Stop a scenario configuration still running after this long and report it `timeout`.
     /// Implies [`RunOptions::isolate`]: only a process can always be stopped.
