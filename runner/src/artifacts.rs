@@ -13,6 +13,12 @@ use serde_json::Value;
 
 use crate::contracts::ContractBuilds;
 
+/// An `evm:` artifact that cannot be used: which file and why (unreadable, not JSON, no
+/// `bytecode`, bad hex, unlinked libraries).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ArtifactError(pub String);
+
 /// Init code and runtime code of a contract.
 #[derive(Clone, Debug)]
 pub struct Artifact {
@@ -45,13 +51,13 @@ impl Artifacts {
     }
 
     /// Loads (or returns the cached) artifact at `path`.
-    pub fn load(&self, path: &Path) -> Result<Artifact, String> {
+    pub fn load(&self, path: &Path) -> Result<Artifact, ArtifactError> {
         if let Ok(cache) = self.cache.lock()
             && let Some(found) = cache.get(path)
         {
             return Ok(found.clone());
         }
-        let artifact = read_artifact(path)?;
+        let artifact = read_artifact(path).map_err(ArtifactError)?;
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(path.to_path_buf(), artifact.clone());
         }

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::executors::{ExecutorChoice, REVM};
 use crate::parity::Divergence;
 use crate::report::{Mismatch, ScenarioOutcome, ScenarioReport, StepReport};
-use crate::suite::{RunOptions, TX_STACK_SIZE, run_artifacts, run_file};
+use crate::suite::{RunOptions, SuiteError, TX_STACK_SIZE, run_artifacts, run_file};
 
 /// Starts the worker's protocol lines on its stdout; anything else written there (a native
 /// contract's own output) is passed through to the parent's stderr.
@@ -143,12 +143,9 @@ fn worker_command(exe: &Path, file: &Path, options: &RunOptions) -> Command {
 }
 
 /// Runs each of `files` in a worker process, up to `options.jobs` at once.
-pub fn run_files(files: &[PathBuf], options: &RunOptions) -> Result<Vec<ScenarioReport>, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find the diorama binary for workers: {e}"))?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+pub fn run_files(files: &[PathBuf], options: &RunOptions) -> Result<Vec<ScenarioReport>, SuiteError> {
+    let exe = std::env::current_exe().map_err(SuiteError::WorkerBinary)?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build()?;
     Ok(pool.install(|| files.par_iter().flat_map(|file| run_in_worker(&exe, file, options)).collect()))
 }
 

@@ -70,8 +70,22 @@ pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec
     }
 }
 
+/// Why a suite could not run at all (a scenario that cannot be used is a report, not this).
+#[derive(Debug, thiserror::Error)]
+pub enum SuiteError {
+    /// A path that cannot be used.
+    #[error(transparent)]
+    Discover(#[from] crate::discover::DiscoverError),
+    /// The thread pool could not start.
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    /// `--isolate` needs the running binary as its workers.
+    #[error("cannot find the diorama binary for worker processes: {0}")]
+    WorkerBinary(std::io::Error),
+}
+
 /// The scenario files under `paths` that `filter` selects (by path, before reading them).
-pub fn selected_files(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<PathBuf>, String> {
+pub fn selected_files(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<PathBuf>, SuiteError> {
     let mut files = crate::discover::discover(paths)?;
     if let Some(filter) = filter {
         files.retain(|file| file.display().to_string().contains(filter));
@@ -86,7 +100,7 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
         Err(reason) => {
             let label = if prepared.uses_stylus { WASMER } else { REVM };
             let mut report = ScenarioReport::new(prepared, label);
-            report.outcome = ScenarioOutcome::Skipped(reason);
+            report.outcome = ScenarioOutcome::Skipped(reason.0);
             return vec![report];
         }
     };
@@ -146,7 +160,7 @@ pub fn run_artifacts(options: &RunOptions) -> Artifacts {
 }
 
 /// Runs every scenario file under `paths`.
-pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, String> {
+pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, SuiteError> {
     let files = selected_files(paths, options.filter.as_deref())?;
     if options.isolate || options.timeout.is_some() {
         let mut report = RunReport { scenarios: crate::isolate::run_files(&files, options)? };
@@ -154,11 +168,7 @@ pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, S
         return Ok(report);
     }
     let artifacts = run_artifacts(options);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .stack_size(TX_STACK_SIZE)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).stack_size(TX_STACK_SIZE).build()?;
     let scenarios: Vec<ScenarioReport> =
         pool.install(|| files.par_iter().flat_map(|file| run_file(file, &artifacts, options)).collect());
     let mut report = RunReport { scenarios };
@@ -170,7 +180,7 @@ pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, S
 /// (which builds `contract:` WASM), nothing else, so that `check` and `run` judge every input
 /// alike. (The loader rejects whatever the bundled JSON Schema rejects; tests hold it to that.)
 /// Returns one message per unusable file.
-pub fn check_paths(paths: &[PathBuf]) -> Result<(usize, Vec<String>), String> {
+pub fn check_paths(paths: &[PathBuf]) -> Result<(usize, Vec<String>), SuiteError> {
     let files = crate::discover::discover(paths)?;
     let artifacts = Artifacts::default();
     let mut errors = Vec::new();

@@ -87,7 +87,7 @@ fn run_step(
             let commit = if *kind == TxKind::Query { Commit::No } else { Commit::Yes };
             let sender_nonce = world.state().account(&request.from).map_or(0, |a| a.nonce);
             let outcome = match deployer {
-                Some(call) => crate::deployer::send(world, request, call)?,
+                Some(call) => crate::deployer::send(world, request, call).map_err(|e| e.to_string())?,
                 None => world.execute(request, commit).unwrap_or_else(|rejected| rejected_outcome(rejected.0)),
             };
             report.status = Some(outcome.status.to_string());

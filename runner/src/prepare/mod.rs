@@ -238,7 +238,7 @@ impl StepCx<'_> {
             }
             CodeSource::Bytes(bytes) => Ok(bytes.clone()),
             CodeSource::Evm(path) => {
-                let artifact = self.artifacts.load(path).map_err(|e| self.error(sub_path, e))?;
+                let artifact = self.artifacts.load(path).map_err(|e| self.error(sub_path, e.0))?;
                 needs.errors.extend(artifact.errors.iter().cloned());
                 if runtime {
                     let deployed = artifact.deployed.ok_or_else(|| {
