@@ -5,23 +5,23 @@ use std::fmt::Write;
 use std::path::Path;
 
 use alloy_primitives::keccak256;
+use scenario_format::input::ReadError;
 use serde_json::json;
 use world_mock::stylus::{
-    ACTIVATION_FIXED_GAS, ActivationInfo, MAX_CODE_SIZE, StylusParams, activate_wasm, encode_program,
+    ACTIVATION_FIXED_GAS, ActivationError, ActivationInfo, MAX_CODE_SIZE, StylusParams, activate_wasm, encode_program,
 };
 
 /// The report for one file: `Ok` with the figures, or `Err` with the rejection.
-pub fn activation_report(path: &Path) -> Result<Result<(ActivationInfo, usize), String>, String> {
-    let wasm = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+/// The outer error is a file that cannot be read (an input error, exit 2).
+pub fn activation_report(path: &Path) -> Result<Result<(ActivationInfo, usize), ActivationError>, ReadError> {
+    let wasm = scenario_format::input::read_bounded(path, scenario_format::input::MAX_DATA_BYTES, "a WASM program")?;
     let code = encode_program(&wasm);
     let codehash = keccak256(&code);
-    Ok(activate_wasm(&wasm, codehash, &StylusParams::default())
-        .map(|info| (info, code.len()))
-        .map_err(|e| e.to_string()))
+    Ok(activate_wasm(&wasm, codehash, &StylusParams::default()).map(|info| (info, code.len())))
 }
 
 /// Human-readable figures.
-pub fn render_human(path: &Path, result: &Result<(ActivationInfo, usize), String>) -> String {
+pub fn render_human(path: &Path, result: &Result<(ActivationInfo, usize), ActivationError>) -> String {
     let mut out = String::new();
     match result {
         Err(reason) => {
@@ -71,10 +71,10 @@ pub fn render_human(path: &Path, result: &Result<(ActivationInfo, usize), String
 }
 
 /// The same as JSON.
-pub fn render_json(path: &Path, result: &Result<(ActivationInfo, usize), String>) -> serde_json::Value {
+pub fn render_json(path: &Path, result: &Result<(ActivationInfo, usize), ActivationError>) -> serde_json::Value {
     match result {
         Err(reason) => {
-            json!({ "file": path.display().to_string(), "activated": false, "deployable": false, "error": reason })
+            json!({ "file": path.display().to_string(), "activated": false, "deployable": false, "error": reason.to_string() })
         }
         Ok((info, code_len)) => {
             let p = &info.program;

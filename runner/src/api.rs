@@ -55,7 +55,7 @@ impl Suite {
     /// relative to the current folder (a crate's folder under `cargo test`).
     pub fn run(&self, path: impl Into<PathBuf>) -> SuiteResult {
         let path = path.into();
-        let report = run_paths(std::slice::from_ref(&path), &self.options);
+        let report = run_paths(std::slice::from_ref(&path), &self.options).map_err(|e| e.to_string());
         SuiteResult { path, report }
     }
 }

@@ -8,9 +8,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use alloy_primitives::hex;
+use scenario_format::input::{MAX_DATA_BYTES, read_bounded};
 use serde_json::Value;
 
 use crate::contracts::ContractBuilds;
+
+/// An `evm:` artifact that cannot be used: which file and why (unreadable, not JSON, no
+/// `bytecode`, bad hex, unlinked libraries).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ArtifactError(pub String);
 
 /// Init code and runtime code of a contract.
 #[derive(Clone, Debug)]
@@ -46,13 +53,13 @@ impl Artifacts {
     }
 
     /// Loads (or returns the cached) artifact at `path`.
-    pub fn load(&self, path: &Path) -> Result<Artifact, String> {
+    pub fn load(&self, path: &Path) -> Result<Artifact, ArtifactError> {
         if let Ok(cache) = self.cache.lock()
             && let Some(found) = cache.get(path)
         {
             return Ok(found.clone());
         }
-        let artifact = read_artifact(path)?;
+        let artifact = read_artifact(path).map_err(ArtifactError)?;
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(path.to_path_buf(), artifact.clone());
         }
@@ -61,7 +68,12 @@ impl Artifacts {
 }
 
 fn read_artifact(path: &Path) -> Result<Artifact, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read artifact {}: {e}", path.display()))?;
+    let bytes = read_bounded(path, MAX_DATA_BYTES, "an `evm:` artifact")
+        .map_err(|e| format!("cannot read artifact {}: {}", path.display(), e.reason()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        format!("{}: invalid UTF-8 at byte offset {at}, expected a JSON, .bin or .hex artifact", path.display())
+    })?;
     let is_json = path.extension().is_some_and(|e| e == "json");
     if !is_json {
         let bytecode = decode_hex(text.trim()).map_err(|e| format!("{}: {e}", path.display()))?;

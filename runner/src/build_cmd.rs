@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::contracts::{CONFIG_FILE, ContractBuilds, find_config};
+use crate::discover::DiscoverError;
 
 /// A form to build alone (`--only`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -16,16 +17,16 @@ pub enum BuildForm {
 
 /// The `diorama.toml` files that apply to `paths`: every one under a folder, and the nearest
 /// one above each path.
-pub fn configs_for(paths: &[PathBuf]) -> Result<BTreeSet<PathBuf>, String> {
+pub fn configs_for(paths: &[PathBuf]) -> Result<BTreeSet<PathBuf>, DiscoverError> {
     let mut configs = BTreeSet::new();
     for path in paths {
         if !path.exists() {
-            return Err(format!("{}: no such file or folder", path.display()));
+            return Err(DiscoverError::Missing(path.clone()));
         }
         let dir = if path.is_dir() { path.as_path() } else { path.parent().unwrap_or(Path::new(".")) };
         configs.extend(find_config(dir));
         if path.is_dir() {
-            walk(path, &mut configs).map_err(|e| format!("{}: {e}", path.display()))?;
+            walk(path, &mut configs).map_err(|source| DiscoverError::Io { path: path.clone(), source })?;
         }
     }
     Ok(configs)

@@ -179,6 +179,22 @@ pub enum Command {
         /// median, max (also in `--format json` as `gasReport`).
         #[arg(long)]
         gas_report: bool,
+        /// Run each scenario file in a worker process: a contract that aborts, segfaults or
+        /// overflows its stack makes that scenario `crashed` and the others run. Off by default,
+        /// so that a debugger attached to `diorama` sees the contract code. Ink profiles are
+        /// recorded in process: not with --ink-profile.
+        #[arg(long, conflicts_with = "ink_profile")]
+        isolate: bool,
+        /// Stop a scenario (each executor's run of it) still running after SECS seconds and
+        /// report it `timeout` with its step. Implies --isolate: a running native contract can
+        /// only be stopped by ending its process. Default: no limit.
+        #[arg(
+            long,
+            value_name = "SECS",
+            value_parser = clap::value_parser!(u64).range(1..),
+            conflicts_with = "ink_profile"
+        )]
+        timeout: Option<u64>,
     },
     /// Write the suite's gas/ink snapshot (one line per scenario × step × executor), or compare
     /// with it (`--check`, `--diff`).
@@ -219,6 +235,33 @@ pub enum Command {
         /// Selection options.
         #[command(flatten)]
         select: SelectArgs,
+    },
+    /// Run one scenario file and report on stdout, for `run --isolate` (internal).
+    #[command(hide = true)]
+    Worker {
+        /// The scenario file.
+        file: PathBuf,
+        /// As for `run`.
+        #[arg(long, value_enum, default_value_t = ExecutorChoice::All)]
+        executor: ExecutorChoice,
+        /// As for `run`.
+        #[arg(long)]
+        keep_going: bool,
+        /// As for `run`.
+        #[arg(long, short)]
+        verbose: bool,
+        /// A contract crate registered ahead of `diorama.toml`: `NAME=DIR`.
+        #[arg(long = "contract", value_name = "NAME=DIR")]
+        contracts: Vec<String>,
+        /// Record call trees (as `run --trace`).
+        #[arg(long)]
+        trace_calls: bool,
+        /// Record hostio calls (as `run --trace=hostio`).
+        #[arg(long)]
+        trace_hostios: bool,
+        /// Keep every step's tree (as `run --trace=all`).
+        #[arg(long)]
+        trace_all_steps: bool,
     },
     /// Build the contracts that suites name (every `diorama.toml` under or above PATHS), both
     /// forms, ahead of a run (e.g. to fill a CI cache).
@@ -269,7 +312,19 @@ pub enum Command {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Run { paths, common, scope, verbose, keep_going, trace, trace_file, ink_profile, gas_report } => {
+        Command::Run {
+            paths,
+            common,
+            scope,
+            verbose,
+            keep_going,
+            trace,
+            trace_file,
+            ink_profile,
+            gas_report,
+            isolate,
+            timeout,
+        } => {
             executor_debugger::DebuggerExecutor::set_backtraces(verbose);
             let modes = trace.unwrap_or_default();
             let traced = verbose || trace_file.is_some() || !modes.is_empty();
@@ -282,6 +337,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 },
                 trace_all_steps: modes.contains(&TraceMode::All),
                 ink_profile: ink_profile.is_some(),
+                isolate,
+                timeout: timeout.map(std::time::Duration::from_secs),
+                verbose,
                 ..scope.options(common.filter.clone(), common.jobs)
             };
             let mut outcome = match run_paths(&paths, &options) {
@@ -355,6 +413,27 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             println!("{} files checked, {} with errors", count, errors.len());
             Ok(if errors.is_empty() { 0 } else { 2 })
         }
+        Command::Worker {
+            file,
+            executor,
+            keep_going,
+            verbose,
+            contracts,
+            trace_calls,
+            trace_hostios,
+            trace_all_steps,
+        } => {
+            executor_debugger::DebuggerExecutor::set_backtraces(verbose);
+            let contracts = contracts
+                .iter()
+                .map(|c| c.split_once('=').map(|(n, d)| (n.to_string(), PathBuf::from(d))))
+                .collect::<Option<Vec<_>>>()
+                .context("--contract takes NAME=DIR")?;
+            let trace = world_mock::TraceLevel { calls: trace_calls, hostios: trace_hostios, profile: false };
+            let options =
+                RunOptions { executor, keep_going, verbose, contracts, trace, trace_all_steps, ..Default::default() };
+            Ok(crate::isolate::worker(&file, &options))
+        }
         Command::Build { paths, only } => crate::build_cmd::build(&paths, only),
         Command::Schema => {
             print!("{}", scenario_format::SCHEMA_JSON);
@@ -419,7 +498,7 @@ fn print_report(report: &RunReport, format: Format, verbose: bool) -> anyhow::Re
 }
 
 /// Prints a command's output and returns its exit code; an unusable input is exit 2.
-fn print_outcome(outcome: Result<(String, u8), String>) -> anyhow::Result<u8> {
+fn print_outcome(outcome: Result<(String, u8), impl std::fmt::Display>) -> anyhow::Result<u8> {
     match outcome {
         Ok((output, code)) => {
             write_stdout(&output)?;

@@ -78,12 +78,12 @@ pub fn deploy_calldata(init_code: &[u8], init_data: &[u8], init_value: U256, sal
 /// Sends a prepared constructor deploy (`request` is addressed to the deployer, its value is the
 /// constructor value) and reports it as a deploy: `created` from `ContractDeployed`, a
 /// constructor's revert data as the output.
-pub fn send(world: &mut World, request: &TxRequest, call: &DeployerCall) -> Result<TxOutcome, String> {
+pub fn send(world: &mut World, request: &TxRequest, call: &DeployerCall) -> Result<TxOutcome, DeployerError> {
     install(world)?;
     let mut request = request.clone();
     let codehash = keccak256(&call.program);
     if !world.program_is_active(codehash) {
-        let fee = world.data_fee(&call.program).map_err(|e| format!("the program cannot be activated: {e}"))?;
+        let fee = world.data_fee(&call.program).map_err(|e| DeployerError::NotActivatable(e.to_string()))?;
         request.value = call.init_value.saturating_add(fee * U256::from(120) / U256::from(100));
     }
     // The sender's `newAddresses` name for this nonce names what the deployer creates, for
@@ -132,15 +132,26 @@ fn constructor_revert(output: &[u8]) -> Option<Bytes> {
     }
 }
 
+/// Why a constructor deploy through the StylusDeployer could not be sent.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DeployerError {
+    /// This build has no StylusDeployer bytecode.
+    #[error("the StylusDeployer artifact is missing from this build")]
+    Missing,
+    /// The program cannot be activated, so its data fee is unknown.
+    #[error("the program cannot be activated: {0}")]
+    NotActivatable(String),
+}
+
 /// Puts the deployer's code at its address, as on an Arbitrum chain, unless some code is there.
-fn install(world: &mut World) -> Result<(), String> {
+fn install(world: &mut World) -> Result<(), DeployerError> {
     let existing = world.state().account(&STYLUS_DEPLOYER).map(|a| a.code_bytes().to_vec()).unwrap_or_default();
     if !existing.is_empty() {
         return Ok(()); // a scenario's own deployer (e.g. from a dump) is used as it is
     }
     let code = deployer_code();
     if code.is_empty() {
-        return Err("the StylusDeployer artifact is missing from this build".into());
+        return Err(DeployerError::Missing);
     }
     world.state_mut().set_code(STYLUS_DEPLOYER, code);
     world.state_mut().account_mut(STYLUS_DEPLOYER).nonce = 1;

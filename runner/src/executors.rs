@@ -45,8 +45,13 @@ pub fn rank(label: &str) -> u8 {
     }
 }
 
+/// Why a scenario runs on no configuration under the chosen executors (it is then skipped).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotPlanned(pub String);
+
 /// The configurations `scenario` runs on under `choice`, or why it cannot run.
-pub fn plan(scenario: &PreparedScenario, choice: ExecutorChoice) -> Result<Vec<&'static str>, String> {
+pub fn plan(scenario: &PreparedScenario, choice: ExecutorChoice) -> Result<Vec<&'static str>, NotPlanned> {
     if !scenario.uses_stylus {
         return Ok(vec![REVM]);
     }
@@ -67,7 +72,7 @@ pub fn plan(scenario: &PreparedScenario, choice: ExecutorChoice) -> Result<Vec<&
                     allowed.join(", ")
                 )
             };
-            return Err(why);
+            return Err(NotPlanned(why));
         }
     }
     Ok(labels)
@@ -109,10 +114,10 @@ pub struct NativeForm {
 }
 
 /// Loads native forms into the shared debugger executor.
-pub fn load_natives(natives: &[NativeForm]) -> Result<(), String> {
+pub fn load_natives(natives: &[NativeForm]) -> Result<(), executor_debugger::NativeError> {
     let debugger = shared_debugger();
     for native in natives {
-        let program = NativeProgram::load(&native.library).map_err(|e| e.to_string())?;
+        let program = NativeProgram::load(&native.library)?;
         debugger.register(native.codehash, program);
     }
     Ok(())
@@ -171,8 +176,8 @@ mod tests {
         assert_eq!(plan(&scenario(true, true, None), Wasmer), Ok(vec![WASMER]));
         assert_eq!(plan(&scenario(true, true, None), Debugger), Ok(vec![DEBUGGER]));
         assert_eq!(plan(&scenario(true, true, Some(&["debugger"])), All), Ok(vec![DEBUGGER]));
-        assert!(plan(&scenario(true, true, Some(&["debugger"])), Wasmer).unwrap_err().contains("not selected"));
-        let why = plan(&scenario(true, false, Some(&["debugger"])), All).unwrap_err();
+        assert!(plan(&scenario(true, true, Some(&["debugger"])), Wasmer).unwrap_err().0.contains("not selected"));
+        let why = plan(&scenario(true, false, Some(&["debugger"])), All).unwrap_err().0;
         assert!(why.contains("no program has a native form"), "{why}");
     }
 }

@@ -23,6 +23,7 @@ pub mod deployer;
 pub mod discover;
 pub mod execute;
 pub mod executors;
+pub mod isolate;
 pub mod parity;
 pub mod partition;
 pub mod prepare;

@@ -45,6 +45,15 @@ pub struct RunOptions {
     pub partition: Option<Partition>,
     /// Progress display on stderr (`None`: none).
     pub progress: Option<ProgressMode>,
+    /// Run each scenario file in a worker process (`diorama worker`, the running binary, which
+    /// must therefore be `diorama`): a worker that dies makes its scenario `crashed` and the
+    /// others run (see [`crate::isolate`]).
+    pub isolate: bool,
+    /// Stop a scenario configuration still running after this long and report it `timeout`.
+    /// Implies [`RunOptions::isolate`]: only a process can always be stopped.
+    pub timeout: Option<std::time::Duration>,
+    /// Passed to worker processes as `-v` (backtraces of native panics).
+    pub verbose: bool,
 }
 
 /// A report for a file that could not be used.
@@ -79,8 +88,22 @@ pub fn prepare_file(path: &Path, artifacts: &Artifacts) -> Result<PreparedScenar
     prepare(&scenario, artifacts).map_err(|e| unusable(e.to_string()))
 }
 
+/// Why a suite could not run at all (a scenario that cannot be used is a report, not this).
+#[derive(Debug, thiserror::Error)]
+pub enum SuiteError {
+    /// A path that cannot be used.
+    #[error(transparent)]
+    Discover(#[from] crate::discover::DiscoverError),
+    /// The thread pool could not start.
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    /// `--isolate` needs the running binary as its workers.
+    #[error("cannot find the diorama binary for worker processes: {0}")]
+    WorkerBinary(std::io::Error),
+}
+
 /// The scenario files under `paths` that `filter` selects (by path, before reading them).
-pub fn selected_files(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<PathBuf>, String> {
+pub fn selected_files(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<PathBuf>, SuiteError> {
     let mut files = crate::discover::discover(paths)?;
     if let Some(filter) = filter {
         files.retain(|file| file.display().to_string().contains(filter));
@@ -94,7 +117,7 @@ pub fn select_files(
     paths: &[PathBuf],
     filter: Option<&str>,
     partition: Option<Partition>,
-) -> Result<(Vec<PathBuf>, Option<PartitionInfo>), String> {
+) -> Result<(Vec<PathBuf>, Option<PartitionInfo>), SuiteError> {
     let files = selected_files(paths, filter)?;
     let Some(part) = partition else {
         return Ok((files, None));
@@ -113,12 +136,8 @@ pub fn for_each_file<T: Send>(
     options: &RunOptions,
     work: impl Fn(&Path) -> Option<T> + Sync,
     failed: impl Fn(&T) -> bool + Sync,
-) -> Result<Vec<T>, String> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .stack_size(TX_STACK_SIZE)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+) -> Result<Vec<T>, SuiteError> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).stack_size(TX_STACK_SIZE).build()?;
     let sink: Option<Box<dyn ProgressSink>> = options.progress.and_then(|mode| progress(mode, files.len()));
     let results = pool.install(|| {
         files
@@ -148,7 +167,7 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
         Err(reason) => {
             let label = if prepared.uses_stylus { WASMER } else { REVM };
             let mut report = ScenarioReport::new(prepared, label);
-            report.outcome = ScenarioOutcome::Skipped(reason);
+            report.outcome = ScenarioOutcome::Skipped(reason.0);
             return vec![report];
         }
     };
@@ -162,6 +181,7 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
     };
     let mut reports = Vec::with_capacity(labels.len());
     for label in labels {
+        crate::isolate::config_started(label, &prepared.name);
         let natives = if label == DEBUGGER { native_forms(prepared, artifacts) } else { Ok(Vec::new()) };
         let report = match natives {
             Ok(natives) => {
@@ -179,6 +199,7 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
                 report
             }
         };
+        crate::isolate::config_finished(&report);
         reports.push(report);
     }
     // Runs that stopped on an input error report that error, not a divergence.
@@ -234,13 +255,18 @@ pub fn run_artifacts(options: &RunOptions) -> Artifacts {
 }
 
 /// Runs every scenario file under `paths`.
-pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, String> {
+pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, SuiteError> {
     let (files, partition) = select_files(paths, options.filter.as_deref(), options.partition)?;
     let artifacts = run_artifacts(options);
+    let isolated = options.isolate || options.timeout.is_some();
+    let exe = if isolated { Some(std::env::current_exe().map_err(SuiteError::WorkerBinary)?) } else { None };
     let runs = for_each_file(
         &files,
         options,
-        |file| Some(run_file(file, &artifacts, options)),
+        |file| match &exe {
+            Some(exe) => Some(crate::isolate::run_in_worker(exe, file, options)),
+            None => Some(run_file(file, &artifacts, options)),
+        },
         |reports| reports.iter().any(|r| !r.passed() && !matches!(r.outcome, ScenarioOutcome::Skipped(_))),
     )?;
     let mut report = RunReport { scenarios: runs.into_iter().flatten().collect(), partition, gas_report: None };
@@ -248,24 +274,17 @@ pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, S
     Ok(report)
 }
 
-/// Validates files without running them: strict parse, JSON Schema, and preparation (which
-/// builds `contract:` WASM). Returns one message per unusable file.
-pub fn check_paths(paths: &[PathBuf]) -> Result<(usize, Vec<String>), String> {
+/// Validates files without running them: the strict parse and the preparation that `run` does
+/// (which builds `contract:` WASM), nothing else, so that `check` and `run` judge every input
+/// alike. (The loader rejects whatever the bundled JSON Schema rejects; tests hold it to that.)
+/// Returns one message per unusable file.
+pub fn check_paths(paths: &[PathBuf]) -> Result<(usize, Vec<String>), SuiteError> {
     let files = crate::discover::discover(paths)?;
     let artifacts = Artifacts::default();
     let mut errors = Vec::new();
     for file in &files {
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(format!("{}: cannot read: {e}", file.display()));
-                continue;
-            }
-        };
-        let loaded = scenario_format::load_scenario_str(file, &text).map_err(|e| e.to_string());
-        let result = loaded
-            .and_then(|s| scenario_format::validate_schema(file, &text).map(|()| s).map_err(|e| e.to_string()))
-            .and_then(|s| prepare(&s, &artifacts).map(|_| ()).map_err(|e| e.to_string()));
+        let loaded = scenario_format::load_scenario(file).map_err(|e| e.to_string());
+        let result = loaded.and_then(|s| prepare(&s, &artifacts).map(|_| ()).map_err(|e| e.to_string()));
         if let Err(message) = result {
             errors.push(message);
         }

@@ -30,15 +30,16 @@ pub struct FormatError {
 
 impl FormatError {
     /// An error at `json_path` of `file`, positioned by looking the path up in `source`.
+    /// A path the text does not have (a missing field) is placed at its nearest enclosing value.
     pub fn at(file: &Path, source: &str, json_path: &str, message: impl Into<String>) -> Self {
-        let pos = crate::locate(source, json_path);
+        let pos = crate::locate::locate_nearest(source, json_path);
         Self::with_position(file, pos, json_path, message)
     }
 
     /// Like [`FormatError::at`], but pointing at the key of the last path segment
     /// (for unknown or misplaced fields).
     pub fn at_key(file: &Path, source: &str, json_path: &str, message: impl Into<String>) -> Self {
-        let pos = crate::locate_key(source, json_path);
+        let pos = crate::locate_key(source, json_path).or_else(|| crate::locate::locate_nearest(source, json_path));
         Self::with_position(file, pos, json_path, message)
     }
 

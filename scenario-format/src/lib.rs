@@ -5,6 +5,7 @@
 )]
 
 mod error;
+pub mod input;
 mod interp;
 mod load;
 mod locate;
@@ -16,7 +17,7 @@ pub mod signature;
 pub mod value;
 
 pub use error::FormatError;
-pub use load::{EXECUTORS, load_scenario, load_scenario_str};
+pub use load::{EXECUTORS, load_scenario, load_scenario_str, read_scenario_text};
 pub use locate::{line_col, locate, locate_key, span};
 pub use model::{
     AccountCheck, AccountState, Activate, ActivateTx, ActivationExpect, ArbitrumState, BlockState, CallFields, CallTx,

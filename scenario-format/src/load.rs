@@ -14,11 +14,31 @@ use std::sync::Arc;
 /// The Stylus executors a scenario may restrict itself to with `executors`.
 pub const EXECUTORS: &[&str] = &["wasmer", "debugger"];
 
-/// Reads and loads a scenario file; see [`load_scenario_str`].
+/// Reads and loads a scenario file; see [`load_scenario_str`] and [`read_scenario_text`].
 pub fn load_scenario(path: &Path) -> Result<Scenario, FormatError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| FormatError::with_position(path, None, "", format!("cannot read the file: {e}")))?;
+    let text = read_scenario_text(path)?;
     load_scenario_str(path, &text)
+}
+
+/// Reads a scenario or steps file: a regular file of at most
+/// [`MAX_SCENARIO_BYTES`](crate::input::MAX_SCENARIO_BYTES), in UTF-8. Bytes that are not UTF-8
+/// are an error at their line and column (the column counts the characters before them).
+pub fn read_scenario_text(path: &Path) -> Result<String, FormatError> {
+    let bytes = crate::input::read_bounded(path, crate::input::MAX_SCENARIO_BYTES, "a scenario file")
+        .map_err(|e| FormatError::with_position(path, None, "", e.reason()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        // Everything before `at` is valid UTF-8.
+        let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let position = crate::locate::line_col(before, at);
+        let shown: Vec<String> = bytes[at..].iter().take(4).map(|b| format!("{b:02x}")).collect();
+        let message = format!(
+            "invalid UTF-8 at byte offset {at} (bytes {}), expected UTF-8 text: a scenario is a JSON file",
+            shown.join(" ")
+        );
+        FormatError::with_position(path, Some(position), "", message)
+    })
 }
 
 /// Loads a scenario from its text: parses it strictly, replaces each `externalSteps` by the
@@ -72,6 +92,7 @@ impl Loader {
         inner_chain.push(file.to_path_buf());
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let positions = crate::locate::offsets_to_positions(source, &raw.step_offsets);
+        self.steps.reserve(raw.steps.len());
         // Steps interpret independently (in parallel for large files); includes, ids and the
         // order of errors are handled below, one step after the other.
         let mut interpreted: Vec<Option<Result<Step, FormatError>>> = raw
@@ -114,6 +135,9 @@ impl Loader {
                 step,
             });
         }
+        // The caller reads the top-level fields only: the raw steps go now, not after the load.
+        let mut raw = raw;
+        raw.steps = Vec::new();
         Ok(raw)
     }
 
@@ -125,8 +149,15 @@ impl Loader {
             cycle.push(target.display().to_string());
             return Err(ctx.err(at, format!("externalSteps cycle: {}", cycle.join(" -> "))));
         }
-        let text = std::fs::read_to_string(&target)
-            .map_err(|e| ctx.err(at, format!("cannot read externalSteps file `{}`: {e}", target.display())))?;
+        let text = read_scenario_text(&target).map_err(|mut e| {
+            if e.line.is_some() {
+                // Inside the included file (bytes that are not UTF-8): placed there.
+                e.include_chain = chain.to_vec();
+                e
+            } else {
+                ctx.err(at, format!("cannot read externalSteps file `{}`: {}", target.display(), e.message))
+            }
+        })?;
         self.load_file(&target, Arc::from(text), chain)?;
         Ok(())
     }
@@ -167,9 +198,13 @@ fn common(step: &StepRaw) -> (Option<&Text>, Option<&Text>) {
 
 /// A [`RawError`] placed in its file.
 fn raw_error(file: &Path, source: &str, e: RawError) -> FormatError {
-    let position = e.position.or_else(|| {
-        if e.at_key { crate::locate_key(source, &e.json_path) } else { crate::locate(source, &e.json_path) }
-    });
+    let position =
+        e.position
+            .or_else(|| {
+                if e.at_key { crate::locate_key(source, &e.json_path) } else { crate::locate(source, &e.json_path) }
+            })
+            .or(e.parser_position)
+            .or_else(|| crate::locate::locate_nearest(source, &e.json_path));
     FormatError::with_position(file, position, &e.json_path, e.message)
 }
 

@@ -35,7 +35,7 @@ pub fn locate_key(source: &str, json_path: &str) -> Option<(usize, usize)> {
 /// ```
 pub fn span(source: &str, json_path: &str) -> Option<std::ops::Range<usize>> {
     let (_, start) = find(source, json_path)?;
-    let mut sc = Scanner { s: source.as_bytes(), i: start };
+    let mut sc = Scanner { s: source.as_bytes(), i: start, work: 0 };
     sc.skip_value()?;
     Some(start..sc.i)
 }
@@ -79,12 +79,28 @@ fn char_count(bytes: &[u8]) -> usize {
     bytes.iter().filter(|b| (**b as i8) >= -0x40).count()
 }
 
+/// Like [`locate`], but when the text has no value at `json_path` (an error about a field that
+/// is missing), the position of the nearest enclosing value that it has: the object lacking the
+/// field, else its parent, up to the document.
+pub(crate) fn locate_nearest(source: &str, json_path: &str) -> Option<(usize, usize)> {
+    let mut segments = path::parse(json_path)?;
+    loop {
+        if let Some((_, value)) = find_segments(source, &segments) {
+            return Some(line_col(source, value));
+        }
+        segments.pop()?;
+    }
+}
+
 /// Byte offsets of the key (if the path ends in one) and of the value at `json_path`.
 fn find(source: &str, json_path: &str) -> Option<(Option<usize>, usize)> {
-    let segments = path::parse(json_path)?;
-    let mut sc = Scanner { s: source.as_bytes(), i: 0 };
+    find_segments(source, &path::parse(json_path)?)
+}
+
+fn find_segments(source: &str, segments: &[PathSegment]) -> Option<(Option<usize>, usize)> {
+    let mut sc = Scanner { s: source.as_bytes(), i: 0, work: 0 };
     let mut key_offset = None;
-    for seg in &segments {
+    for seg in segments {
         sc.ws();
         match seg {
             PathSegment::Key(wanted) => {
@@ -125,26 +141,80 @@ fn find(source: &str, json_path: &str) -> Option<(Option<usize>, usize)> {
     Some((key_offset, sc.i))
 }
 
-/// The first object key that occurs twice in one object: its path and byte offset.
-/// serde_json keeps the last of duplicate keys silently; diorama rejects them.
-pub(crate) fn find_duplicate_key(source: &str) -> Option<(String, usize)> {
-    let mut sc = Scanner { s: source.as_bytes(), i: 0 };
-    sc.ws();
-    sc.duplicates("", 0).ok().flatten()
+/// What the structural scan of a document found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Structural {
+    /// A key that occurs twice in one object (serde_json keeps the last one silently).
+    DuplicateKey,
+    /// A `null` (no field of the format takes one; serde would read it as an omitted field).
+    Null,
 }
 
-/// One step of the path to a duplicate key.
+/// The first duplicate key or `null` value of a document, in document order: its kind, path and
+/// byte offset. One pass, linear in the text (see [`Seen`]).
+pub(crate) fn find_structural_error(source: &str) -> Option<(Structural, String, usize)> {
+    scan(source).0
+}
+
+/// [`find_structural_error`] with the number of key comparisons and lookups it made.
+fn scan(source: &str) -> (Option<(Structural, String, usize)>, usize) {
+    let mut sc = Scanner { s: source.as_bytes(), i: 0, work: 0 };
+    sc.ws();
+    let found = sc.structural("", 0).ok().flatten();
+    (found, sc.work)
+}
+
+/// One step of the path to a structural error.
 enum Seg {
     Key(String),
     Index(usize),
 }
 
-/// Whether two raw JSON strings are the same key (escapes compared after decoding).
-fn same_key(a: &[u8], b: &[u8]) -> bool {
-    if !a.contains(&b'\\') && !b.contains(&b'\\') {
-        return a == b;
+/// Keys of one object seen so far, compared after decoding escapes. A short list is scanned;
+/// past [`Seen::SMALL`] keys they move to a hash set, so that an object of 60,000 accounts costs
+/// 60,000 lookups, not 60,000² / 2 comparisons.
+enum Seen<'a> {
+    Few(Vec<std::borrow::Cow<'a, [u8]>>),
+    Many(std::collections::HashSet<std::borrow::Cow<'a, [u8]>>),
+}
+
+impl<'a> Seen<'a> {
+    const SMALL: usize = 16;
+
+    /// Adds the key whose raw JSON string (quotes included) is `raw`; false if it was already there.
+    fn insert(&mut self, raw: &'a [u8], work: &mut usize) -> bool {
+        let key = key_bytes(raw);
+        match self {
+            Seen::Few(list) if list.len() < Self::SMALL => {
+                *work += list.len();
+                if list.contains(&key) {
+                    return false;
+                }
+                list.push(key);
+                true
+            }
+            Seen::Few(list) => {
+                let mut set: std::collections::HashSet<_> = list.drain(..).collect();
+                let fresh = set.insert(key);
+                *self = Seen::Many(set);
+                fresh
+            }
+            Seen::Many(set) => {
+                *work += 1;
+                set.insert(key)
+            }
+        }
     }
-    decode_key(a) == decode_key(b)
+}
+
+/// The decoded bytes of a raw JSON string: borrowed when it has no escapes.
+fn key_bytes(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+    if memchr::memchr(b'\\', inner).is_none() {
+        std::borrow::Cow::Borrowed(inner)
+    } else {
+        std::borrow::Cow::Owned(decode_key(raw).into_bytes())
+    }
 }
 
 fn decode_key(raw: &[u8]) -> String {
@@ -154,6 +224,8 @@ fn decode_key(raw: &[u8]) -> String {
 struct Scanner<'a> {
     s: &'a [u8],
     i: usize,
+    /// Key comparisons and set lookups of the structural scan (tests check it stays linear).
+    work: usize,
 }
 
 impl<'a> Scanner<'a> {
@@ -215,12 +287,12 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Walks one value looking for a duplicate key; `Err` on malformed text.
-    fn duplicates(&mut self, at: &str, depth: usize) -> Result<Option<(String, usize)>, ()> {
+    /// Walks one value looking for a duplicate key or a `null`; `Err` on malformed text.
+    fn structural(&mut self, at: &str, depth: usize) -> Result<Option<(Structural, String, usize)>, ()> {
         let mut trail = Vec::new();
-        match self.first_duplicate(&mut trail, depth)? {
+        match self.first_structural(&mut trail, depth)? {
             None => Ok(None),
-            Some(offset) => {
+            Some((kind, offset)) => {
                 let mut path = at.to_owned();
                 for seg in &trail {
                     path = match seg {
@@ -228,21 +300,21 @@ impl<'a> Scanner<'a> {
                         Seg::Index(i) => path::join_index(&path, *i),
                     };
                 }
-                Ok(Some((path, offset)))
+                Ok(Some((kind, path, offset)))
             }
         }
     }
 
-    /// Finds the first duplicate key without allocating for the keys and indexes it passes;
-    /// `trail` holds the path to the duplicate (innermost last) when one is found.
-    fn first_duplicate(&mut self, trail: &mut Vec<Seg>, depth: usize) -> Result<Option<usize>, ()> {
+    /// Finds the first duplicate key or `null` without allocating for the keys and indexes it
+    /// passes; `trail` holds the path to it (innermost last) when one is found.
+    fn first_structural(&mut self, trail: &mut Vec<Seg>, depth: usize) -> Result<Option<(Structural, usize)>, ()> {
         if depth > 256 {
             return Err(());
         }
         match self.peek().ok_or(())? {
             b'{' => {
                 self.i += 1;
-                let mut seen: Vec<&[u8]> = Vec::new();
+                let mut seen = Seen::Few(Vec::new());
                 loop {
                     self.ws();
                     if self.eat(b'}').is_some() {
@@ -250,16 +322,14 @@ impl<'a> Scanner<'a> {
                     }
                     let key_at = self.i;
                     let raw = self.raw_string().ok_or(())?;
-                    let duplicate = seen.iter().any(|k| same_key(k, raw));
-                    if duplicate {
+                    if !seen.insert(raw, &mut self.work) {
                         trail.insert(0, Seg::Key(decode_key(raw)));
-                        return Ok(Some(key_at));
+                        return Ok(Some((Structural::DuplicateKey, key_at)));
                     }
-                    seen.push(raw);
                     self.ws();
                     self.eat(b':').ok_or(())?;
                     self.ws();
-                    if let Some(found) = self.first_duplicate(trail, depth + 1)? {
+                    if let Some(found) = self.first_structural(trail, depth + 1)? {
                         trail.insert(0, Seg::Key(decode_key(raw)));
                         return Ok(Some(found));
                     }
@@ -274,7 +344,7 @@ impl<'a> Scanner<'a> {
                     if self.eat(b']').is_some() {
                         break;
                     }
-                    if let Some(found) = self.first_duplicate(trail, depth + 1)? {
+                    if let Some(found) = self.first_structural(trail, depth + 1)? {
                         trail.insert(0, Seg::Index(index));
                         return Ok(Some(found));
                     }
@@ -283,6 +353,7 @@ impl<'a> Scanner<'a> {
                 }
                 Ok(None)
             }
+            b'n' if self.s[self.i..].starts_with(b"null") => Ok(Some((Structural::Null, self.i))),
             _ => self.skip_value().map(|()| None).ok_or(()),
         }
     }
@@ -327,6 +398,9 @@ mod tests {
         assert_eq!(locate(SRC, "steps[1].tx.args[1][1]"), Some((6, 66)));
         assert_eq!(locate(SRC, "steps[1].tx.to"), None);
         assert_eq!(locate(SRC, "steps[2]"), None);
+        assert_eq!(locate_nearest(SRC, "steps[1].tx.args[1][1]"), Some((6, 66)));
+        assert_eq!(locate_nearest(SRC, "steps[1].tx.to"), locate(SRC, "steps[1].tx"));
+        assert_eq!(locate_nearest(SRC, "steps[7].tx"), locate(SRC, "steps"));
     }
 
     #[test]
@@ -348,19 +422,35 @@ mod tests {
     }
 
     #[test]
-    fn finds_duplicate_keys() {
-        assert_eq!(find_duplicate_key(SRC), None);
+    fn finds_duplicate_keys_and_nulls() {
+        assert_eq!(find_structural_error(SRC), None);
         let src = "{\"a\": [{\"b\": 1, \"c\": {}, \"b\": 2}]}";
-        let (path, at) = find_duplicate_key(src).unwrap();
-        assert_eq!(path, "a[0].b");
+        let (kind, path, at) = find_structural_error(src).unwrap();
+        assert_eq!((kind, path.as_str()), (Structural::DuplicateKey, "a[0].b"));
         assert_eq!(line_col(src, at), (1, 26));
+        let src = "{\"a\": [{\"b\": \"null\", \"c\": null}]}";
+        let (kind, path, at) = find_structural_error(src).unwrap();
+        assert_eq!((kind, path.as_str()), (Structural::Null, "a[0].c"));
+        assert_eq!(line_col(src, at), (1, 27));
+        let escaped = "{\"k\": 1, \"\\u006b\": 2}";
+        assert_eq!(find_structural_error(escaped).map(|f| f.1), Some("k".to_owned()));
     }
 
     #[test]
-    fn malformed_text_gives_none() {
-        assert_eq!(locate("{\"a\": [1, 2", "a[5]"), None);
-        assert_eq!(locate("", "a"), None);
-        assert_eq!(find_duplicate_key("{\"a\": "), None);
+    fn the_duplicate_key_scan_is_linear() {
+        // Regression (issue 13): 60,000 accounts in one object took 32 s to check, every key
+        // compared with every earlier one.
+        let object = |n: usize| {
+            let keys: Vec<String> = (0..n).map(|i| format!("\"address:a{i}\": {{}}")).collect();
+            format!("{{{}}}", keys.join(", "))
+        };
+        let (found, work) = scan(&object(60_000));
+        assert_eq!(found, None);
+        assert!(work <= 60_000 * Seen::SMALL, "{work} comparisons for 60,000 keys");
+        let mut with_duplicate = object(60_000);
+        with_duplicate.insert_str(with_duplicate.len() - 1, ", \"address:a7\": {}");
+        let (found, _) = scan(&with_duplicate);
+        assert_eq!(found.map(|f| (f.0, f.1)), Some((Structural::DuplicateKey, "[\"address:a7\"]".to_owned())));
     }
 
     #[test]

@@ -14,9 +14,17 @@ pub enum SignatureKind {
     Event,
 }
 
+/// A signature of the wrong shape; displayed as "got `…` (why), expected …".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SignatureError {
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
 /// Checks a signature's shape: an identifier, a parenthesized parameter list, and for
-/// functions an optional parenthesized return list. Returns a message saying what was expected.
-pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), String> {
+/// functions an optional parenthesized return list. The error says what was expected.
+pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), SignatureError> {
     // Suites repeat a few signatures thousands of times: remember the ones already accepted.
     thread_local! {
         static ACCEPTED: std::cell::RefCell<std::collections::HashSet<(String, u8)>> = Default::default();
@@ -25,7 +33,7 @@ pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), String> {
     if ACCEPTED.with(|a| a.borrow().contains(&key)) {
         return Ok(());
     }
-    check_signature_uncached(sig, kind)?;
+    check_signature_uncached(sig, kind).map_err(|message| SignatureError { message })?;
     ACCEPTED.with(|a| a.borrow_mut().insert(key));
     Ok(())
 }

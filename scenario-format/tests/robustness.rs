@@ -1,5 +1,5 @@
 //! No input makes the loader, the schema check or the interpreter panic: damaged copies of a
-//! full scenario only ever give errors.
+//! full scenario only ever give errors, each with a line and column.
 
 use scenario_format::value::{ValueError, interpret};
 use scenario_format::{load_scenario_str, locate, validate_schema};
@@ -17,8 +17,10 @@ fn damaged_scenarios_give_errors_not_panics() {
         let truncated = &text[..i];
         let inserted = format!("{}\"{}", &text[..i], &text[i..]);
         for damaged in [deleted.as_str(), truncated, inserted.as_str()] {
-            if load_scenario_str(&path, damaged).is_err() {
+            if let Err(e) = load_scenario_str(&path, damaged) {
                 errors += 1;
+                // Every input error carries a position (issue 13).
+                assert!(e.line.is_some() && e.column.is_some(), "no line:column: {e}\n{damaged}");
             }
             let _ = validate_schema(&path, damaged);
             let _ = locate(damaged, "steps[4].expect.logs[1].topics[0]");

@@ -80,3 +80,74 @@ fn schema_errors_are_located() {
     let e = validate_schema(path, "{\"steps\": [}").unwrap_err();
     assert_eq!((e.line, e.column), (Some(1), Some(12)));
 }
+
+/// Every variant of `value` with one node replaced: by `null`, by each other JSON type, and
+/// (for objects) by serde's sequence form of a struct, its values in order.
+fn mutations(value: &serde_json::Value) -> Vec<serde_json::Value> {
+    use serde_json::{Value, json};
+    let replacements = |node: &Value| {
+        let mut out = vec![Value::Null, json!(1), json!(true), json!("x"), json!([]), json!({})];
+        match node {
+            Value::Object(map) => out.push(Value::Array(map.values().cloned().collect())),
+            // Strings the schema's patterns and enums judge (signatures, comparisons, markers).
+            Value::String(_) => {
+                out.extend(["", "*", "+", "f()x", "1f()", "<= 1", ">=1_", "u8:1", "str:", "wasmr"].map(|s| json!(s)))
+            }
+            _ => {}
+        }
+        out
+    };
+    let mut out: Vec<Value> = replacements(value).into_iter().filter(|r| r != value).collect();
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                for mutated in mutations(child) {
+                    let mut copy = map.clone();
+                    copy.insert(key.clone(), mutated);
+                    out.push(Value::Object(copy));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                for mutated in mutations(child) {
+                    let mut copy = items.clone();
+                    copy[i] = mutated;
+                    out.push(Value::Array(copy));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// One strict parser (issue 13): whatever the JSON Schema rejects, the loader (which `run` and
+/// `check` share) rejects too. `null` for an optional field and a struct written as an array
+/// once passed the loader.
+#[test]
+fn the_loader_rejects_whatever_the_schema_rejects() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for name in ["full.scen.json", "values.scen.json"] {
+        let path = dir.join(name);
+        let original: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for mutated in mutations(&original) {
+            let text = serde_json::to_string_pretty(&mutated).unwrap();
+            if validate_schema(&path, &text).is_err() {
+                checked += 1;
+                if let Ok(loaded) = scenario_format::load_scenario_str(&path, &text) {
+                    failures.push(format!("schema rejects, loader accepts ({} steps):\n{text}", loaded.steps.len()));
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} mutations rejected by the schema");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked}:\n{}",
+        failures.len(),
+        failures[..failures.len().min(3)].join("\n\n")
+    );
+}

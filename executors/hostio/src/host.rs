@@ -23,10 +23,12 @@ pub trait Host {
     /// Sets the meter (ignored when not metered).
     fn set_meter(&mut self, ink_left: u64, exhausted: bool) -> Result<(), Escape>;
 
-    /// Reads `len` bytes of guest memory at `ptr`; out of bounds is a failure.
+    /// Reads `len` bytes of guest memory at `ptr`; out of bounds is a failure. As in nitro,
+    /// "out of bounds" is `ptr + len > memory size`, also when `len` is 0.
     fn guest_read(&mut self, ptr: Ptr, len: u32) -> Result<Vec<u8>, Escape>;
 
-    /// Writes `bytes` into guest memory at `ptr`; out of bounds is a failure.
+    /// Writes `bytes` into guest memory at `ptr`; out of bounds is a failure (the same rule as
+    /// [`Host::guest_read`], also for no bytes).
     fn guest_write(&mut self, ptr: Ptr, bytes: &[u8]) -> Result<(), Escape>;
 
     /// Writes a length where the guest expects one (`u32` in WASM, `usize` natively).

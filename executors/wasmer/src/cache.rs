@@ -120,7 +120,12 @@ impl ModuleCache {
 
     /// The compiled module for `wasm`, identified by `module_hash` (or by the WASM's own hash
     /// when `module_hash` is zero, as for programs without an activation record).
-    pub(crate) fn module(&self, compiler: &Compiler, module_hash: B256, wasm: &[u8]) -> Result<Module, String> {
+    pub(crate) fn module(
+        &self,
+        compiler: &Compiler,
+        module_hash: B256,
+        wasm: &[u8],
+    ) -> Result<Module, wasmer::CompileError> {
         let id = if module_hash == B256::ZERO { keccak256(wasm) } else { module_hash };
         let fingerprint = code_fingerprint(compiler.instrumentation());
         let key = (id, fingerprint);
@@ -134,7 +139,7 @@ impl ModuleCache {
             Some(module) => module,
             None => {
                 let start = Instant::now();
-                let module = compiler.compile(wasm).map_err(|e| e.to_string())?;
+                let module = compiler.compile(wasm)?;
                 bump(&self.counters.compile_nanos, start.elapsed().as_nanos() as u64);
                 bump(&self.counters.compiles, 1);
                 if let Some(path) = &path {
@@ -201,8 +206,8 @@ impl ModuleCache {
         None
     }
 
-    /// Writes atomically (temporary file, then rename) so that concurrent readers never see a
-    /// partial file. Failures only cost a later recompilation.
+    /// Writes atomically (temporary file in the same folder, flushed, then renamed) so that
+    /// concurrent readers never see a partial file. Failures only cost a later recompilation.
     fn store(&self, path: &Path, fingerprint: B256, module: &Module) {
         let write = || -> std::io::Result<()> {
             let body = module.serialize().map_err(std::io::Error::other)?;
@@ -213,8 +218,16 @@ impl ModuleCache {
             let tmp = path.with_extension(format!("tmp-{}", unique.replace(|c: char| !c.is_ascii_alphanumeric(), "")));
             let mut contents = header(fingerprint, &body).into_bytes();
             contents.extend_from_slice(&body);
-            std::fs::write(&tmp, contents)?;
-            std::fs::rename(&tmp, path)
+            let written = (|| {
+                let mut file = std::fs::File::create(&tmp)?;
+                std::io::Write::write_all(&mut file, &contents)?;
+                file.sync_all()?; // on disk before the rename makes it visible
+                std::fs::rename(&tmp, path)
+            })();
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            written
         };
         match write() {
             Ok(()) => bump(&self.counters.disk_writes, 1),

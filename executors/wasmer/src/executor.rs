@@ -49,7 +49,7 @@ impl WasmerExecutor {
     /// Instruments and compiles `wasm` (or finds it in the caches), keyed by `module_hash`
     /// (zero: keyed by the WASM's keccak). Errors are validation or instrumentation failures,
     /// e.g. a frame above the depth checker's limit.
-    pub fn module(&self, module_hash: B256, wasm: &[u8]) -> Result<Module, String> {
+    pub fn module(&self, module_hash: B256, wasm: &[u8]) -> Result<Module, wasmer::CompileError> {
         self.cache.module(&self.compiler, module_hash, wasm)
     }
 
@@ -118,19 +118,33 @@ pub struct CompileStats {
     pub serialized_bytes: usize,
 }
 
+/// Why [`compile_stats`] could not measure a program.
+#[derive(Debug, thiserror::Error)]
+pub enum StatsError {
+    /// Validation, instrumentation or compilation failed.
+    #[error("compiling: {0}")]
+    Compile(#[from] wasmer::CompileError),
+    /// The compiled module could not be serialized.
+    #[error("serializing: {0}")]
+    Serialize(#[from] wasmer::SerializeError),
+    /// Its serialized form could not be loaded back.
+    #[error("deserializing: {0}")]
+    Deserialize(#[from] wasmer::DeserializeError),
+}
+
 /// Compiles `wasm` with the Stylus instrumentation, serializes and deserializes it, and reports
 /// the times and the artifact size.
-pub fn compile_stats(wasm: &[u8]) -> Result<CompileStats, String> {
+pub fn compile_stats(wasm: &[u8]) -> Result<CompileStats, StatsError> {
     let compiler = Compiler::new(Instrumentation::Metered);
     let start = Instant::now();
-    let module = compiler.compile(wasm).map_err(|e| e.to_string())?;
+    let module = compiler.compile(wasm)?;
     let compile = start.elapsed();
     let start = Instant::now();
-    let bytes = module.serialize().map_err(|e| e.to_string())?;
+    let bytes = module.serialize()?;
     let serialize = start.elapsed();
     let start = Instant::now();
     // SAFETY: `bytes` is exactly what `serialize` just produced on this same engine.
-    unsafe { compiler.deserialize(&bytes) }.map_err(|e| e.to_string())?;
+    unsafe { compiler.deserialize(&bytes) }?;
     let deserialize = start.elapsed();
     Ok(CompileStats { compile, serialize, deserialize, serialized_bytes: bytes.len() })
 }

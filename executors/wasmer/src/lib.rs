@@ -10,6 +10,6 @@ mod run;
 
 pub use cache::{CACHE_DIR_ENV, CacheOptions, CacheStats};
 pub use engine::{Instrumentation, WASM_STACK_BYTES, code_fingerprint};
-pub use executor::{CompileStats, WasmerExecutor, compile_stats};
+pub use executor::{CompileStats, StatsError, WasmerExecutor, compile_stats};
 pub use pricing::{op_ink, op_ink_typed};
 pub use run::ENTRYPOINT;

@@ -1,20 +1,24 @@
 //! Scenario values → ABI values: each leaf expression's bytes are read as the parameter type.
 
+use super::AbiError;
 use alloy_dyn_abi::{DynSolType, DynSolValue};
 use alloy_primitives::{Address, B256, I256, U256};
 use scenario_format::{AbiExpect, AbiValue, Check};
 
 /// Converts a scenario value to an ABI value of type `ty`. Errors say what was expected.
-pub fn to_sol_value(value: &AbiValue, ty: &DynSolType) -> Result<DynSolValue, String> {
+pub fn to_sol_value(value: &AbiValue, ty: &DynSolType) -> Result<DynSolValue, AbiError> {
+    to_sol_value_text(value, ty).map_err(AbiError)
+}
+fn to_sol_value_text(value: &AbiValue, ty: &DynSolType) -> Result<DynSolValue, String> {
     match (value, ty) {
         (AbiValue::List(items), DynSolType::Array(inner)) => {
-            Ok(DynSolValue::Array(items.iter().map(|v| to_sol_value(v, inner)).collect::<Result<_, _>>()?))
+            Ok(DynSolValue::Array(items.iter().map(|v| to_sol_value_text(v, inner)).collect::<Result<_, _>>()?))
         }
         (AbiValue::List(items), DynSolType::FixedArray(inner, len)) => {
             if items.len() != *len {
                 return Err(format!("expected {len} elements for `{}`, got {}", ty.sol_type_name(), items.len()));
             }
-            Ok(DynSolValue::FixedArray(items.iter().map(|v| to_sol_value(v, inner)).collect::<Result<_, _>>()?))
+            Ok(DynSolValue::FixedArray(items.iter().map(|v| to_sol_value_text(v, inner)).collect::<Result<_, _>>()?))
         }
         (AbiValue::List(items), DynSolType::Tuple(types)) => {
             if items.len() != types.len() {
@@ -25,7 +29,7 @@ pub fn to_sol_value(value: &AbiValue, ty: &DynSolType) -> Result<DynSolValue, St
                     items.len()
                 ));
             }
-            let values = items.iter().zip(types).map(|(v, t)| to_sol_value(v, t)).collect::<Result<_, _>>()?;
+            let values = items.iter().zip(types).map(|(v, t)| to_sol_value_text(v, t)).collect::<Result<_, _>>()?;
             Ok(DynSolValue::Tuple(values))
         }
         (AbiValue::List(_), _) => Err(format!("expected one expression for `{}`, got a list", ty.sol_type_name())),
@@ -34,7 +38,10 @@ pub fn to_sol_value(value: &AbiValue, ty: &DynSolType) -> Result<DynSolValue, St
 }
 
 /// Converts several values to the types of a parameter list.
-pub fn to_sol_values(values: &[AbiValue], types: &[DynSolType]) -> Result<Vec<DynSolValue>, String> {
+pub fn to_sol_values(values: &[AbiValue], types: &[DynSolType]) -> Result<Vec<DynSolValue>, AbiError> {
+    to_sol_values_text(values, types).map_err(AbiError)
+}
+fn to_sol_values_text(values: &[AbiValue], types: &[DynSolType]) -> Result<Vec<DynSolValue>, String> {
     if values.len() != types.len() {
         return Err(format!("expected {} arguments, got {}", types.len(), values.len()));
     }
@@ -42,13 +49,16 @@ pub fn to_sol_values(values: &[AbiValue], types: &[DynSolType]) -> Result<Vec<Dy
         .iter()
         .zip(types)
         .enumerate()
-        .map(|(i, (v, t))| to_sol_value(v, t).map_err(|e| format!("args[{i}]: {e}")))
+        .map(|(i, (v, t))| to_sol_value_text(v, t).map_err(|e| format!("args[{i}]: {e}")))
         .collect()
 }
 
 /// Whether `actual` (of type `ty`) matches an expected value; `*` matches anything.
 /// `Err` when the expectation cannot be a value of that type (an input error).
-pub fn expect_matches(expect: &Check<AbiExpect>, actual: &DynSolValue, ty: &DynSolType) -> Result<bool, String> {
+pub fn expect_matches(expect: &Check<AbiExpect>, actual: &DynSolValue, ty: &DynSolType) -> Result<bool, AbiError> {
+    expect_matches_text(expect, actual, ty).map_err(AbiError)
+}
+fn expect_matches_text(expect: &Check<AbiExpect>, actual: &DynSolValue, ty: &DynSolType) -> Result<bool, String> {
     let Check::Exact(expect) = expect else {
         return Ok(true);
     };
@@ -89,13 +99,16 @@ fn all_match<'a>(
 ) -> Result<bool, String> {
     let mut all = true;
     for (e, v, t) in items {
-        all &= expect_matches(e, v, t)?;
+        all &= expect_matches_text(e, v, t)?;
     }
     Ok(all)
 }
 
 /// Checks that an expectation can be a value of `ty`, without comparing anything.
-pub fn validate_expect(expect: &Check<AbiExpect>, ty: &DynSolType) -> Result<(), String> {
+pub fn validate_expect(expect: &Check<AbiExpect>, ty: &DynSolType) -> Result<(), AbiError> {
+    validate_expect_text(expect, ty).map_err(AbiError)
+}
+fn validate_expect_text(expect: &Check<AbiExpect>, ty: &DynSolType) -> Result<(), String> {
     let Check::Exact(expect) = expect else {
         return Ok(());
     };
@@ -103,12 +116,14 @@ pub fn validate_expect(expect: &Check<AbiExpect>, ty: &DynSolType) -> Result<(),
         (AbiExpect::Leaf(leaf), _) => {
             leaf_value(&leaf.value, ty).map(|_| ()).map_err(|e| format!("`{}`: {e}", leaf.original))
         }
-        (AbiExpect::List(items), DynSolType::Array(inner)) => items.iter().try_for_each(|e| validate_expect(e, inner)),
+        (AbiExpect::List(items), DynSolType::Array(inner)) => {
+            items.iter().try_for_each(|e| validate_expect_text(e, inner))
+        }
         (AbiExpect::List(items), DynSolType::FixedArray(inner, len)) if items.len() == *len => {
-            items.iter().try_for_each(|e| validate_expect(e, inner))
+            items.iter().try_for_each(|e| validate_expect_text(e, inner))
         }
         (AbiExpect::List(items), DynSolType::Tuple(types)) if items.len() == types.len() => {
-            items.iter().zip(types).try_for_each(|(e, t)| validate_expect(e, t))
+            items.iter().zip(types).try_for_each(|(e, t)| validate_expect_text(e, t))
         }
         (AbiExpect::List(items), _) => {
             Err(format!("a list of {} values cannot be a `{}`", items.len(), ty.sol_type_name()))
@@ -194,14 +209,14 @@ mod tests {
     #[test]
     fn converts_scalars() {
         let addr = leaf("address:bob", b"bob_________________");
-        let DynSolValue::Address(a) = to_sol_value(&addr, &DynSolType::Address).unwrap() else { panic!() };
+        let DynSolValue::Address(a) = to_sol_value_text(&addr, &DynSolType::Address).unwrap() else { panic!() };
         assert_eq!(a.as_slice(), b"bob_________________");
-        let n = to_sol_value(&leaf("1000", &[0x03, 0xe8]), &DynSolType::Uint(256)).unwrap();
+        let n = to_sol_value_text(&leaf("1000", &[0x03, 0xe8]), &DynSolType::Uint(256)).unwrap();
         assert_eq!(n, DynSolValue::Uint(U256::from(1000), 256));
-        assert!(to_sol_value(&leaf("256", &[1, 0]), &DynSolType::Uint(8)).is_err());
-        let minus_two = to_sol_value(&leaf("i16:-2", &[0xff, 0xfe]), &DynSolType::Int(16)).unwrap();
+        assert!(to_sol_value_text(&leaf("256", &[1, 0]), &DynSolType::Uint(8)).is_err());
+        let minus_two = to_sol_value_text(&leaf("i16:-2", &[0xff, 0xfe]), &DynSolType::Int(16)).unwrap();
         assert_eq!(minus_two, DynSolValue::Int(I256::try_from(-2).unwrap(), 16));
-        let s = to_sol_value(&leaf("str:hi", b"hi"), &DynSolType::String).unwrap();
+        let s = to_sol_value_text(&leaf("str:hi", b"hi"), &DynSolType::String).unwrap();
         assert_eq!(s, DynSolValue::String("hi".into()));
     }
 
@@ -209,8 +224,8 @@ mod tests {
     fn converts_lists_and_rejects_shape_errors() {
         let list = AbiValue::List(vec![leaf("1", &[1]), leaf("2", &[2])]);
         let ty = DynSolType::Array(Box::new(DynSolType::Uint(256)));
-        assert_eq!(to_sol_value(&list, &ty).unwrap().as_array().unwrap().len(), 2);
-        assert!(to_sol_value(&leaf("1", &[1]), &ty).is_err());
-        assert!(to_sol_value(&list, &DynSolType::Uint(256)).is_err());
+        assert_eq!(to_sol_value_text(&list, &ty).unwrap().as_array().unwrap().len(), 2);
+        assert!(to_sol_value_text(&leaf("1", &[1]), &ty).is_err());
+        assert!(to_sol_value_text(&list, &DynSolType::Uint(256)).is_err());
     }
 }

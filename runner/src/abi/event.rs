@@ -1,5 +1,6 @@
 //! Events: matching an actual log against `{address, event, args}`.
 
+use super::AbiError;
 use alloy_dyn_abi::{DynSolType, DynSolValue};
 use alloy_primitives::{B256, Log, keccak256};
 use scenario_format::{AbiExpect, Check};
@@ -11,6 +12,13 @@ use super::signature::Signature;
 /// Compares a log with an event expectation. Returns the failing parts as
 /// `(field, expected, actual)`; `Err` for expectations that cannot fit the signature.
 pub fn check_event(
+    sig: &Signature,
+    args: &[Check<AbiExpect>],
+    log: &Log,
+) -> Result<Vec<(String, String, String)>, AbiError> {
+    check_event_text(sig, args, log).map_err(AbiError)
+}
+fn check_event_text(
     sig: &Signature,
     args: &[Check<AbiExpect>],
     log: &Log,

@@ -15,8 +15,20 @@ pub use signature::Signature;
 use alloy_dyn_abi::DynSolValue;
 use scenario_format::AbiValue;
 
+/// A signature that cannot be parsed, or a value (argument, expected output, event argument)
+/// that does not fit its ABI type: what was wrong and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct AbiError(pub String);
+
+impl From<AbiError> for String {
+    fn from(error: AbiError) -> Self {
+        error.0
+    }
+}
+
 /// Encodes a call: selector + ABI-encoded arguments.
-pub fn encode_call(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, String> {
+pub fn encode_call(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, AbiError> {
     let values = to_sol_values(args, &sig.params)?;
     let mut data = sig.selector().to_vec();
     data.extend(DynSolValue::Tuple(values).abi_encode_params());
@@ -24,7 +36,7 @@ pub fn encode_call(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, String
 }
 
 /// Encodes constructor arguments (appended to init code).
-pub fn encode_args(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, String> {
+pub fn encode_args(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, AbiError> {
     let values = to_sol_values(args, &sig.params)?;
     Ok(DynSolValue::Tuple(values).abi_encode_params())
 }

@@ -22,7 +22,11 @@ pub struct Signature {
 
 impl Signature {
     /// Parses `name(t1,t2)` optionally followed by `(r1,r2)`; `indexed` markers are allowed.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, super::AbiError> {
+        Self::parse_text(text).map_err(super::AbiError)
+    }
+
+    fn parse_text(text: &str) -> Result<Self, String> {
         let text = text.trim();
         let open = text.find('(').ok_or_else(|| format!("`{text}`: expected `name(types)`"))?;
         let name = text[..open].trim();

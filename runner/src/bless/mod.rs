@@ -22,7 +22,9 @@ use similar::TextDiff;
 
 use crate::prepare::PreparedScenario;
 use crate::report::{ScenarioOutcome, ScenarioReport};
-use crate::suite::{RunOptions, for_each_file, prepare_file, run_artifacts, run_file, run_prepared, select_files};
+use crate::suite::{
+    RunOptions, SuiteError, for_each_file, prepare_file, run_artifacts, run_file, run_prepared, select_files,
+};
 
 /// What bless did; the CLI prints `output` and exits with `exit_code`.
 #[derive(Clone, Debug)]
@@ -35,9 +37,39 @@ pub struct BlessOutcome {
     pub written: Vec<PathBuf>,
 }
 
+/// Why nothing could be blessed (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum BlessError {
+    /// The suite could not run at all.
+    #[error(transparent)]
+    Suite(#[from] SuiteError),
+    /// Some scenarios are unusable input.
+    #[error("cannot bless, some scenarios could not run:\n{}", .0.join("\n"))]
+    Unusable(Vec<String>),
+    /// The edits do not apply to a file's text.
+    #[error("{}: {message}", file.display())]
+    Edit {
+        /// The file.
+        file: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A scenario file cannot be read back or written.
+    #[error("{}: {source}", file.display())]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A scenario file changed while it ran.
+    #[error("{}: changed on disk during the run; nothing written", .0.display())]
+    ChangedDuringRun(PathBuf),
+}
+
 /// Runs the scenarios under `paths` and blesses their failing expectations. `Err` is an
 /// unusable input (exit 2).
-pub fn bless(paths: &[PathBuf], run: &RunOptions, dry_run: bool) -> Result<BlessOutcome, String> {
+pub fn bless(paths: &[PathBuf], run: &RunOptions, dry_run: bool) -> Result<BlessOutcome, BlessError> {
     let (files, _) = select_files(paths, run.filter.as_deref(), run.partition)?;
     let artifacts = run_artifacts(run);
     let results = for_each_file(
@@ -68,7 +100,7 @@ pub fn bless(paths: &[PathBuf], run: &RunOptions, dry_run: bool) -> Result<Bless
         }
     }
     if !errors.is_empty() {
-        return Err(format!("cannot bless, some scenarios could not run:\n{}", errors.join("\n")));
+        return Err(BlessError::Unusable(errors));
     }
     let (by_file, conflicts) = group(fixes);
     not_blessed.extend(conflicts);
@@ -78,7 +110,8 @@ pub fn bless(paths: &[PathBuf], run: &RunOptions, dry_run: bool) -> Result<Bless
     let mut rewritten: Vec<(Arc<PathBuf>, String)> = Vec::new();
     for (file, (source, entries)) in &by_file {
         let list: Vec<&Fix> = entries.iter().map(|(_, f)| f).collect();
-        let new = edit::apply(source, &list).map_err(|e| format!("{}: {e}", file.display()))?;
+        let new = edit::apply(source, &list)
+            .map_err(|message| BlessError::Edit { file: file.as_path().to_path_buf(), message })?;
         if new == **source {
             continue;
         }
@@ -90,14 +123,18 @@ pub fn bless(paths: &[PathBuf], run: &RunOptions, dry_run: bool) -> Result<Bless
     if !dry_run {
         for (file, _) in &rewritten {
             // The file must still be what was run, or the edits would land on other text.
-            let on_disk = std::fs::read_to_string(file.as_path()).map_err(|e| format!("{}: {e}", file.display()))?;
+            let on_disk = std::fs::read_to_string(file.as_path())
+                .map_err(|source| BlessError::Io { file: file.as_path().to_path_buf(), source })?;
             let loaded = &by_file[file].0;
             if on_disk != **loaded {
-                return Err(format!("{}: changed on disk during the run; nothing written", file.display()));
+                return Err(BlessError::ChangedDuringRun(file.as_path().to_path_buf()));
             }
         }
         for (file, new) in &rewritten {
-            crate::atomic::write(file, new.as_bytes()).map_err(|e| format!("{}: cannot write: {e}", file.display()))?;
+            crate::atomic::write(file, new.as_bytes()).map_err(|e| BlessError::Io {
+                file: file.as_path().to_path_buf(),
+                source: std::io::Error::new(e.kind(), format!("cannot write: {e}")),
+            })?;
             written.push(file.as_path().to_path_buf());
         }
     }

@@ -80,8 +80,7 @@ impl SuiteConfig {
 
     /// Reads and parses `file`.
     pub fn load(file: &Path) -> Result<Self, BuildError> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| BuildError::Io { path: file.to_path_buf(), message: e.to_string() })?;
+        let text = super::read_text(file)?;
         Self::parse(file, &text)
     }
 }

@@ -93,6 +93,18 @@ pub enum BuildError {
     },
 }
 
+/// A configuration file (`diorama.toml`, a crate's `Cargo.toml`): a regular UTF-8 file of at
+/// most [`MAX_DATA_BYTES`](scenario_format::input::MAX_DATA_BYTES).
+fn read_text(path: &Path) -> Result<String, BuildError> {
+    let limit = scenario_format::input::MAX_DATA_BYTES;
+    let bytes = scenario_format::input::read_bounded(path, limit, "a configuration file")
+        .map_err(|e| BuildError::Io { path: path.to_path_buf(), message: e.reason() })?;
+    String::from_utf8(bytes).map_err(|e| BuildError::Io {
+        path: path.to_path_buf(),
+        message: format!("invalid UTF-8 at byte offset {}", e.utf8_error().valid_up_to()),
+    })
+}
+
 fn io(path: &Path) -> impl Fn(std::io::Error) -> BuildError + '_ {
     move |e| BuildError::Io { path: path.to_path_buf(), message: e.to_string() }
 }
@@ -120,7 +132,7 @@ impl ContractCrate {
             message: format!("contract `{name}`: {e} (is the path in diorama.toml right?)"),
         })?;
         let manifest = dir.join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest).map_err(io(&manifest))?;
+        let text = read_text(&manifest)?;
         let bad = |message: &str| BuildError::Manifest { path: manifest.clone(), message: message.to_string() };
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| bad(e.message()))?;
         let package = table
@@ -259,8 +271,12 @@ impl ContractBuilds {
         };
         let cached = self.cache.join(folder).join(format!("{}-{key}.wasm", krate.name));
         if !cached.is_file() {
-            let built = cargo::build_wasm(krate, &self.cache.join(target), form == Form::NamedWasm)?;
-            publish(&built, &cached)?;
+            // Other diorama processes (parallel test runs, `--isolate` workers) may build it too.
+            let _lock = self.build_lock(krate, form)?;
+            if !cached.is_file() {
+                let built = cargo::build_wasm(krate, &self.cache.join(target), form == Form::NamedWasm)?;
+                publish(&built, &cached)?;
+            }
         }
         let wasm = std::fs::read(&cached).map_err(io(&cached))?;
         Ok(BuiltWasm { path: cached, wasm: Arc::new(wasm) })
@@ -274,6 +290,12 @@ impl ContractBuilds {
         if cached.is_file() {
             return Ok(cached);
         }
+        // One process at a time writes the wrapper crate and builds it: another one writing the
+        // SDK entry while this one builds the router entry would publish the wrong library.
+        let _lock = self.build_lock(krate, Form::Native)?;
+        if cached.is_file() {
+            return Ok(cached);
+        }
         // One wrapper folder per contract folder (two crates may share a name).
         let id = &format!("{:x}", keccak256(krate.dir.to_string_lossy().as_bytes()))[..12];
         let dir = self.cache.join("native-crates").join(format!("{}-{id}", krate.lib_name));
@@ -283,7 +305,7 @@ impl ContractBuilds {
             && root.join("Cargo.lock").is_file()
             && !dir.join("Cargo.lock").is_file()
         {
-            std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(io(&dir))?;
+            crate::atomic::copy(&root.join("Cargo.lock"), &dir.join("Cargo.lock")).map_err(io(&dir))?;
         }
         let target = self.cache.join("target-native");
         write_if_changed(&dir.join("Cargo.toml"), &wrapper.manifest)?;
@@ -309,6 +331,19 @@ impl ContractBuilds {
         Ok(cached)
     }
 
+    /// An exclusive lock, across processes, on building `form` of `krate` (released when the
+    /// returned file is dropped).
+    fn build_lock(&self, krate: &ContractCrate, form: Form) -> Result<std::fs::File, BuildError> {
+        let dir = self.cache.join("locks");
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let id = &format!("{:x}", keccak256(krate.dir.to_string_lossy().as_bytes()))[..12];
+        let path = dir.join(format!("{}-{id}-{form}.lock", krate.lib_name));
+        let file =
+            std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io(&path))?;
+        file.lock().map_err(io(&path))?;
+        Ok(file)
+    }
+
     /// The cache key of a form: its recipe, the crate's sources and the toolchain.
     fn key(&self, krate: &ContractCrate, form: Form, recipe: &str) -> Result<String, BuildError> {
         let sources = digest::source_digest(&krate.dir)?;
@@ -322,20 +357,20 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Copies a build output into the cache atomically (a loaded library is never overwritten).
+/// Copies a build output into the cache atomically (a loaded library is never overwritten: the
+/// rename replaces the folder entry, not the file a process has mapped).
 fn publish(built: &Path, cached: &Path) -> Result<(), BuildError> {
     let dir = cached.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let tmp = cached.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::copy(built, &tmp).map_err(io(built))?;
-    std::fs::rename(&tmp, cached).map_err(io(cached))
+    crate::atomic::copy(built, cached).map_err(io(cached))
 }
 
 fn write_if_changed(path: &Path, text: &str) -> Result<(), BuildError> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
         return Ok(());
     }
-    std::fs::write(path, text).map_err(io(path))
+    // Atomic: worker processes (`--isolate`) may write the same wrapper crate at once.
+    crate::atomic::write(path, text.as_bytes()).map_err(io(path))
 }
 
 /// The custom errors a contract crate declares in `sol!` blocks (`error Name(type name, …);`),

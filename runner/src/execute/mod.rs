@@ -80,6 +80,7 @@ pub fn run_scenario_on(
             location: position(&step.origin),
             ..StepReport::default()
         };
+        crate::isolate::step_started(|| step_label(step), &step_report.location);
         let step_started = Instant::now();
         let result = run_step(&mut world, scenario, step, &mut step_report, profiling.as_mut());
         step_report.wall_time = step_started.elapsed();
@@ -165,7 +166,7 @@ fn run_step(
             let commit = if *kind == TxKind::Query { Commit::No } else { Commit::Yes };
             let sender_nonce = world.state().account(&request.from).map_or(0, |a| a.nonce);
             let outcome = match deployer {
-                Some(call) => crate::deployer::send(world, request, call)?,
+                Some(call) => crate::deployer::send(world, request, call).map_err(|e| e.to_string())?,
                 None => world.execute(request, commit).unwrap_or_else(|rejected| rejected_outcome(rejected.0)),
             };
             report.status = Some(outcome.status.to_string());
@@ -207,7 +208,8 @@ fn run_step(
                 Some(path) => {
                     let base = step.origin.file.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
                     let target = base.join(path);
-                    std::fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+                    crate::atomic::write(&target, text.as_bytes())
+                        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
                 }
                 None => report.output = Some(text),
             }

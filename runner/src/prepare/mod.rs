@@ -250,7 +250,7 @@ impl StepCx<'_> {
             }
             CodeSource::Bytes(bytes) => Ok(bytes.clone()),
             CodeSource::Evm(path) => {
-                let artifact = self.artifacts.load(path).map_err(|e| self.error(sub_path, e))?;
+                let artifact = self.artifacts.load(path).map_err(|e| self.error(sub_path, e.0))?;
                 needs.errors.extend(artifact.errors.iter().cloned());
                 needs.functions.extend(artifact.functions.iter().cloned());
                 if runtime {
@@ -264,8 +264,12 @@ impl StepCx<'_> {
             }
             CodeSource::Wasm(path) => {
                 needs.stylus = true;
-                let wasm = std::fs::read(path)
-                    .map_err(|e| self.error(sub_path, format!("cannot read {}: {e}", path.display())))?;
+                let wasm = scenario_format::input::read_bounded(
+                    path,
+                    scenario_format::input::MAX_DATA_BYTES,
+                    "a `wasm:` program",
+                )
+                .map_err(|e| self.error(sub_path, e.to_string()))?;
                 let program = encoded_program(&wasm);
                 if runtime { Ok(program) } else { Ok(world_mock::deployment_code(&program)) }
             }

@@ -21,8 +21,15 @@ pub fn render_human(report: &RunReport, verbose: bool) -> String {
         let _ = writeln!(out, "\n{partition}");
     }
     let s = report.summary();
-    let line = format!("{} passed, {} failed, {} skipped", s.passed, s.failed + s.errors, s.skipped);
-    let line = if s.failed + s.errors > 0 { line.red().bold() } else { line.green().bold() };
+    let mut line = format!("{} passed, {} failed, {} skipped", s.passed, s.failed + s.errors, s.skipped);
+    if s.crashed > 0 {
+        line.push_str(&format!(", {} crashed", s.crashed));
+    }
+    if s.timed_out > 0 {
+        line.push_str(&format!(", {} timed out", s.timed_out));
+    }
+    let bad = s.failed + s.errors + s.crashed + s.timed_out;
+    let line = if bad > 0 { line.red().bold() } else { line.green().bold() };
     let _ = writeln!(out, "\n{line}");
     out
 }
@@ -37,6 +44,8 @@ pub(super) fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbo
         ScenarioOutcome::Failed => "FAIL".red().bold(),
         ScenarioOutcome::Skipped(_) => "SKIP".yellow().bold(),
         ScenarioOutcome::Error(_) => "ERROR".red().bold(),
+        ScenarioOutcome::Crashed(_) => "CRASH".red().bold(),
+        ScenarioOutcome::Timeout(_) => "TIMEOUT".red().bold(),
     };
     let _ = writeln!(
         out,
@@ -52,6 +61,9 @@ pub(super) fn render_scenario(out: &mut String, scenario: &ScenarioReport, verbo
         }
         ScenarioOutcome::Error(message) => {
             let _ = writeln!(out, "     {message}");
+        }
+        ScenarioOutcome::Crashed(message) | ScenarioOutcome::Timeout(message) => {
+            let _ = writeln!(out, "     {}", indent(message, 5).trim_start());
         }
         _ => {}
     }

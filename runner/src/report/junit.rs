@@ -66,6 +66,14 @@ fn test_case(scenario: &ScenarioReport) -> TestCase {
             s.set_message(message.as_str());
             s
         }
+        ScenarioOutcome::Crashed(message) | ScenarioOutcome::Timeout(message) => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+            let kind = if matches!(scenario.outcome, ScenarioOutcome::Crashed(_)) { "crashed" } else { "timeout" };
+            s.set_type(kind);
+            s.set_message(message.lines().next().unwrap_or_default());
+            s.set_description(message.as_str());
+            s
+        }
     };
     let mut case = TestCase::new(format!("{} [{}]", scenario.name, scenario.executor), status);
     case.set_classname(scenario.file.display().to_string());

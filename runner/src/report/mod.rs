@@ -61,7 +61,7 @@ impl Mismatch {
 }
 
 /// One Stylus frame of a transaction (JSON report only), in the order the frames started.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FrameReport {
     /// The account whose storage the frame used (`0x…`).
@@ -208,6 +208,11 @@ pub enum ScenarioOutcome {
     Skipped(String),
     /// The input could not be used: bad file, bad expression, missing artifact.
     Error(String),
+    /// The worker process running it died (`--isolate`): the signal or exit status, and the
+    /// step it had started.
+    Crashed(String),
+    /// Still running after `--timeout` seconds and stopped: the limit and the step it was in.
+    Timeout(String),
 }
 
 /// One scenario file run on one executor configuration.
@@ -280,6 +285,16 @@ pub struct Summary {
     pub skipped: usize,
     /// Scenarios whose input was unusable.
     pub errors: usize,
+    /// Scenarios whose worker process died (`--isolate`); left out of JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub crashed: usize,
+    /// Scenarios stopped by `--timeout`; left out of JSON when 0.
+    #[serde(rename = "timedOut", skip_serializing_if = "is_zero")]
+    pub timed_out: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A whole run, in a fixed order (by file, then executor).
@@ -309,17 +324,20 @@ impl RunReport {
                 ScenarioOutcome::Failed => s.failed += 1,
                 ScenarioOutcome::Skipped(_) => s.skipped += 1,
                 ScenarioOutcome::Error(_) => s.errors += 1,
+                ScenarioOutcome::Crashed(_) => s.crashed += 1,
+                ScenarioOutcome::Timeout(_) => s.timed_out += 1,
             }
         }
         s
     }
 
-    /// The CLI's exit code: 2 if any input was unusable, 1 if any scenario failed, else 0.
+    /// The CLI's exit code: 2 if any input was unusable, 1 if any scenario failed, crashed or
+    /// timed out, else 0.
     pub fn exit_code(&self) -> u8 {
         let s = self.summary();
         if s.errors > 0 {
             2
-        } else if s.failed > 0 {
+        } else if s.failed + s.crashed + s.timed_out > 0 {
             1
         } else {
             0

@@ -112,13 +112,13 @@ impl Snapshot {
         out
     }
 
-    /// Parses a snapshot file's text; errors are `line:column: message`.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    /// Parses a snapshot file's text.
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
         let mut header: Vec<(&str, String)> = Vec::new();
         let mut entries = Vec::new();
         let mut in_header = true;
         for (i, line) in text.lines().enumerate() {
-            let at = |column: usize, message: String| format!("{}:{column}: {message}", i + 1);
+            let at = |column: usize, message: String| ParseError { line: i + 1, column, message };
             if line.starts_with('#') {
                 continue;
             }
@@ -139,8 +139,10 @@ impl Snapshot {
             entries.push(parse_entry(line).map_err(|(column, message)| at(column, message))?);
         }
         let part = |key: &str| {
-            header.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()).ok_or_else(|| {
-                format!("1:1: the header has no `{key}` line (expected diorama, pricing, evm and arbos lines)")
+            header.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()).ok_or_else(|| ParseError {
+                line: 1,
+                column: 1,
+                message: format!("the header has no `{key}` line (expected diorama, pricing, evm and arbos lines)"),
             })
         };
         let fingerprint = Fingerprint {
@@ -151,6 +153,18 @@ impl Snapshot {
         };
         Ok(Self { fingerprint, entries })
     }
+}
+
+/// Why a snapshot file's text is not a snapshot; shown as `line:column: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct ParseError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What was wrong.
+    pub message: String,
 }
 
 /// A name as written: bare, or a JSON string when it could be misread.
@@ -252,18 +266,19 @@ mod tests {
         let broken = text.replace("gas=100", "gas=lots");
         let line = broken.lines().position(|l| l.contains("gas=lots")).unwrap() + 1;
         assert_eq!(
-            Snapshot::parse(&broken).unwrap_err(),
+            Snapshot::parse(&broken).unwrap_err().to_string(),
             format!("{line}:37: got `gas=lots`, expected gas=N or gas=unmetered")
         );
         assert_eq!(
-            Snapshot::parse("pricing 0x1\n\n").unwrap_err(),
+            Snapshot::parse("pricing 0x1\n\n").unwrap_err().to_string(),
             "1:1: the header has no `diorama` line (expected diorama, pricing, evm and arbos lines)"
         );
-        assert!(Snapshot::parse("color blue\n").unwrap_err().starts_with("1:1: got `color`"));
+        assert!(Snapshot::parse("color blue\n").unwrap_err().to_string().starts_with("1:1: got `color`"));
         let short = text.replace(" success gas=5 ink=70000", "");
         assert!(
             Snapshot::parse(&short)
                 .unwrap_err()
+                .to_string()
                 .contains("3 fields, expected `FILE STEP EXECUTOR STATUS gas=N [ink=N]`")
         );
     }

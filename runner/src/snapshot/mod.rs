@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use crate::executors::{ExecutorChoice, rank};
 use crate::partition::{absolute, relative_to, run_root};
 use crate::report::{RunReport, ScenarioOutcome};
-use crate::suite::{RunOptions, run_paths};
+use crate::suite::{RunOptions, SuiteError, run_paths};
 
 /// The default snapshot file name, in the run root.
 pub const DEFAULT_FILE: &str = ".diorama-snapshot";
@@ -79,10 +79,61 @@ pub struct SnapshotOutcome {
     pub exit_code: u8,
 }
 
+/// Why a snapshot could not be taken or compared (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// The snapshot file exists but cannot be read.
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The snapshot file is not a snapshot.
+    #[error("{file}:{source}")]
+    Parse {
+        /// The file.
+        file: String,
+        /// The underlying error.
+        source: file::ParseError,
+    },
+    /// Taken under another fingerprint, and no `--force`.
+    #[error(
+        "{file}: the snapshot was taken under other conditions, its figures are not comparable:\n  {}\n\
+         (`diorama snapshot --force` rewrites it)",
+        differences.join("\n  ")
+    )]
+    Fingerprint {
+        /// The file.
+        file: String,
+        /// The parts of the fingerprint that differ.
+        differences: Vec<String>,
+    },
+    /// The suite could not run at all.
+    #[error(transparent)]
+    Suite(#[from] SuiteError),
+    /// Some scenarios are unusable input.
+    #[error("cannot take a snapshot, some scenarios could not run:\n{}", .0.join("\n"))]
+    Unusable(Vec<String>),
+    /// The new snapshot could not be written.
+    #[error("{file}: cannot write: {source}")]
+    Write {
+        /// The file.
+        file: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
 /// Runs the suites under `paths` and writes, checks or diffs their snapshot. `Err` is an
 /// unusable input (exit 2): a bad snapshot file, a fingerprint mismatch without `--force`, a
 /// scenario that could not run.
-pub fn snapshot(paths: &[PathBuf], run: &RunOptions, options: &SnapshotOptions) -> Result<SnapshotOutcome, String> {
+pub fn snapshot(
+    paths: &[PathBuf],
+    run: &RunOptions,
+    options: &SnapshotOptions,
+) -> Result<SnapshotOutcome, SnapshotError> {
     let root = run_root(paths);
     let target = options.file.clone().unwrap_or_else(|| root.join(DEFAULT_FILE));
     // Scenario paths are relative to the snapshot's folder when the suite is under it (so a run
@@ -93,17 +144,16 @@ pub fn snapshot(paths: &[PathBuf], run: &RunOptions, options: &SnapshotOptions) 
     let old_text = match std::fs::read_to_string(&target) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("{shown}: cannot read: {e}")),
+        Err(source) => return Err(SnapshotError::Read { file: shown, source }),
     };
-    let old = old_text.as_deref().map(|t| Snapshot::parse(t).map_err(|e| format!("{shown}:{e}"))).transpose()?;
+    let old = old_text
+        .as_deref()
+        .map(|t| Snapshot::parse(t).map_err(|source| SnapshotError::Parse { file: shown.clone(), source }))
+        .transpose()?;
     let now = Fingerprint::current();
     let mismatch = old.as_ref().map(|o| o.fingerprint.differences(&now)).unwrap_or_default();
     if !mismatch.is_empty() && !options.force {
-        return Err(format!(
-            "{shown}: the snapshot was taken under other conditions, its figures are not comparable:\n  {}\n\
-             (`diorama snapshot --force` rewrites it)",
-            mismatch.join("\n  ")
-        ));
+        return Err(SnapshotError::Fingerprint { file: shown, differences: mismatch });
     }
     let report = run_paths(paths, run)?;
     let errors: Vec<String> = report
@@ -115,7 +165,7 @@ pub fn snapshot(paths: &[PathBuf], run: &RunOptions, options: &SnapshotOptions) 
         })
         .collect();
     if !errors.is_empty() {
-        return Err(format!("cannot take a snapshot, some scenarios could not run:\n{}", errors.join("\n")));
+        return Err(SnapshotError::Unusable(errors));
     }
     let old_entries = old.map(|o| o.entries).unwrap_or_default();
     let entries = merge(&report, &folder, old_entries.clone(), run.executor);
@@ -134,7 +184,8 @@ pub fn snapshot(paths: &[PathBuf], run: &RunOptions, options: &SnapshotOptions) 
             if old_text.as_deref() == Some(text.as_str()) {
                 output.push_str(&format!("{shown}: unchanged ({} lines)\n", new.entries.len()));
             } else {
-                crate::atomic::write(&target, text.as_bytes()).map_err(|e| format!("{shown}: cannot write: {e}"))?;
+                crate::atomic::write(&target, text.as_bytes())
+                    .map_err(|source| SnapshotError::Write { file: shown.clone(), source })?;
                 output.push_str(&render(&comparison, &title, options.format));
                 output.push_str(&format!("wrote {shown} ({} lines)\n", new.entries.len()));
             }

@@ -125,7 +125,12 @@ fn killed_bless_leaves_the_original_whole() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert_eq!(std::fs::read(&file).unwrap(), before, "the scenario is untouched");
-    let temp = dir.join("should-fail").join(format!(".wrong-out.scen.json.diorama-tmp.{}", child.id()));
+    let prefix = format!(".wrong-out.scen.json.diorama-tmp.{}.", child.id());
+    let temp = std::fs::read_dir(dir.join("should-fail"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(&prefix))
+        .expect("a temporary file beside the scenario");
     let staged = std::fs::read_to_string(&temp).expect("the complete new text was staged beside it");
     assert!(staged.contains(r#""out": ["5"]"#), "{staged}");
     // A stray temporary file is no scenario: the folder still runs one file.

@@ -33,9 +33,18 @@ fn cache_files(cache: &Path) -> Vec<std::path::PathBuf> {
 
 /// Offsets to damage in a file of `len` bytes whose header ends at `header`: inside the
 /// header, its last byte, the body's first byte, and spread through the body to its end.
+/// `ci/fuzz` adds `DIORAMA_FUZZ_CACHE_ROUNDS` more offsets, seeded, anywhere in the file.
 fn offsets(len: usize, header: usize) -> Vec<usize> {
     let body = len - header;
-    vec![0, 30, header - 1, header, header + body / 7, header + body / 2, header + 5 * body / 6, len - 1]
+    let mut out = vec![0, 30, header - 1, header, header + body / 7, header + body / 2, header + 5 * body / 6, len - 1];
+    let extra: u64 = std::env::var("DIORAMA_FUZZ_CACHE_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    for round in 1..=extra {
+        let mut x = round.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ len as u64;
+        x ^= x >> 31;
+        x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        out.push((x >> 17) as usize % len);
+    }
+    out
 }
 
 #[test]

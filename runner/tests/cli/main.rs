@@ -6,7 +6,9 @@ use std::process::{Command, Output};
 mod bless;
 mod cache;
 mod debugger;
+mod fuzz;
 mod gdb;
+mod isolation;
 mod junit_xsd;
 mod profile;
 mod real_world;
@@ -103,10 +105,18 @@ fn every_should_fail_scenario_fails_with_its_message() {
 
 #[test]
 fn every_bad_input_exits_2_with_a_position() {
+    let expected: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(root().join("fixtures/bad-input/expected.json")).unwrap())
+            .unwrap();
     let files = entries("fixtures/bad-input");
     assert!(files.len() >= 20, "the bad-input set has {} files", files.len());
     for file in files {
         let path = format!("fixtures/bad-input/{file}");
+        let want = &expected[&file];
+        let want_file = want.get("file").and_then(|f| f.as_str()).unwrap_or(&file);
+        let want_at = format!("{want_file}:{}:{}: ", want["line"], want["column"]);
+        let contains = want["contains"].as_str().unwrap();
+        let mut messages = Vec::new();
         for command in ["check", "run"] {
             let output = diorama(&[command, &path]);
             let all = text(&output);
@@ -114,7 +124,14 @@ fn every_bad_input_exits_2_with_a_position() {
             assert!(!all.contains("panicked"), "{command} {file} panicked:\n{all}");
             let located = has_position(&all);
             assert!(located, "{command} {file}: no file:line:column in\n{all}");
+            let line = all.lines().find(|l| l.contains(&want_at)).unwrap_or_else(|| {
+                panic!("{command} {file}: no error at `{want_at}` in\n{all}");
+            });
+            assert!(line.contains(contains), "{command} {file}: `{contains}` missing from\n{line}");
+            messages.push(line.trim().trim_start_matches("error: ").to_owned());
         }
+        // One strict parser: `check` and `run` give the same verdict, word for word.
+        assert_eq!(messages[0], messages[1], "{file}: check and run disagree");
     }
 }
 

@@ -118,7 +118,7 @@ fn error(ctx: &Ctx<'_>, raw: &ErrorRaw, at: &str) -> Result<Option<ErrorExpect>>
         ErrorRaw::Message(s) => ctx.bytes(&ValueRaw::Str(s.clone()), at).map(|b| Some(ErrorExpect::Message(b))),
         ErrorRaw::Custom(custom) => {
             let sig_at = join_key(at, "signature");
-            check_signature(&custom.signature.0, SignatureKind::Error).map_err(|m| ctx.err(&sig_at, m))?;
+            check_signature(&custom.signature.0, SignatureKind::Error).map_err(|e| ctx.err(&sig_at, e.message))?;
             let args_at = join_key(at, "args");
             let args = ctx.abi_expects(custom.args.as_deref().unwrap_or_default(), &args_at)?;
             Ok(Some(ErrorExpect::Custom { signature: custom.signature.0.clone(), args }))
@@ -153,7 +153,7 @@ fn log(ctx: &Ctx<'_>, raw: &LogRaw, at: &str) -> Result<LogExpect> {
                 return Err(ctx.err_key(&join_key(at, key), msg));
             }
         }
-        check_signature(&event.0, SignatureKind::Event).map_err(|m| ctx.err(&join_key(at, "event"), m))?;
+        check_signature(&event.0, SignatureKind::Event).map_err(|e| ctx.err(&join_key(at, "event"), e.message))?;
         let args = ctx.abi_expects(raw.args.as_deref().unwrap_or_default(), &join_key(at, "args"))?;
         return Ok(LogExpect::Event { address, event: event.0.clone(), args });
     }

@@ -38,7 +38,8 @@ impl Ctx<'_> {
 
     fn value_err(&self, json_path: &str, expr: &str, e: &ValueError) -> FormatError {
         let mut message = e.to_string();
-        if !message.contains(expr) {
+        let expr = crate::value::abbreviate(expr);
+        if !message.contains(&expr) {
             message.push_str(&format!(" (in `{expr}`)"));
         }
         self.err(json_path, message)

@@ -51,7 +51,7 @@ fn deploy(ctx: &Ctx<'_>, raw: &DeployRaw, at: &str) -> Result<Deploy> {
     let tx = &raw.tx;
     if let Some(sig) = &tx.constructor {
         check_signature(&sig.0, SignatureKind::Constructor)
-            .map_err(|m| ctx.err(&join_key(&tx_at, "constructor"), m))?;
+            .map_err(|e| ctx.err(&join_key(&tx_at, "constructor"), e.message))?;
     } else if tx.args.is_some() {
         let msg = "`args` needs `constructor` (e.g. `constructor(uint256)`) to be ABI-encoded";
         return Err(ctx.err_key(&join_key(&tx_at, "args"), msg));
@@ -84,7 +84,8 @@ fn call(ctx: &Ctx<'_>, raw: &CallRaw, at: &str, step: &'static str) -> Result<Ca
             let msg = "got both `function` and `data`, expected one of them (`data` is the raw calldata)";
             return Err(ctx.err_key(&join_key(&tx_at, "data"), msg));
         }
-        check_signature(&sig.0, SignatureKind::Function).map_err(|m| ctx.err(&join_key(&tx_at, "function"), m))?;
+        check_signature(&sig.0, SignatureKind::Function)
+            .map_err(|e| ctx.err(&join_key(&tx_at, "function"), e.message))?;
     } else if tx.args.is_some() {
         let msg = "`args` needs `function` (e.g. `transfer(address,uint256)`) to be ABI-encoded";
         return Err(ctx.err_key(&join_key(&tx_at, "args"), msg));

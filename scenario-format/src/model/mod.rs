@@ -71,9 +71,11 @@ impl Origin {
         self.position
     }
 
-    /// Line and column of a path inside the step, such as `tx.args[1]` or `expect.out[0]`.
+    /// Line and column of a path inside the step, such as `tx.args[1]` or `expect.out[0]`; for
+    /// a path the step does not have (an error about a missing field), the position of the
+    /// nearest enclosing value it has (the object lacking the field).
     pub fn locate(&self, sub_path: &str) -> Option<(usize, usize)> {
-        crate::locate(&self.source, &self.path(sub_path))
+        crate::locate::locate_nearest(&self.source, &self.path(sub_path))
     }
 
     /// The full JSON path of a path inside the step: `steps[3].tx.args[1]`.

@@ -37,6 +37,37 @@ pub struct CheckMap<V> {
     pub more: bool,
 }
 
+/// A deserializer that reads objects only. A derived struct also accepts serde's sequence form
+/// (`"tx": ["address:a", "0x00"]`, fields by position), which the JSON Schema rejects; the raw
+/// structs read themselves through this, so an array where an object belongs is an error.
+pub(crate) struct ObjectOnly<D>(pub(crate) D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// `Deserialize` for raw structs derived with `#[serde(remote = "Self")]`: the derived code,
+/// reading through [`ObjectOnly`].
+macro_rules! objects_only {
+    ($($ty:ident),* $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $ty::deserialize($crate::raw::common::ObjectOnly(d))
+            }
+        }
+    )*};
+}
+pub(crate) use objects_only;
+
 /// The error for a JSON number where a string expression is expected.
 pub(crate) fn number_hint<E: de::Error>(v: impl fmt::Display) -> E {
     E::custom(format!("got the JSON number {v}, expected a string expression (write numbers as strings: \"{v}\")"))

@@ -8,7 +8,7 @@ use std::fmt;
 
 /// A transaction's expectations; each omitted field is not checked.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct ExpectRaw {
     /// Status name or `*`.
     pub status: Option<Text>,
@@ -51,7 +51,7 @@ pub enum ErrorRaw {
 
 /// A custom error expectation.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, expecting = "an object")]
 pub struct CustomErrorRaw {
     /// `InsufficientBalance(uint256,uint256)`.
     pub signature: Text,
@@ -79,7 +79,7 @@ pub enum LogEntryRaw {
 
 /// One expected log: raw (`topics`, `data`) or decoded (`event`, `args`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, expecting = "an object")]
 pub struct LogRaw {
     /// Emitting contract.
     pub address: ValueRaw,
@@ -160,3 +160,5 @@ impl<'de> Deserialize<'de> for LogEntryRaw {
         d.deserialize_any(V)
     }
 }
+
+super::common::objects_only!(ExpectRaw, CustomErrorRaw, LogRaw);

@@ -19,7 +19,7 @@ pub use steps::{
     ExternalStepsRaw, SetStateRaw, TransferRaw, TransferTxRaw,
 };
 
-use crate::locate::{find_duplicate_key, line_col};
+use crate::locate::{Structural, find_structural_error, line_col};
 use crate::path;
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -28,7 +28,7 @@ use serde_json::value::RawValue;
 
 /// A scenario or steps file.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a scenario object with `steps`")]
+#[serde(remote = "Self", deny_unknown_fields, expecting = "a scenario object with `steps`")]
 pub struct ScenarioRaw {
     /// `$schema`, for editors; ignored.
     #[serde(rename = "$schema")]
@@ -87,10 +87,13 @@ pub struct RawError {
     /// Whether the error is about the key at the end of `json_path` (unknown field) rather
     /// than its value.
     pub at_key: bool,
+    /// Where serde stopped, relative to the text it parsed: used when `json_path` cannot be
+    /// found in the text (e.g. an unknown key followed by a missing colon).
+    pub parser_position: Option<(usize, usize)>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a scenario object with `steps`")]
+#[serde(remote = "Self", deny_unknown_fields, expecting = "a scenario object with `steps`")]
 struct Shell<'a> {
     #[serde(rename = "$schema")]
     schema: Option<Text>,
@@ -100,6 +103,14 @@ struct Shell<'a> {
     #[serde(borrow)]
     steps: Vec<&'a RawValue>,
 }
+
+impl<'de: 'a, 'a> Deserialize<'de> for Shell<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Shell::deserialize(common::ObjectOnly(d))
+    }
+}
+
+common::objects_only!(ScenarioRaw);
 
 #[derive(Deserialize)]
 struct Tag<'a> {
@@ -111,7 +122,7 @@ struct Tag<'a> {
 pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
     let mut de = serde_json::Deserializer::from_str(text);
     // Path tracking allocates per key: only a document that fails is parsed again with it.
-    let shell: Shell<'_> = match Shell::deserialize(&mut de) {
+    let shell: Shell<'_> = match Shell::deserialize(common::ObjectOnly(&mut de)) {
         Ok(shell) => shell,
         Err(_) => {
             let mut de = serde_json::Deserializer::from_str(text);
@@ -123,24 +134,33 @@ pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
         message: "trailing characters after the JSON document".to_owned(),
         position: Some((e.line(), e.column().max(1))),
         at_key: false,
+        parser_position: None,
     })?;
     let step_offsets = shell.steps.iter().map(|raw| raw.get().as_ptr() as usize - text.as_ptr() as usize).collect();
     // Steps parse independently: in parallel for large files, first error (by index) wins.
     // The duplicate-key scan reads the whole text; it runs beside the step parsing.
     let (duplicate, parsed): (_, Vec<Result<StepRaw, RawError>>) = rayon::join(
-        || find_duplicate_key(text),
+        || find_structural_error(text),
         || shell.steps.par_iter().with_min_len(64).enumerate().map(|(i, raw)| parse_step(raw.get(), i)).collect(),
     );
-    if let Some((json_path, offset)) = duplicate {
-        let key = path::parse(&json_path).and_then(|s| match s.last() {
-            Some(path::PathSegment::Key(k)) => Some(k.clone()),
-            _ => None,
-        });
+    if let Some((kind, json_path, offset)) = duplicate {
+        let message = match kind {
+            Structural::DuplicateKey => {
+                let key = path::parse(&json_path).and_then(|s| match s.last() {
+                    Some(path::PathSegment::Key(k)) => Some(k.clone()),
+                    _ => None,
+                });
+                format!("duplicate key `{}`", key.unwrap_or_default())
+            }
+            Structural::Null => "got `null`, expected a value (leave an optional field out instead)".to_owned(),
+        };
+        let at_key = kind == Structural::DuplicateKey;
         return Err(RawError {
-            message: format!("duplicate key `{}`", key.unwrap_or_default()),
+            message,
             json_path,
             position: Some(line_col(text, offset)),
-            at_key: true,
+            at_key,
+            parser_position: None,
         });
     }
 
@@ -157,7 +177,13 @@ pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
 
 fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
     let at = path::join_index("steps", index);
-    let plain = |json_path: String, message: String| RawError { json_path, message, position: None, at_key: false };
+    let plain = |json_path: String, message: String| RawError {
+        json_path,
+        message,
+        position: None,
+        at_key: false,
+        parser_position: None,
+    };
     let names = STEP_NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
     if !text.starts_with('{') {
         return Err(plain(at, format!("got `{text}`, expected a step object")));
@@ -235,11 +261,14 @@ fn convert(error: TrackedError, base: &str) -> RawError {
         }
     }
     let at_key = message.starts_with("unknown field") || message.starts_with("duplicate field");
+    let parsed_at = (inner.line() > 0).then(|| (inner.line(), inner.column().max(1)));
     RawError {
         json_path: path::join(base, &path::render(&segments)),
         message,
-        position: syntax.then(|| (inner.line(), inner.column().max(1))),
+        position: if syntax { parsed_at } else { None },
         at_key,
+        // Only the top level is parsed from the file's own text; steps are parsed from slices.
+        parser_position: if base.is_empty() { parsed_at } else { None },
     }
 }
 

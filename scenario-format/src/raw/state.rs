@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 /// An account in `setState.accounts`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct AccountRaw {
     /// Balance in wei.
     pub balance: Option<ValueRaw>,
@@ -21,7 +21,7 @@ pub struct AccountRaw {
 
 /// `setState.block`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct BlockRaw {
     /// Block number.
     pub number: Option<ValueRaw>,
@@ -73,7 +73,7 @@ pub struct ArbitrumRaw {
 
 /// An entry of `setState.newAddresses`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct NewAddressRaw {
     /// The deployer.
     pub creator: ValueRaw,
@@ -85,7 +85,7 @@ pub struct NewAddressRaw {
 
 /// An account in `checkState.accounts`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct AccountCheckRaw {
     /// Expected balance.
     pub balance: Option<ValueRaw>,
@@ -101,7 +101,7 @@ pub struct AccountCheckRaw {
 
 /// `checkState.accounts[...].program`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct ProgramCheckRaw {
     /// Whether the program is activated.
     pub activated: Option<bool>,
@@ -116,3 +116,5 @@ pub struct ProgramCheckRaw {
     /// Module hash.
     pub module_hash: Option<ValueRaw>,
 }
+
+super::common::objects_only!(AccountRaw, BlockRaw, NewAddressRaw, AccountCheckRaw, ProgramCheckRaw);

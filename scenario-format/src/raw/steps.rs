@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 /// `setState`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct SetStateRaw {
     /// The tag (`"setState"`) when read directly.
     pub step: Option<Text>,
@@ -29,7 +29,7 @@ pub struct SetStateRaw {
 
 /// `deploy`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct DeployRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -45,7 +45,7 @@ pub struct DeployRaw {
 
 /// `deploy.tx`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct DeployTxRaw {
     /// Sender.
     pub from: ValueRaw,
@@ -67,7 +67,7 @@ pub struct DeployTxRaw {
 
 /// `activate`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct ActivateRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -83,7 +83,7 @@ pub struct ActivateRaw {
 
 /// `activate.tx`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct ActivateTxRaw {
     /// Sender.
     pub from: ValueRaw,
@@ -97,7 +97,7 @@ pub struct ActivateTxRaw {
 
 /// `call` and `query`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct CallRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -113,7 +113,7 @@ pub struct CallRaw {
 
 /// `call.tx` / `query.tx`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct CallTxRaw {
     /// Sender (required for `call`).
     pub from: Option<ValueRaw>,
@@ -135,7 +135,7 @@ pub struct CallTxRaw {
 
 /// `transfer`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct TransferRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -151,7 +151,7 @@ pub struct TransferRaw {
 
 /// `transfer.tx`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct TransferTxRaw {
     /// Sender.
     pub from: ValueRaw,
@@ -163,7 +163,7 @@ pub struct TransferTxRaw {
 
 /// `checkState`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct CheckStateRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -177,7 +177,7 @@ pub struct CheckStateRaw {
 
 /// `dumpState`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct DumpStateRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -191,7 +191,7 @@ pub struct DumpStateRaw {
 
 /// `externalSteps`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct ExternalStepsRaw {
     /// The tag when read directly.
     pub step: Option<Text>,
@@ -202,3 +202,18 @@ pub struct ExternalStepsRaw {
     /// The `.steps.json` / `.scen.json` file, relative to this one.
     pub path: Text,
 }
+
+super::common::objects_only!(
+    SetStateRaw,
+    DeployRaw,
+    DeployTxRaw,
+    ActivateRaw,
+    ActivateTxRaw,
+    CallRaw,
+    CallTxRaw,
+    TransferRaw,
+    TransferTxRaw,
+    CheckStateRaw,
+    DumpStateRaw,
+    ExternalStepsRaw
+);

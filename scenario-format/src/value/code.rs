@@ -30,18 +30,20 @@ pub struct CodeValue {
 impl CodeValue {
     /// Interprets a code expression; `evm:`/`wasm:` files must exist.
     pub fn interpret(expr: &str, base_dir: &Path) -> Result<Self, ValueError> {
-        let file = |rel: &str| {
+        let file = |rel: &str, what| {
             let path = base_dir.join(rel);
-            if path.is_file() {
-                Ok(path)
-            } else {
-                Err(ValueError::File { path: path.display().to_string(), reason: "no such file".to_owned() })
+            match crate::input::check_file(&path, crate::input::MAX_DATA_BYTES, what) {
+                Ok(_) => Ok(path),
+                Err(crate::input::ReadError::Io { .. }) if !path.exists() => {
+                    Err(ValueError::File { path: path.display().to_string(), reason: "no such file".to_owned() })
+                }
+                Err(e) => Err(ValueError::File { path: path.display().to_string(), reason: e.reason() }),
             }
         };
         let source = if let Some(rel) = expr.strip_prefix(EVM) {
-            CodeSource::Evm(file(rel)?)
+            CodeSource::Evm(file(rel, "an `evm:` artifact")?)
         } else if let Some(rel) = expr.strip_prefix(WASM) {
-            CodeSource::Wasm(file(rel)?)
+            CodeSource::Wasm(file(rel, "a `wasm:` program")?)
         } else if let Some(name) = expr.strip_prefix(CONTRACT) {
             if name.is_empty() {
                 return Err(ValueError::ContractName(expr.to_owned()));

@@ -1,6 +1,6 @@
 //! Value expressions to bytes: one dispatch function over the prefixes of [`super::prefixes`].
 
-use super::number::{fits_signed, left_pad, negate, parse_decimal};
+use super::number::{Decimal, MAX_DECIMAL_BYTES, fits_signed, left_pad, negate, parse_decimal};
 use super::prefixes::*;
 use alloy_primitives::keccak256;
 use std::path::Path;
@@ -42,6 +42,12 @@ pub enum ValueError {
         /// "unsigned" or "signed".
         kind: &'static str,
     },
+    /// A decimal number above 2^256 - 1.
+    #[error(
+        "got a decimal number `{0}` of more than {MAX_DECIMAL_BYTES} bytes, expected at most 2^256 - 1 (write longer \
+         bytes in `0x` hex)"
+    )]
+    DecimalTooBig(String),
     /// A negative number without a signed prefix, or with `u…:`.
     #[error("got negative number `{0}`, expected a signed width such as `i64:-5`")]
     Negative(String),
@@ -56,7 +62,7 @@ pub enum ValueError {
     File {
         /// The path as resolved.
         path: String,
-        /// The I/O error.
+        /// Why: the system's message, not a regular file, too large.
         reason: String,
     },
     /// A code expression with an unknown prefix.
@@ -152,8 +158,8 @@ fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, 
     }
     if let Some(rest) = text.strip_prefix(FILE) {
         let path = base_dir.join(rest);
-        return std::fs::read(&path)
-            .map_err(|e| ValueError::File { path: path.display().to_string(), reason: e.to_string() });
+        return crate::input::read_bounded(&path, crate::input::MAX_DATA_BYTES, "a `file:` value")
+            .map_err(|e| ValueError::File { path: path.display().to_string(), reason: e.reason() });
     }
     if let Some((signed, bits, rest)) = fixed_width_prefix(text)? {
         return fixed_width(text, signed, bits, rest, base_dir, depth);
@@ -167,25 +173,49 @@ fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, 
         ANY => return Err(ValueError::Star),
         _ => {}
     }
-    if let Some(bytes) = parse_decimal(text) {
-        return Ok(bytes);
+    match parse_decimal(text) {
+        Ok(bytes) => return Ok(bytes),
+        Err(Decimal::TooBig) => return Err(ValueError::DecimalTooBig(abbreviate(text))),
+        Err(Decimal::NotDecimal) => {}
     }
-    if text.starts_with('-') && parse_decimal(&text[1..]).is_some() {
-        return Err(ValueError::Negative(text.to_owned()));
+    if let Some(magnitude) = text.strip_prefix('-')
+        && parse_decimal(magnitude) != Err(Decimal::NotDecimal)
+    {
+        return Err(ValueError::Negative(abbreviate(text)));
     }
     match text.find(':') {
         Some(i) if text[..i].chars().all(|c| c.is_ascii_alphanumeric()) => {
-            Err(ValueError::UnknownPrefix { prefix: text[..=i].to_owned(), text: text.to_owned() })
+            Err(ValueError::UnknownPrefix { prefix: abbreviate(&text[..=i]), text: abbreviate(text) })
         }
-        _ => Err(ValueError::BadNumber(text.to_owned())),
+        _ => Err(ValueError::BadNumber(abbreviate(text))),
     }
+}
+
+/// Longest expression text quoted whole in a message; longer ones are cut in the middle.
+pub(crate) const QUOTE_MAX: usize = 120;
+
+/// `text` for a message: as it is, or its start and end around `…` with its length, so that a
+/// hostile multi-megabyte expression does not make a multi-megabyte message.
+pub(crate) fn abbreviate(text: &str) -> String {
+    if text.len() <= QUOTE_MAX {
+        return text.to_owned();
+    }
+    let mut head = QUOTE_MAX / 2;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - QUOTE_MAX / 4;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{}…{} ({} bytes)", &text[..head], &text[tail..], text.len())
 }
 
 /// The name of `address:NAME` padded to 20 bytes.
 pub(crate) fn address_name(name: &str) -> Result<Vec<u8>, ValueError> {
     let valid = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-';
     if name.is_empty() || name.len() > ADDRESS_NAME_MAX || !name.bytes().all(valid) {
-        return Err(ValueError::AddressName(name.to_owned()));
+        return Err(ValueError::AddressName(abbreviate(name)));
     }
     let mut out = name.as_bytes().to_vec();
     out.resize(ADDRESS_NAME_MAX, ADDRESS_PAD);
@@ -224,19 +254,25 @@ fn fixed_width(
 ) -> Result<Vec<u8>, ValueError> {
     let width = bits / 8;
     let kind = if signed { "signed" } else { "unsigned" };
-    let overflow = || ValueError::Overflow { text: text.to_owned(), bits, kind };
-    if let Some(magnitude) = rest.strip_prefix('-').and_then(parse_decimal) {
-        if !signed {
-            return Err(ValueError::Negative(text.to_owned()));
+    let overflow = || ValueError::Overflow { text: abbreviate(text), bits, kind };
+    if let Some(magnitude) = rest.strip_prefix('-') {
+        match parse_decimal(magnitude) {
+            Ok(_) | Err(Decimal::TooBig) if !signed => return Err(ValueError::Negative(abbreviate(text))),
+            Ok(magnitude) => return negate(&magnitude, width).ok_or_else(overflow),
+            Err(Decimal::TooBig) => return Err(overflow()),
+            Err(Decimal::NotDecimal) => {}
         }
-        return negate(&magnitude, width).ok_or_else(overflow);
     }
-    if let Some(value) = parse_decimal(rest) {
-        let padded = left_pad(&value, width).ok_or_else(overflow)?;
-        if signed && !fits_signed(&padded, false) {
-            return Err(overflow());
+    match parse_decimal(rest) {
+        Ok(value) => {
+            let padded = left_pad(&value, width).ok_or_else(overflow)?;
+            if signed && !fits_signed(&padded, false) {
+                return Err(overflow());
+            }
+            return Ok(padded);
         }
-        return Ok(padded);
+        Err(Decimal::TooBig) => return Err(overflow()),
+        Err(Decimal::NotDecimal) => {}
     }
     let bytes = interpret_part(rest, base_dir, depth)?;
     left_pad(&bytes, width).ok_or_else(overflow)
@@ -244,10 +280,10 @@ fn fixed_width(
 
 fn decode_hex(text: &str, hex: &str) -> Result<Vec<u8>, ValueError> {
     if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ValueError::BadHex(text.to_owned()));
+        return Err(ValueError::BadHex(abbreviate(text)));
     }
     if !hex.len().is_multiple_of(2) {
-        return Err(ValueError::OddHex(text.to_owned()));
+        return Err(ValueError::OddHex(abbreviate(text)));
     }
     let nibble = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
     Ok(hex.as_bytes().chunks(2).map(|p| (nibble(p[0]) << 4) | nibble(p[1])).collect())

@@ -10,6 +10,7 @@ mod reconstruct;
 mod types;
 
 pub use code::{CodeSource, CodeValue};
+pub(crate) use interpret::abbreviate;
 pub use interpret::{MAX_DEPTH, ValueError, interpret};
 pub use reconstruct::{Hint, reconstruct};
 pub(crate) use types::to_u64;

@@ -3,31 +3,57 @@
 
 use super::prefixes::NUMBER_SEPARATORS;
 
+/// The largest decimal number: 32 bytes (2^256 - 1), the widest value any field or ABI type
+/// holds. Longer byte strings are written in hex.
+pub(crate) const MAX_DECIMAL_BYTES: usize = 32;
+
+/// Why text is not a usable decimal number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decimal {
+    /// Not a decimal number at all (it must start and end with a digit, and hold only digits
+    /// and separators).
+    NotDecimal,
+    /// A decimal number of more than [`MAX_DECIMAL_BYTES`] bytes.
+    TooBig,
+}
+
 /// Parses `1000`, `1_000` or `1,000` into minimal big-endian bytes (0 is empty).
-/// `None` if the text is not a decimal number (it must start and end with a digit).
-pub(crate) fn parse_decimal(text: &str) -> Option<Vec<u8>> {
-    let first = text.chars().next()?;
-    let last = text.chars().last()?;
-    if !first.is_ascii_digit() || !last.is_ascii_digit() {
-        return None;
+///
+/// Linear in the text: the shape is checked first, and the conversion stops as soon as the value
+/// passes [`MAX_DECIMAL_BYTES`] (a 500,000-digit number is rejected after about 80 digits).
+pub(crate) fn parse_decimal(text: &str) -> Result<Vec<u8>, Decimal> {
+    let bytes = text.as_bytes();
+    let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else { return Err(Decimal::NotDecimal) };
+    let separator = |b: &u8| NUMBER_SEPARATORS.iter().any(|s| *s as u32 == u32::from(*b));
+    if !first.is_ascii_digit() || !last.is_ascii_digit() || !bytes.iter().all(|b| b.is_ascii_digit() || separator(b)) {
+        return Err(Decimal::NotDecimal);
     }
-    let mut out: Vec<u8> = Vec::new();
-    for c in text.chars() {
-        if NUMBER_SEPARATORS.contains(&c) {
-            continue;
-        }
-        let mut carry = c.to_digit(10)?;
-        for byte in out.iter_mut().rev() {
+    convert_digits(bytes).0
+}
+
+/// The conversion of [`parse_decimal`], with the number of digits it read (at most about 80
+/// past the leading zeros, whatever the length of the text).
+fn convert_digits(bytes: &[u8]) -> (Result<Vec<u8>, Decimal>, usize) {
+    // Little-endian while converting: a carry out of the top byte is a push, not an insert.
+    let mut out: Vec<u8> = Vec::with_capacity(MAX_DECIMAL_BYTES + 1);
+    let mut read = 0;
+    for b in bytes.iter().filter(|b| b.is_ascii_digit()) {
+        read += 1;
+        let mut carry = u32::from(b - b'0');
+        for byte in out.iter_mut() {
             let v = u32::from(*byte) * 10 + carry;
             *byte = (v & 0xff) as u8;
             carry = v >> 8;
         }
-        while carry > 0 {
-            out.insert(0, (carry & 0xff) as u8);
-            carry >>= 8;
+        if carry > 0 {
+            out.push(carry as u8);
+        }
+        if out.len() > MAX_DECIMAL_BYTES {
+            return (Err(Decimal::TooBig), read);
         }
     }
-    Some(out)
+    out.reverse();
+    (Ok(out), read)
 }
 
 /// Drops leading zero bytes.
@@ -102,20 +128,38 @@ mod tests {
 
     #[test]
     fn decimal_round_trip() {
-        assert_eq!(parse_decimal("0"), Some(vec![]));
-        assert_eq!(parse_decimal("1,000"), Some(vec![0x03, 0xe8]));
-        assert_eq!(parse_decimal("1_000"), Some(vec![0x03, 0xe8]));
-        assert_eq!(parse_decimal("256"), Some(vec![1, 0]));
-        assert_eq!(parse_decimal("12a"), None);
-        assert_eq!(parse_decimal("_1"), None);
-        assert_eq!(parse_decimal("1_"), None);
-        assert_eq!(parse_decimal(""), None);
+        assert_eq!(parse_decimal("0"), Ok(vec![]));
+        assert_eq!(parse_decimal("000"), Ok(vec![]));
+        assert_eq!(parse_decimal("1,000"), Ok(vec![0x03, 0xe8]));
+        assert_eq!(parse_decimal("1_000"), Ok(vec![0x03, 0xe8]));
+        assert_eq!(parse_decimal("256"), Ok(vec![1, 0]));
+        assert_eq!(parse_decimal("12a"), Err(Decimal::NotDecimal));
+        assert_eq!(parse_decimal("_1"), Err(Decimal::NotDecimal));
+        assert_eq!(parse_decimal("1_"), Err(Decimal::NotDecimal));
+        assert_eq!(parse_decimal(""), Err(Decimal::NotDecimal));
+        assert_eq!(parse_decimal("1é1"), Err(Decimal::NotDecimal));
         let big = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
         let bytes = parse_decimal(big).unwrap();
         assert_eq!(bytes, vec![0xff; 32]);
+        // 2^256: one more than the largest value.
+        let over = "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+        assert_eq!(parse_decimal(over), Err(Decimal::TooBig));
+        assert_eq!(parse_decimal(&format!("000{big}")), Ok(vec![0xff; 32]), "leading zeros do not count");
         assert_eq!(to_decimal(&bytes), big);
         assert_eq!(to_decimal(&[]), "0");
         assert_eq!(to_decimal(&[0, 0, 1, 0]), "256");
+    }
+
+    #[test]
+    fn a_huge_decimal_is_rejected_after_a_few_digits() {
+        // Regression (issue 13): a 500,000-digit number took 29 s to reject (quadratic).
+        let huge = "1".repeat(500_000);
+        assert_eq!(parse_decimal(&huge), Err(Decimal::TooBig));
+        let (result, read) = convert_digits(huge.as_bytes());
+        assert_eq!(result, Err(Decimal::TooBig));
+        assert!(read <= 80, "read {read} digits of 500,000");
+        let zeros = format!("{}1", "0".repeat(500_000));
+        assert_eq!(parse_decimal(&zeros), Ok(vec![1]));
     }
 
     #[test]

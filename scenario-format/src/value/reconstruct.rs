@@ -58,7 +58,10 @@ fn hex(bytes: &[u8]) -> String {
 
 fn number(bytes: &[u8]) -> String {
     let trimmed = trim(bytes);
-    if trimmed.len() == bytes.len() {
+    if bytes.len() > WORD_LEN {
+        // Decimals stop at 32 bytes (and their conversion is quadratic): hex.
+        hex(bytes)
+    } else if trimmed.len() == bytes.len() {
         to_decimal(bytes)
     } else if bytes.len() <= WORD_LEN {
         format!("{UNSIGNED}{}:{}", bytes.len() * 8, to_decimal(bytes))
@@ -106,6 +109,7 @@ mod tests {
     fn hints() {
         assert_eq!(reconstruct(&[], Hint::Number), "0");
         assert_eq!(reconstruct(&[0, 5], Hint::Number), "u16:5");
+        assert_eq!(reconstruct(&[1; 33], Hint::Number), format!("0x{}", "01".repeat(33)));
         assert_eq!(reconstruct(&[], Hint::Bytes), "");
         assert_eq!(reconstruct(&[1; 20], Hint::Address), format!("0x{}", "01".repeat(20)));
         assert_eq!(reconstruct(&[b'_'; 20], Hint::Address), "address:_");

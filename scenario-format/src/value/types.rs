@@ -132,5 +132,5 @@ pub(crate) fn to_u64(bytes: &BytesValue) -> Result<u64, ValueError> {
 }
 
 fn length(bytes: &BytesValue, expected: &'static str) -> ValueError {
-    ValueError::Length { text: bytes.original.clone(), len: bytes.value.len(), expected }
+    ValueError::Length { text: super::interpret::abbreviate(&bytes.original), len: bytes.value.len(), expected }
 }

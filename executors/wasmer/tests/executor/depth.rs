@@ -9,7 +9,7 @@ use crate::common::{FakeHooks, GAS, call, module};
 
 fn compile(wat: &str) -> Result<(), String> {
     let wasm = wat::parse_str(wat).unwrap();
-    WasmerExecutor::new(CacheOptions::memory_only()).module(B256::ZERO, &wasm).map(|_| ())
+    WasmerExecutor::new(CacheOptions::memory_only()).module(B256::ZERO, &wasm).map(|_| ()).map_err(|e| e.to_string())
 }
 
 fn with_locals(n: usize) -> String {

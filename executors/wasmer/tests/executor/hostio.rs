@@ -205,3 +205,71 @@ fn nested_stylus_frame_reenters_the_executor() {
     assert!(nested.gas_used > 0);
     assert_eq!(executor.stats().compiles, 2);
 }
+
+const ZERO_LENGTH_IMPORTS: &str = r#"
+  (import "vm_hooks" "read_args" (func $read_args (param i32)))
+  (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
+  (import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))
+  (import "vm_hooks" "native_keccak256" (func $keccak (param i32 i32 i32)))
+  (import "vm_hooks" "account_code" (func $code (param i32 i32 i32 i32) (result i32)))
+  (import "vm_hooks" "read_return_data" (func $read_return (param i32 i32 i32) (result i32)))
+  (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
+  (import "vm_hooks" "delegate_call_contract" (func $delegate (param i32 i32 i32 i64 i32) (result i32)))
+  (import "vm_hooks" "static_call_contract" (func $static (param i32 i32 i32 i64 i32) (result i32)))
+  (import "vm_hooks" "create1" (func $create1 (param i32 i32 i32 i32 i32)))
+  (import "vm_hooks" "create2" (func $create2 (param i32 i32 i32 i32 i32 i32)))"#;
+
+/// Zero-length accesses at an address past the memory, as nitro has them (issue 13). Both of
+/// nitro's memories — Wasmer's `MemoryView` in the JIT and the prover's `check_memory_access` —
+/// refuse an access when `ptr + len > memory size`, even for `len` 0, and accept one that ends
+/// exactly at the end. So a hostio fails whenever nitro *makes* the zero-length access
+/// (`read_args`, `write_result`, `emit_log`, `native_keccak256`, `account_code`'s write, the calls'
+/// and creates' reads), and succeeds when nitro skips it (`read_return_data` with nothing to copy).
+#[test]
+fn zero_length_accesses_past_the_memory_follow_nitro() {
+    const END: u32 = 65_536; // the 1-page memory of `module`
+    let cases: [(&str, &str, bool); 11] = [
+        ("read_args", "(call $read_args (i32.const {P}))", true),
+        ("write_result", "(call $write_result (i32.const {P}) (i32.const 0))", true),
+        ("emit_log", "(call $log (i32.const {P}) (i32.const 0) (i32.const 0))", true),
+        ("native_keccak256", "(call $keccak (i32.const {P}) (i32.const 0) (i32.const 0))", true),
+        // The fake chain's code has 10 bytes: offset 20 leaves nothing, nitro writes nothing there.
+        ("account_code", "(drop (call $code (i32.const 0) (i32.const 20) (i32.const 0) (i32.const {P})))", true),
+        (
+            "read_return_data",
+            "(drop (call $call (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i64.const 1000) (i32.const 64)))
+             (drop (call $read_return (i32.const {P}) (i32.const 0) (i32.const 0)))
+             (drop (call $read_return (i32.const {P}) (i32.const 100) (i32.const 8)))",
+            false,
+        ),
+        (
+            "call_contract",
+            "(drop (call $call (i32.const 0) (i32.const {P}) (i32.const 0) (i32.const 0) (i64.const 1000) (i32.const 64)))",
+            true,
+        ),
+        (
+            "delegate_call_contract",
+            "(drop (call $delegate (i32.const 0) (i32.const {P}) (i32.const 0) (i64.const 1000) (i32.const 64)))",
+            true,
+        ),
+        (
+            "static_call_contract",
+            "(drop (call $static (i32.const 0) (i32.const {P}) (i32.const 0) (i64.const 1000) (i32.const 64)))",
+            true,
+        ),
+        ("create1", "(call $create1 (i32.const {P}) (i32.const 0) (i32.const 0) (i32.const 64) (i32.const 96))", true),
+        (
+            "create2",
+            "(call $create2 (i32.const {P}) (i32.const 0) (i32.const 0) (i32.const 32) (i32.const 64) (i32.const 96))",
+            true,
+        ),
+    ];
+    for (name, call, nitro_fails) in cases {
+        for (ptr, past_the_end) in [(END, false), (END + 1, true), (u32::MAX, true)] {
+            let body = format!("{} i32.const 0", call.replace("{P}", &(ptr as i32).to_string()));
+            let (outcome, _) = run(&module(ZERO_LENGTH_IMPORTS, &body), &[]);
+            let want = if nitro_fails && past_the_end { StylusStatus::Failure } else { StylusStatus::Success };
+            assert_eq!(outcome.status, want, "{name} with length 0 at {ptr}: {:?}", outcome.detail);
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod cache;
 mod common;
 mod depth;
 mod fixtures;
+mod fuzz;
 mod hostio;
 mod metering;
 mod outcomes;
