@@ -363,22 +363,12 @@ struct WireScenario {
     file: PathBuf,
     name: String,
     executor: String,
-    outcome: WireOutcome,
+    outcome: ScenarioOutcome,
     steps: Vec<WireStep>,
     gas_used: u64,
     not_run: Vec<String>,
     divergence: Option<WireDivergence>,
     wall_time: Duration,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-enum WireOutcome {
-    Passed,
-    Failed,
-    Skipped(String),
-    Error(String),
-    Crashed(String),
-    Timeout(String),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -422,14 +412,6 @@ struct WireDivergence {
 
 impl From<&ScenarioReport> for WireScenario {
     fn from(r: &ScenarioReport) -> Self {
-        let outcome = match &r.outcome {
-            ScenarioOutcome::Passed => WireOutcome::Passed,
-            ScenarioOutcome::Failed => WireOutcome::Failed,
-            ScenarioOutcome::Skipped(s) => WireOutcome::Skipped(s.clone()),
-            ScenarioOutcome::Error(s) => WireOutcome::Error(s.clone()),
-            ScenarioOutcome::Crashed(s) => WireOutcome::Crashed(s.clone()),
-            ScenarioOutcome::Timeout(s) => WireOutcome::Timeout(s.clone()),
-        };
         let steps = r
             .steps
             .iter()
@@ -474,7 +456,7 @@ impl From<&ScenarioReport> for WireScenario {
             file: r.file.clone(),
             name: r.name.clone(),
             executor: r.executor.clone(),
-            outcome,
+            outcome: r.outcome.clone(),
             steps,
             gas_used: r.gas_used,
             not_run: r.not_run.clone(),
@@ -491,14 +473,6 @@ fn step_kind(kind: &str) -> &'static str {
 
 impl From<WireScenario> for ScenarioReport {
     fn from(w: WireScenario) -> Self {
-        let outcome = match w.outcome {
-            WireOutcome::Passed => ScenarioOutcome::Passed,
-            WireOutcome::Failed => ScenarioOutcome::Failed,
-            WireOutcome::Skipped(s) => ScenarioOutcome::Skipped(s),
-            WireOutcome::Error(s) => ScenarioOutcome::Error(s),
-            WireOutcome::Crashed(s) => ScenarioOutcome::Crashed(s),
-            WireOutcome::Timeout(s) => ScenarioOutcome::Timeout(s),
-        };
         let steps = w
             .steps
             .into_iter()
@@ -545,7 +519,7 @@ impl From<WireScenario> for ScenarioReport {
             file: w.file,
             name: w.name,
             executor: w.executor,
-            outcome,
+            outcome: w.outcome,
             steps,
             gas_used: w.gas_used,
             not_run: w.not_run,

@@ -197,7 +197,7 @@ impl StepReport {
 }
 
 /// How a scenario ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", tag = "result", content = "reason")]
 pub enum ScenarioOutcome {
     /// Every expectation held.
