@@ -20,7 +20,11 @@ pub(crate) const PAGE_GAS: u64 = 1_000;
 
 /// A program to run: WAT text, calldata, gas.
 pub(crate) fn call(wat: &str, calldata: &[u8], gas: u64) -> StylusCall {
-    let wasm = wat::parse_str(wat).expect("test WAT must parse");
+    call_wasm(wat::parse_str(wat).expect("test WAT must parse"), calldata, gas)
+}
+
+/// A program to run: WASM bytes, calldata, gas.
+pub(crate) fn call_wasm(wasm: Vec<u8>, calldata: &[u8], gas: u64) -> StylusCall {
     StylusCall {
         code: Bytes::new(),
         code_address: Address::repeat_byte(0xc0),

@@ -73,7 +73,7 @@ const HOSTIOS: &[(&str, &str, bool)] = &[
 const I64_RESULTS: &[&str] =
     &["block_gas_limit", "block_number", "block_timestamp", "chainid", "evm_gas_left", "evm_ink_left"];
 
-fn imports() -> String {
+pub(crate) fn imports() -> String {
     let mut out = String::new();
     for (name, params, result) in HOSTIOS {
         let params: Vec<&str> = params.chars().map(|k| if k == 'g' { "i64" } else { "i32" }).collect();
@@ -156,7 +156,7 @@ fn program(rng: &mut Rng) -> String {
 }
 
 /// How many generated programs: small in CI, `DIORAMA_FUZZ_CASES` under `ci/fuzz`.
-fn cases(default: u64) -> u64 {
+pub(crate) fn cases(default: u64) -> u64 {
     std::env::var("DIORAMA_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 

@@ -11,4 +11,5 @@ mod metering;
 mod outcomes;
 mod profile;
 mod reference;
+mod smith;
 mod world;
