@@ -63,42 +63,48 @@ impl Loader {
         source: &Arc<str>,
         chain: &[PathBuf],
     ) -> Result<ScenarioRaw, FormatError> {
-        let raw = parse_scenario(source).map_err(|e| raw_error(file, source, e))?;
+        let mut raw = parse_scenario(source).map_err(|e| raw_error(file, source, e))?;
         let base_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
         let ctx = Ctx { file, source, base_dir: &base_dir };
         check_top_level(&ctx, &raw)?;
         let file_arc = Arc::new(file.to_path_buf());
         let mut inner_chain = chain.to_vec();
         inner_chain.push(file.to_path_buf());
-        let mut ids: HashMap<&str, usize> = HashMap::new();
         let positions = crate::locate::offsets_to_positions(source, &raw.step_offsets);
-        // Steps interpret independently (in parallel for large files); includes, ids and the
-        // order of errors are handled below, one step after the other.
-        let mut interpreted: Vec<Option<Result<Step, FormatError>>> = raw
-            .steps
-            .par_iter()
+        // Each raw step is dropped as soon as it is interpreted, so the parsed tree and the model
+        // of a large file are not both whole in memory. Steps interpret independently (in
+        // parallel for large files); includes, ids and the order of errors are handled below,
+        // one step after the other.
+        let pending: Vec<Pending> = std::mem::take(&mut raw.steps)
+            .into_par_iter()
             .with_min_len(64)
             .enumerate()
-            .map(|(i, step)| match step {
-                StepRaw::ExternalSteps(_) => None,
-                other => Some(interpret_step(&ctx, other, &join_index("steps", i))),
+            .map(|(i, mut step)| {
+                let body = match &mut step {
+                    StepRaw::ExternalSteps(ext) => Body::Include(std::mem::replace(&mut ext.path, Text(String::new()))),
+                    other => Body::Step(interpret_step(&ctx, other, &join_index("steps", i))),
+                };
+                let (id, comment) = take_common(&mut step);
+                Pending { id, comment, body }
             })
             .collect();
-        for (i, step) in raw.steps.iter().enumerate() {
+        let duplicate = first_duplicate_id(&pending);
+        self.steps.reserve(pending.len());
+        for (i, Pending { id, comment, body }) in pending.into_iter().enumerate() {
             let at = join_index("steps", i);
-            let (id, comment) = common(step);
-            if let Some(first) = id.and_then(|id| ids.insert(&id.0, i)) {
-                let id = id.map_or("", |t| t.0.as_str());
+            if let Some((index, first)) = duplicate
+                && index == i
+            {
+                let id = id.map_or(String::new(), |t| t.0);
                 let msg = format!("duplicate step id `{id}` (first used by steps[{first}])");
                 return Err(ctx.err(&join_key(&at, "id"), msg));
             }
-            if let StepRaw::ExternalSteps(ext) = step {
-                self.include(&ctx, &ext.path, &join_key(&at, "path"), &inner_chain)?;
-                continue;
-            }
-            let step = match interpreted[i].take() {
-                Some(result) => result?,
-                None => interpret_step(&ctx, step, &at)?,
+            let step = match body {
+                Body::Include(path) => {
+                    self.include(&ctx, &path, &join_key(&at, "path"), &inner_chain)?;
+                    continue;
+                }
+                Body::Step(result) => result?,
             };
             self.steps.push(StepEntry {
                 origin: Origin {
@@ -109,8 +115,8 @@ impl Loader {
                     source: Arc::clone(source),
                     include_chain: chain.to_vec(),
                 },
-                id: id.map(|t| t.0.clone()),
-                comment: comment.map(|t| t.0.clone()),
+                id: id.map(|t| t.0),
+                comment: comment.map(|t| t.0),
                 step,
             });
         }
@@ -152,17 +158,43 @@ fn check_top_level(ctx: &Ctx<'_>, raw: &ScenarioRaw) -> Result<(), FormatError> 
     Ok(())
 }
 
-fn common(step: &StepRaw) -> (Option<&Text>, Option<&Text>) {
-    match step {
-        StepRaw::SetState(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::Deploy(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::Activate(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::Call(s) | StepRaw::Query(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::Transfer(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::CheckState(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::DumpState(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::ExternalSteps(s) => (s.id.as_ref(), s.comment.as_ref()),
-    }
+/// A step of a file between its interpretation and its place in the scenario.
+struct Pending {
+    id: Option<Text>,
+    comment: Option<Text>,
+    body: Body,
+}
+
+// Nearly every entry is a step: boxing it would only add an allocation per step.
+#[allow(clippy::large_enum_variant)]
+enum Body {
+    /// `externalSteps`: the included file, relative to this one.
+    Include(Text),
+    Step(Result<Step, FormatError>),
+}
+
+/// The first step whose id an earlier step already used, and that earlier step.
+fn first_duplicate_id(pending: &[Pending]) -> Option<(usize, usize)> {
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    pending.iter().enumerate().find_map(|(i, p)| {
+        let first = ids.insert(&p.id.as_ref()?.0, i)?;
+        Some((i, first))
+    })
+}
+
+/// Moves a step's `id` and `comment` out.
+fn take_common(step: &mut StepRaw) -> (Option<Text>, Option<Text>) {
+    let (id, comment) = match step {
+        StepRaw::SetState(s) => (&mut s.id, &mut s.comment),
+        StepRaw::Deploy(s) => (&mut s.id, &mut s.comment),
+        StepRaw::Activate(s) => (&mut s.id, &mut s.comment),
+        StepRaw::Call(s) | StepRaw::Query(s) => (&mut s.id, &mut s.comment),
+        StepRaw::Transfer(s) => (&mut s.id, &mut s.comment),
+        StepRaw::CheckState(s) => (&mut s.id, &mut s.comment),
+        StepRaw::DumpState(s) => (&mut s.id, &mut s.comment),
+        StepRaw::ExternalSteps(s) => (&mut s.id, &mut s.comment),
+    };
+    (id.take(), comment.take())
 }
 
 /// A [`RawError`] placed in its file.
