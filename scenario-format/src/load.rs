@@ -18,15 +18,20 @@ pub const EXECUTORS: &[&str] = &["wasmer", "debugger"];
 pub fn load_scenario(path: &Path) -> Result<Scenario, FormatError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| FormatError::with_position(path, None, "", format!("cannot read the file: {e}")))?;
-    load_scenario_str(path, &text)
+    // The text becomes the shared source right away, so a large file is not held twice.
+    load_source(path, Arc::from(text))
 }
 
 /// Loads a scenario from its text: parses it strictly, replaces each `externalSteps` by the
 /// steps of the named file (recursively; a cycle is an error showing the chain) and interprets
 /// every value. `path` is used in messages, for the default name and to resolve relative files.
 pub fn load_scenario_str(path: &Path, text: &str) -> Result<Scenario, FormatError> {
+    load_source(path, Arc::from(text))
+}
+
+fn load_source(path: &Path, source: Arc<str>) -> Result<Scenario, FormatError> {
     let mut loader = Loader { stack: Vec::new(), steps: Vec::new() };
-    let raw = loader.load_file(path, Arc::from(text), &[])?;
+    let raw = loader.load_file(path, source, &[])?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let stem = file_name.strip_suffix(".scen.json").or_else(|| file_name.strip_suffix(".json")).unwrap_or(&file_name);
     Ok(Scenario {
