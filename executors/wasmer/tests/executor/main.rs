@@ -8,6 +8,7 @@ mod fixtures;
 mod hostio;
 mod metering;
 mod outcomes;
+mod pool;
 mod profile;
 mod reference;
 mod world;
