@@ -180,19 +180,30 @@ fn main() {
         per_sec(ours_default),
         ours_default.as_secs_f64() / bare.as_secs_f64()
     );
+    // Machine-readable lines for `ci/bench`.
+    println!("BENCH erc20.bare_tx_per_s={:.0}", per_sec(bare));
+    println!("BENCH erc20.lib_ratio={:.3}", ours.as_secs_f64() / bare.as_secs_f64());
+    println!("BENCH erc20.lib_default_jobs_ratio={:.3}", ours_default.as_secs_f64() / bare.as_secs_f64());
     let run_only = best_of(|| diorama_execute_only(&path));
     println!(
         "  execute + check only           : {:>10.0} tx/s, ratio {:.2}x (scenario loaded and prepared beforehand)",
         per_sec(run_only),
         run_only.as_secs_f64() / bare.as_secs_f64()
     );
+    println!("BENCH erc20.execute_ratio={:.3}", run_only.as_secs_f64() / bare.as_secs_f64());
     match diorama_cli(&path).map(|_| best_of(|| diorama_cli(&path).unwrap())) {
-        Some(cli) => println!(
-            "  diorama run (CLI process)      : {:>10.0} tx/s, ratio {:.2}x",
-            per_sec(cli),
-            cli.as_secs_f64() / bare.as_secs_f64()
-        ),
-        None => println!("  diorama run (CLI process)      : skipped (build target/release/diorama first)"),
+        Some(cli) => {
+            println!(
+                "  diorama run (CLI process)      : {:>10.0} tx/s, ratio {:.2}x",
+                per_sec(cli),
+                cli.as_secs_f64() / bare.as_secs_f64()
+            );
+            println!("BENCH erc20.cli_ratio={:.3}", cli.as_secs_f64() / bare.as_secs_f64());
+        }
+        None => {
+            println!("  diorama run (CLI process)      : skipped (build target/release/diorama first)");
+            println!("BENCH erc20.cli_ratio=null reason=target/release/diorama not built");
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -86,7 +86,12 @@ fn metered_vs_unmetered() {
     let mut with = world_with(metered);
     let mut without = world_with(unmetered);
     println!("Metered vs unmetered Wasmer on the compute contract (best of {ROUNDS}):");
-    for (signature, n) in [("sieve(uint256)", 20_000u64), ("keccakLoop(uint256)", 2_000), ("fib(uint256)", 5_000)] {
+    let cases = [
+        ("sieve", "sieve(uint256)", 20_000u64),
+        ("keccak", "keccakLoop(uint256)", 2_000),
+        ("fib", "fib(uint256)", 5_000),
+    ];
+    for (name, signature, n) in cases {
         let data = calldata(signature, n);
         run(&mut with, STYLUS, &data);
         run(&mut without, STYLUS, &data);
@@ -96,6 +101,7 @@ fn metered_vs_unmetered() {
             "  {signature:<20} metered {a:>9.2?} unmetered {b:>9.2?}  ratio {:.2}x (target <= 1.3x)",
             a.as_secs_f64() / b.as_secs_f64()
         );
+        println!("BENCH metering.{name}_ratio={:.3}", a.as_secs_f64() / b.as_secs_f64());
     }
 }
 
@@ -150,6 +156,7 @@ fn counter_calls_through_runner() {
         "Stylus counter increment() through `diorama run`: {CALLS} calls in {elapsed:.2?} = {:.0} calls/s (target >= 20,000/s)",
         CALLS as f64 / elapsed.as_secs_f64()
     );
+    println!("BENCH stylus.counter_calls_per_s={:.0}", CALLS as f64 / elapsed.as_secs_f64());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

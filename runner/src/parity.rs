@@ -3,8 +3,6 @@
 //! writes, created address — gas and ink are left out, the debugger does not meter); the two
 //! runs are compared step by step and the first difference is reported ([`Divergence`]).
 
-use std::collections::BTreeMap;
-
 use alloy_primitives::{Address, Bytes, Log, U256};
 use scenario_format::{Hint, reconstruct};
 use serde::Serialize;
@@ -18,7 +16,10 @@ pub struct Observation {
     status: String,
     output: Bytes,
     logs: Vec<Log>,
-    storage: BTreeMap<Address, BTreeMap<U256, U256>>,
+    /// Storage writes by account, both sorted (as the diff's maps iterate). A `Vec` rather than
+    /// nested `BTreeMap`s: every step of a run keeps one, and a map node of `U256` pairs takes
+    /// ~700 bytes for a couple of slots.
+    storage: Vec<(Address, Vec<(U256, U256)>)>,
     created: Option<Address>,
 }
 
@@ -147,7 +148,7 @@ fn show_logs(logs: &[Log]) -> String {
     lines.join("\n")
 }
 
-fn show_storage(storage: &BTreeMap<Address, BTreeMap<U256, U256>>) -> String {
+fn show_storage(storage: &[(Address, Vec<(U256, U256)>)]) -> String {
     if storage.is_empty() {
         return "no writes".to_string();
     }
@@ -161,4 +162,37 @@ fn show_storage(storage: &BTreeMap<Address, BTreeMap<U256, U256>>) -> String {
         }
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::{Address, Bytes, U256};
+
+    use super::Observation;
+
+    fn observation(storage: Vec<(Address, Vec<(U256, U256)>)>) -> Observation {
+        Observation { status: "success".into(), output: Bytes::new(), logs: Vec::new(), storage, created: None }
+    }
+
+    /// Storage writes are compared and shown by account, then slot, in order.
+    #[test]
+    fn storage_writes_are_compared_and_shown_in_order() {
+        let (a, b) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        let slot = |k: u64, v: u64| (U256::from(k), U256::from(v));
+        let x = observation(vec![(a, vec![slot(1, 5), slot(2, 6)]), (b, vec![slot(0, 7)])]);
+        assert_eq!(x.first_difference(&x.clone()), None);
+        let y = observation(vec![(a, vec![slot(1, 5), slot(2, 8)]), (b, vec![slot(0, 7)])]);
+        let (field, shown_x, shown_y) = x.first_difference(&y).unwrap();
+        assert_eq!(field, "storage writes");
+        assert_eq!(shown_x.lines().count(), 3);
+        assert!(
+            shown_x
+                .lines()
+                .next()
+                .unwrap()
+                .starts_with(&scenario_format::reconstruct(a.as_slice(), scenario_format::Hint::Address))
+        );
+        assert_ne!(shown_x, shown_y);
+        assert_eq!(observation(Vec::new()).first_difference(&x).map(|d| d.1), Some("no writes".to_string()));
+    }
 }

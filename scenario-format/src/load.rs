@@ -17,7 +17,8 @@ pub const EXECUTORS: &[&str] = &["wasmer", "debugger"];
 /// Reads and loads a scenario file; see [`load_scenario_str`] and [`read_scenario_text`].
 pub fn load_scenario(path: &Path) -> Result<Scenario, FormatError> {
     let text = read_scenario_text(path)?;
-    load_scenario_str(path, &text)
+    // The text becomes the shared source right away, so a large file is not held twice.
+    load_source(path, Arc::from(text))
 }
 
 /// Reads a scenario or steps file: a regular file of at most
@@ -45,8 +46,12 @@ pub fn read_scenario_text(path: &Path) -> Result<String, FormatError> {
 /// steps of the named file (recursively; a cycle is an error showing the chain) and interprets
 /// every value. `path` is used in messages, for the default name and to resolve relative files.
 pub fn load_scenario_str(path: &Path, text: &str) -> Result<Scenario, FormatError> {
+    load_source(path, Arc::from(text))
+}
+
+fn load_source(path: &Path, source: Arc<str>) -> Result<Scenario, FormatError> {
     let mut loader = Loader { stack: Vec::new(), steps: Vec::new() };
-    let raw = loader.load_file(path, Arc::from(text), &[])?;
+    let raw = loader.load_file(path, source, &[])?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let stem = file_name.strip_suffix(".scen.json").or_else(|| file_name.strip_suffix(".json")).unwrap_or(&file_name);
     Ok(Scenario {
@@ -83,43 +88,48 @@ impl Loader {
         source: &Arc<str>,
         chain: &[PathBuf],
     ) -> Result<ScenarioRaw, FormatError> {
-        let raw = parse_scenario(source).map_err(|e| raw_error(file, source, e))?;
+        let mut raw = parse_scenario(source).map_err(|e| raw_error(file, source, e))?;
         let base_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
         let ctx = Ctx { file, source, base_dir: &base_dir };
         check_top_level(&ctx, &raw)?;
         let file_arc = Arc::new(file.to_path_buf());
         let mut inner_chain = chain.to_vec();
         inner_chain.push(file.to_path_buf());
-        let mut ids: HashMap<&str, usize> = HashMap::new();
         let positions = crate::locate::offsets_to_positions(source, &raw.step_offsets);
-        self.steps.reserve(raw.steps.len());
-        // Steps interpret independently (in parallel for large files); includes, ids and the
-        // order of errors are handled below, one step after the other.
-        let mut interpreted: Vec<Option<Result<Step, FormatError>>> = raw
-            .steps
-            .par_iter()
+        // Each raw step is dropped as soon as it is interpreted, so the parsed tree and the model
+        // of a large file are not both whole in memory. Steps interpret independently (in
+        // parallel for large files); includes, ids and the order of errors are handled below,
+        // one step after the other.
+        let pending: Vec<Pending> = std::mem::take(&mut raw.steps)
+            .into_par_iter()
             .with_min_len(64)
             .enumerate()
-            .map(|(i, step)| match step {
-                StepRaw::ExternalSteps(_) => None,
-                other => Some(interpret_step(&ctx, other, &join_index("steps", i))),
+            .map(|(i, mut step)| {
+                let body = match &mut step {
+                    StepRaw::ExternalSteps(ext) => Body::Include(std::mem::replace(&mut ext.path, Text(String::new()))),
+                    other => Body::Step(interpret_step(&ctx, other, &join_index("steps", i))),
+                };
+                let (id, comment) = take_common(&mut step);
+                Pending { id, comment, body }
             })
             .collect();
-        for (i, step) in raw.steps.iter().enumerate() {
+        let duplicate = first_duplicate_id(&pending);
+        self.steps.reserve(pending.len());
+        for (i, Pending { id, comment, body }) in pending.into_iter().enumerate() {
             let at = join_index("steps", i);
-            let (id, comment) = common(step);
-            if let Some(first) = id.and_then(|id| ids.insert(&id.0, i)) {
-                let id = id.map_or("", |t| t.0.as_str());
+            if let Some((index, first)) = duplicate
+                && index == i
+            {
+                let id = id.map_or(String::new(), |t| t.0);
                 let msg = format!("duplicate step id `{id}` (first used by steps[{first}])");
                 return Err(ctx.err(&join_key(&at, "id"), msg));
             }
-            if let StepRaw::ExternalSteps(ext) = step {
-                self.include(&ctx, &ext.path, &join_key(&at, "path"), &inner_chain)?;
-                continue;
-            }
-            let step = match interpreted[i].take() {
-                Some(result) => result?,
-                None => interpret_step(&ctx, step, &at)?,
+            let step = match body {
+                Body::Include(path) => {
+                    self.include(&ctx, &path, &join_key(&at, "path"), &inner_chain)?;
+                    continue;
+                }
+                Body::Step(result) => result?,
             };
             self.steps.push(StepEntry {
                 origin: Origin {
@@ -130,14 +140,11 @@ impl Loader {
                     source: Arc::clone(source),
                     include_chain: chain.to_vec(),
                 },
-                id: id.map(|t| t.0.clone()),
-                comment: comment.map(|t| t.0.clone()),
+                id: id.map(|t| t.0),
+                comment: comment.map(|t| t.0),
                 step,
             });
         }
-        // The caller reads the top-level fields only: the raw steps go now, not after the load.
-        let mut raw = raw;
-        raw.steps = Vec::new();
         Ok(raw)
     }
 
@@ -183,17 +190,43 @@ fn check_top_level(ctx: &Ctx<'_>, raw: &ScenarioRaw) -> Result<(), FormatError> 
     Ok(())
 }
 
-fn common(step: &StepRaw) -> (Option<&Text>, Option<&Text>) {
-    match step {
-        StepRaw::SetState(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::Deploy(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::Activate(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::Call(s) | StepRaw::Query(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::Transfer(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::CheckState(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::DumpState(s) => (s.id.as_ref(), s.comment.as_ref()),
-        StepRaw::ExternalSteps(s) => (s.id.as_ref(), s.comment.as_ref()),
-    }
+/// A step of a file between its interpretation and its place in the scenario.
+struct Pending {
+    id: Option<Text>,
+    comment: Option<Text>,
+    body: Body,
+}
+
+// Nearly every entry is a step: boxing it would only add an allocation per step.
+#[allow(clippy::large_enum_variant)]
+enum Body {
+    /// `externalSteps`: the included file, relative to this one.
+    Include(Text),
+    Step(Result<Step, FormatError>),
+}
+
+/// The first step whose id an earlier step already used, and that earlier step.
+fn first_duplicate_id(pending: &[Pending]) -> Option<(usize, usize)> {
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    pending.iter().enumerate().find_map(|(i, p)| {
+        let first = ids.insert(&p.id.as_ref()?.0, i)?;
+        Some((i, first))
+    })
+}
+
+/// Moves a step's `id` and `comment` out.
+fn take_common(step: &mut StepRaw) -> (Option<Text>, Option<Text>) {
+    let (id, comment) = match step {
+        StepRaw::SetState(s) => (&mut s.id, &mut s.comment),
+        StepRaw::Deploy(s) => (&mut s.id, &mut s.comment),
+        StepRaw::Activate(s) => (&mut s.id, &mut s.comment),
+        StepRaw::Call(s) | StepRaw::Query(s) => (&mut s.id, &mut s.comment),
+        StepRaw::Transfer(s) => (&mut s.id, &mut s.comment),
+        StepRaw::CheckState(s) => (&mut s.id, &mut s.comment),
+        StepRaw::DumpState(s) => (&mut s.id, &mut s.comment),
+        StepRaw::ExternalSteps(s) => (&mut s.id, &mut s.comment),
+    };
+    (id.take(), comment.take())
 }
 
 /// A [`RawError`] placed in its file.

@@ -197,6 +197,7 @@ fn overhead() {
     let executor = WasmerExecutor::new(CacheOptions::memory_only());
     let (time, _) = median(&executor, &frame(&wasm, 0, 2), 201);
     println!("frame  empty program {time:>10.2?} per frame (cached module)");
+    println!("BENCH stylus.empty_frame_us={:.2}", time.as_secs_f64() * 1e6);
 }
 
 fn main() {

@@ -3,7 +3,7 @@
 //! before it fills; overflowing it anyway traps, it never crashes the process).
 
 use std::ptr::NonNull;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use wasmer::sys::vm::{MemoryError, VMConfig, VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition};
 use wasmer::sys::{BaseTunables, EngineBuilder, Features, NativeEngineExt, Singlepass, Tunables};
@@ -11,6 +11,7 @@ use wasmer::{CompileError, Engine, MemoryStyle, MemoryType, Module, TableStyle, 
 
 use world_mock::revm::primitives::{B256, keccak256};
 
+use crate::memory_pool::MemoryPool;
 use crate::middleware::{self, CompileConfig};
 
 /// The source files whose content decides the instrumented machine code: the middlewares, the
@@ -86,9 +87,10 @@ pub const WASM_STACK_BYTES: usize = 64 << 20;
 
 static STYLUS_VM_CONFIG: VMConfig = VMConfig { wasm_stack_size: Some(WASM_STACK_BYTES) };
 
-/// Wasmer's defaults, with the WASM stack size above.
+/// Wasmer's defaults, with the WASM stack size above and, unless `pool` is `None`, linear
+/// memories reused between frames (see `memory_pool`).
 #[derive(Clone, Default)]
-struct StylusTunables(BaseTunables);
+struct StylusTunables(BaseTunables, Option<Arc<MemoryPool>>);
 
 impl Tunables for StylusTunables {
     fn memory_style(&self, memory: &MemoryType) -> MemoryStyle {
@@ -109,8 +111,11 @@ impl Tunables for StylusTunables {
         style: &MemoryStyle,
         location: NonNull<VMMemoryDefinition>,
     ) -> Result<VMMemory, MemoryError> {
-        // SAFETY: forwarded unchanged; the caller upholds `Tunables::create_vm_memory`'s contract.
-        unsafe { self.0.create_vm_memory(ty, style, location) }
+        match &self.1 {
+            Some(pool) if !ty.shared => pool.memory(ty, style, location),
+            // SAFETY: forwarded unchanged; the caller upholds `Tunables::create_vm_memory`'s contract.
+            _ => unsafe { self.0.create_vm_memory(ty, style, location) },
+        }
     }
 
     fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
@@ -150,8 +155,13 @@ pub(crate) struct Compiler {
 }
 
 impl Compiler {
-    /// An engine adding `instrumentation`.
+    /// An engine adding `instrumentation`, reusing linear memories between frames.
     pub(crate) fn new(instrumentation: Instrumentation) -> Self {
+        Self::with_memories(instrumentation, true)
+    }
+
+    /// An engine adding `instrumentation`; `pooled: false` gives every instance a fresh memory.
+    pub(crate) fn with_memories(instrumentation: Instrumentation, pooled: bool) -> Self {
         let mut singlepass = Singlepass::new();
         singlepass.canonicalize_nans(true);
         if instrumentation.metered() {
@@ -161,7 +171,7 @@ impl Compiler {
             }
         }
         let mut engine: Engine = EngineBuilder::new(singlepass).set_features(Some(stylus_features())).engine().into();
-        engine.set_tunables(StylusTunables::default());
+        engine.set_tunables(StylusTunables(BaseTunables::default(), pooled.then(Arc::default)));
         Self { engine, instrumentation, lock: Mutex::new(()) }
     }
 

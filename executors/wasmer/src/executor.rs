@@ -27,11 +27,15 @@ pub struct WasmerExecutor {
     compiler: Compiler,
     /// Made when a frame is first profiled (metered executors only).
     profiling: OnceLock<Compiler>,
+    /// Whether linear memories are reused between frames.
+    pooled: bool,
     cache: ModuleCache,
 }
 
 impl WasmerExecutor {
-    /// An executor with the Stylus instrumentation and the given cache.
+    /// An executor with the Stylus instrumentation and the given cache. A linear memory that
+    /// ends its frame at its initial size is reused, zeroed, by a later frame (creating one
+    /// costs more than a small frame's whole run).
     pub fn new(options: CacheOptions) -> Self {
         Self::with(Instrumentation::Metered, options)
     }
@@ -42,8 +46,24 @@ impl WasmerExecutor {
         Self::with(Instrumentation::None, options)
     }
 
+    /// An instrumented executor that gives every frame a freshly mapped linear memory instead of
+    /// reusing one (see [`WasmerExecutor::new`]): the reference the pooled default is tested
+    /// against, frame for frame.
+    pub fn with_fresh_memories(options: CacheOptions) -> Self {
+        Self::build(Instrumentation::Metered, options, false)
+    }
+
     fn with(instrumentation: Instrumentation, options: CacheOptions) -> Self {
-        Self { compiler: Compiler::new(instrumentation), profiling: OnceLock::new(), cache: ModuleCache::new(options) }
+        Self::build(instrumentation, options, true)
+    }
+
+    fn build(instrumentation: Instrumentation, options: CacheOptions, pooled: bool) -> Self {
+        Self {
+            compiler: Compiler::with_memories(instrumentation, pooled),
+            profiling: OnceLock::new(),
+            pooled,
+            cache: ModuleCache::new(options),
+        }
     }
 
     /// Instruments and compiles `wasm` (or finds it in the caches), keyed by `module_hash`
@@ -79,7 +99,7 @@ impl StylusExecutor for WasmerExecutor {
     fn execute(&self, call: &StylusCall, hooks: &mut dyn VmHooks) -> StylusOutcome {
         // Profiled frames run a twin of the module with function events; its ink is the same.
         let compiler = if hooks.profiles_functions() && self.compiler.metered() {
-            self.profiling.get_or_init(|| Compiler::new(Instrumentation::Profiled))
+            self.profiling.get_or_init(|| Compiler::with_memories(Instrumentation::Profiled, self.pooled))
         } else {
             &self.compiler
         };

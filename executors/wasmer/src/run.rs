@@ -10,7 +10,7 @@ use world_mock::stylus::{StylusCall, StylusOutcome, StylusStatus, VmHooks};
 
 use hostio::{Escape, HooksPtr, Metering, Profiler, frame_outcome};
 
-use crate::host::{HostData, imports};
+use crate::host::{HostData, externs_for, imports};
 use crate::middleware::{INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, PROFILE_FLAG_GLOBAL, STACK_LEFT_GLOBAL};
 
 /// The entrypoint every Stylus program exports.
@@ -55,8 +55,15 @@ fn instantiate_and_call(
 ) -> Result<Ended, String> {
     let mut store = Store::new(engine.clone());
     let env = FunctionEnv::new(&mut store, HostData::new(call));
-    let imports = imports(&mut store, &env);
-    let instance = Instance::new(&mut store, module, &imports).map_err(|e| format!("instantiation: {e}"))?;
+    let instance = match externs_for(&mut store, &env, module) {
+        Some(externs) => Instance::new_by_index(&mut store, module, &externs),
+        // An import that is not a hook: the by-name path reports Wasmer's own link error.
+        None => {
+            let imports = imports(&mut store, &env);
+            Instance::new(&mut store, module, &imports)
+        }
+    };
+    let instance = instance.map_err(|e| format!("instantiation: {e}"))?;
     let exports = &instance.exports;
     // an unmetered engine (benchmarks) adds no globals: the frame then has unlimited ink
     let global = |name: &str| exports.get_global(name).ok().cloned();

@@ -4,7 +4,7 @@
 use alloy_primitives::Address;
 use scenario_format::{CodeSource, CodeValue, Step};
 
-use crate::abi::Signature;
+use super::Signatures;
 
 /// A step's names.
 #[derive(Clone, Debug, Default)]
@@ -38,7 +38,7 @@ pub fn code_name(code: &CodeValue) -> Option<String> {
 }
 
 /// The names of `step`.
-pub(crate) fn step_meta(step: &Step) -> StepMeta {
+pub(crate) fn step_meta(step: &Step, signatures: &Signatures) -> StepMeta {
     match step {
         Step::SetState(set) => StepMeta {
             named_code: set
@@ -59,7 +59,7 @@ pub(crate) fn step_meta(step: &Step) -> StepMeta {
         Step::Call(call) | Step::Query(call) => {
             let tx = &call.tx;
             let function = match (&tx.function, &tx.data) {
-                (Some(text), _) => Signature::parse(text).map_or_else(|_| text.clone(), |sig| sig.canonical()),
+                (Some(text), _) => signatures.parse(text).map_or_else(|_| text.clone(), |sig| sig.canonical()),
                 (None, Some(data)) if data.value.len() >= 4 => {
                     format!("0x{}", alloy_primitives::hex::encode(&data.value[..4]))
                 }

@@ -147,7 +147,7 @@ pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedSce
     for entry in &scenario.steps {
         let cx = StepCx { origin: &entry.origin, artifacts, signatures: &signatures };
         let (kind, action) = prepare_step(&cx, entry, &mut needs)?;
-        let meta = meta::step_meta(&entry.step);
+        let meta = meta::step_meta(&entry.step, &signatures);
         steps.push(PreparedStep { origin: entry.origin.clone(), id: entry.id.clone(), kind, action, meta });
     }
     // A scenario restricted to executors this build lacks is skipped, not run on another one.
@@ -200,6 +200,18 @@ pub(crate) struct Signatures {
     pub(crate) functions: std::cell::RefCell<Vec<Arc<Signature>>>,
 }
 
+impl Signatures {
+    /// Parses a signature, once per text (a suite repeats a few thousands of times).
+    pub(crate) fn parse(&self, text: &str) -> Result<Arc<Signature>, String> {
+        if let Some(found) = self.parsed.borrow().get(text) {
+            return Ok(found.clone());
+        }
+        let sig = Arc::new(Signature::parse(text)?);
+        self.parsed.borrow_mut().insert(text.to_string(), sig.clone());
+        Ok(sig)
+    }
+}
+
 /// Context for locating errors within one step.
 pub(crate) struct StepCx<'a> {
     pub(crate) origin: &'a Origin,
@@ -210,12 +222,7 @@ pub(crate) struct StepCx<'a> {
 impl StepCx<'_> {
     /// Parses a signature (cached); errors are located at `sub_path`.
     pub(crate) fn signature(&self, text: &str, sub_path: &str) -> Result<Arc<Signature>, PrepareError> {
-        if let Some(found) = self.signatures.parsed.borrow().get(text) {
-            return Ok(found.clone());
-        }
-        let sig = Arc::new(Signature::parse(text).map_err(|e| self.error(sub_path, e))?);
-        self.signatures.parsed.borrow_mut().insert(text.to_string(), sig.clone());
-        Ok(sig)
+        self.signatures.parse(text).map_err(|e| self.error(sub_path, e))
     }
 
     /// An error at `sub_path` inside this step (`tx.args[1]`).

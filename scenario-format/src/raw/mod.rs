@@ -19,6 +19,8 @@ pub use steps::{
     ExternalStepsRaw, SetStateRaw, TransferRaw, TransferTxRaw,
 };
 
+use std::borrow::Cow;
+
 use crate::locate::{Structural, find_structural_error, line_col};
 use crate::path;
 use rayon::prelude::*;
@@ -184,22 +186,23 @@ fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
         at_key: false,
         parser_position: None,
     };
-    let names = STEP_NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    // Only error messages list the names: not built for every step of a large file.
+    let names = || STEP_NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
     if !text.starts_with('{') {
         return Err(plain(at, format!("got `{text}`, expected a step object")));
     }
-    let name = match quick_tag(text) {
-        Some(name) => name.to_owned(),
+    let name: Cow<'_, str> = match quick_tag(text) {
+        Some(name) => Cow::Borrowed(name),
         None => {
             let tag: Tag<'_> = serde_json::from_str(text).map_err(|e| plain(at.clone(), e.to_string()))?;
             let Some(tag) = tag.step else {
-                return Err(plain(at, format!("missing field `step`, expected one of {names}")));
+                return Err(plain(at, format!("missing field `step`, expected one of {}", names())));
             };
-            serde_json::from_str(tag.get()).unwrap_or_else(|_| tag.get().to_owned())
+            Cow::Owned(serde_json::from_str(tag.get()).unwrap_or_else(|_| tag.get().to_owned()))
         }
     };
     let sub = |e| convert(e, &at);
-    Ok(match name.as_str() {
+    Ok(match name.as_ref() {
         "setState" => StepRaw::SetState(parse_as(text).map_err(sub)?),
         "deploy" => StepRaw::Deploy(parse_as(text).map_err(sub)?),
         "activate" => StepRaw::Activate(parse_as(text).map_err(sub)?),
@@ -210,7 +213,7 @@ fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
         "dumpState" => StepRaw::DumpState(parse_as(text).map_err(sub)?),
         "externalSteps" => StepRaw::ExternalSteps(parse_as(text).map_err(sub)?),
         _ => {
-            let message = format!("unknown step `{name}`, expected one of {names}");
+            let message = format!("unknown step `{name}`, expected one of {}", names());
             return Err(plain(path::join_key(&at, "step"), message));
         }
     })

@@ -2,7 +2,9 @@
 //! lengths and `u8`/`bool` results are `i32` (`u32` here); gas and block values are `i64`.
 
 use hostio::hostio as h;
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, RuntimeError, Store};
+use wasmer::{Extern, Function, FunctionEnv, FunctionEnvMut, Imports, Module, RuntimeError, Store};
+
+use world_mock::stylus::VM_HOOKS;
 
 use super::{HostData, hostio};
 
@@ -16,26 +18,61 @@ fn p(ptr: u32) -> u64 {
     u64::from(ptr)
 }
 
-/// The host functions of one frame.
+/// The host functions of one frame, all 42 of them, by name.
 pub(crate) fn imports(store: &mut Store, env: &FunctionEnv<HostData>) -> Imports {
     let mut imports = Imports::new();
-    macro_rules! bind {
-        ($($name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty => $body:expr;)*) => {$(
-            let function = Function::new_typed_with_env(store, env, |env: Env<'_>, $($arg: $ty),*| -> Result<$ret, RuntimeError> {
-                hostio(env, stringify!($name), |cx| $body(cx))
-            });
-            imports.define(MODULE, stringify!($name), function);
-        )*};
+    for (name, _) in VM_HOOKS {
+        if let Some(function) = host_function(store, env, name) {
+            imports.define(MODULE, name, function);
+        }
     }
-    // Profiled modules send function events through this import (see `middleware/profile.rs`).
-    let function =
-        Function::new_typed_with_env(store, env, |mut env: Env<'_>, pages: u32| -> Result<(), RuntimeError> {
-            if super::profile_event(&mut env, pages) {
-                return Ok(());
+    imports
+}
+
+/// The host functions `module` imports, in its import order (what `Instance::new_by_index`
+/// takes): only those are made, which is most of a small frame's cost otherwise. `None` when
+/// it imports anything else; then `imports` and `Instance::new` give Wasmer's own link error.
+pub(crate) fn externs_for(store: &mut Store, env: &FunctionEnv<HostData>, module: &Module) -> Option<Vec<Extern>> {
+    let mut made: Vec<(String, Function)> = Vec::new();
+    let mut externs = Vec::new();
+    for import in module.imports() {
+        if import.module() != MODULE {
+            return None;
+        }
+        // A name imported twice gets the same function, as with `Imports`.
+        let function = match made.iter().find(|(name, _)| name == import.name()) {
+            Some((_, function)) => function.clone(),
+            None => {
+                let function = host_function(store, env, import.name())?;
+                made.push((import.name().to_string(), function.clone()));
+                function
             }
-            hostio(env, "pay_for_memory_grow", |cx| h::pay_for_memory_grow(cx, pages))
-        });
-    imports.define(MODULE, "pay_for_memory_grow", function);
+        };
+        externs.push(Extern::Function(function));
+    }
+    Some(externs)
+}
+
+/// The host function `name` of one frame (`None`: not a hook). Only the names of world-mock's
+/// import table (what activation accepts) are looked up; a test checks they all bind.
+fn host_function(store: &mut Store, env: &FunctionEnv<HostData>, name: &str) -> Option<Function> {
+    macro_rules! bind {
+        ($($name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty => $body:expr;)*) => {
+            match name {
+                // Profiled modules send function events through this import (see `middleware/profile.rs`).
+                "pay_for_memory_grow" => Some(Function::new_typed_with_env(store, env, |mut env: Env<'_>, pages: u32| -> Result<(), RuntimeError> {
+                    if super::profile_event(&mut env, pages) {
+                        return Ok(());
+                    }
+                    hostio(env, "pay_for_memory_grow", |cx| h::pay_for_memory_grow(cx, pages))
+                })),
+                $(stringify!($name) => Some(Function::new_typed_with_env(store, env, |env: Env<'_>, $($arg: $ty),*| -> Result<$ret, RuntimeError> {
+                    hostio(env, stringify!($name), |cx| $body(cx))
+                })),)*
+                _ => None,
+            }
+        };
+    }
     bind!(
         read_args(dest: u32) -> () => |cx| h::read_args(cx, p(dest));
         write_result(ptr: u32, len: u32) -> () => |cx| h::write_result(cx, p(ptr), len);
@@ -84,8 +121,7 @@ pub(crate) fn imports(store: &mut Store, env: &FunctionEnv<HostData>) -> Imports
         math_add_mod(value: u32, addend: u32, modulus: u32) -> () => |cx| h::math_add_mod(cx, p(value), p(addend), p(modulus));
         math_mul_mod(value: u32, multiplier: u32, modulus: u32) -> () =>
             |cx| h::math_mul_mod(cx, p(value), p(multiplier), p(modulus));
-    );
-    imports
+    )
 }
 
 #[cfg(test)]
@@ -119,6 +155,7 @@ mod tests {
         let env = FunctionEnv::new(&mut store, HostData::new(&call));
         let imports = imports(&mut store, &env);
         assert_eq!(imports.iter().count(), VM_HOOKS.len());
+        assert!(super::host_function(&mut store, &env, "no_such_hook").is_none());
         let wasm = |types: &[ValType]| -> Vec<Type> {
             types
                 .iter()

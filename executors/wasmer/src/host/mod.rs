@@ -11,7 +11,7 @@ use world_mock::stylus::{StylusCall, VmHooks};
 
 use crate::middleware::EXIT_EVENT;
 
-pub(crate) use imports::imports;
+pub(crate) use imports::{externs_for, imports};
 
 /// The host side of one frame.
 pub(crate) struct HostData {

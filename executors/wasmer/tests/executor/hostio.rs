@@ -273,3 +273,31 @@ fn zero_length_accesses_past_the_memory_follow_nitro() {
         }
     }
 }
+
+/// Frames make only the hooks their module imports; linking must still behave as by name:
+/// an unknown import or a wrong signature is Wasmer's link error, a hook imported twice works.
+#[test]
+fn linking_only_the_imported_hooks_keeps_link_errors() {
+    let failure = |imports: &str| {
+        let (outcome, _) = run(&module(imports, "i32.const 0"), &[]);
+        assert_eq!(outcome.status, StylusStatus::Failure);
+        outcome.detail.unwrap_or_default()
+    };
+    // Exactly what linking by name (`Imports` + `Instance::new`) reported.
+    assert_eq!(
+        failure(r#"(import "vm_hooks" "no_such_hook" (func (param i32)))"#),
+        r#"instantiation: Error while importing "vm_hooks"."no_such_hook": unknown import. Expected Function(FunctionType { params: [I32], results: [] })"#
+    );
+    assert_eq!(
+        failure(r#"(import "env" "read_args" (func (param i32)))"#),
+        r#"instantiation: Error while importing "env"."read_args": unknown import. Expected Function(FunctionType { params: [I32], results: [] })"#
+    );
+    assert_eq!(
+        failure(r#"(import "vm_hooks" "read_args" (func (param i64)))"#),
+        r#"instantiation: Error while importing "vm_hooks"."read_args": incompatible import type. Expected Function(FunctionType { params: [I64], results: [] }) but received Function(FunctionType { params: [I32], results: [] })"#
+    );
+    let twice = r#"(import "vm_hooks" "msg_sender" (func $a (param i32)))
+                   (import "vm_hooks" "msg_sender" (func $b (param i32)))"#;
+    let (outcome, _) = run(&module(twice, "(call $a (i32.const 0)) (call $b (i32.const 32)) i32.const 0"), &[]);
+    assert_eq!(outcome.status, StylusStatus::Success, "{:?}", outcome.detail);
+}

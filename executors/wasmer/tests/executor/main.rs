@@ -9,6 +9,7 @@ mod fuzz;
 mod hostio;
 mod metering;
 mod outcomes;
+mod pool;
 mod profile;
 mod reference;
 mod smith;
