@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use world_mock::revm::primitives::keccak256;
 use world_mock::stylus::{StylusExecutor, StylusParams, StylusStatus, activate_wasm};
 
-use crate::common::{FakeHooks, GAS, call, executor};
+use executor_wasmer::WasmerExecutor;
+
+use crate::common::{FakeHooks, GAS, call_wasm, executor};
 
 /// Seeded (fastrand), so a failing case is reproducible by its seed.
 struct Rng(fastrand::Rng);
@@ -155,6 +157,25 @@ fn program(rng: &mut Rng) -> String {
     )
 }
 
+/// Activates `wasm` and, if it activates, calls it with `gas`: the ending's class (every status
+/// is named, so a new one must be classified here).
+pub(crate) fn activate_and_call(executor: &WasmerExecutor, wasm: Vec<u8>, gas: u64) -> String {
+    if let Err(e) = activate_wasm(&wasm, keccak256(&wasm), &StylusParams::default()) {
+        return format!("activation rejected: {}", e.to_string().split(':').next().unwrap_or_default());
+    }
+    let mut hooks = FakeHooks::default();
+    let outcome = executor.execute(&call_wasm(wasm, b"calldata", gas), &mut hooks);
+    match outcome.status {
+        StylusStatus::Success
+        | StylusStatus::Revert
+        | StylusStatus::Failure
+        | StylusStatus::OutOfInk
+        | StylusStatus::OutOfStack
+        | StylusStatus::NotActivated
+        | StylusStatus::InvalidCode => format!("{:?}", outcome.status),
+    }
+}
+
 /// How many generated programs: small in CI, `DIORAMA_FUZZ_CASES` under `ci/fuzz`.
 pub(crate) fn cases(default: u64) -> u64 {
     std::env::var("DIORAMA_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -169,23 +190,7 @@ fn fuzz_generated_stylus_programs_activate_and_run_to_a_known_outcome() {
         let mut rng = Rng(fastrand::Rng::with_seed(seed));
         let wat = program(&mut rng);
         let wasm = wat::parse_str(&wat).unwrap_or_else(|e| panic!("seed {seed}: generator wrote bad WAT: {e}\n{wat}"));
-        let class = match activate_wasm(&wasm, keccak256(&wasm), &StylusParams::default()) {
-            Err(e) => format!("activation rejected: {}", e.to_string().split(':').next().unwrap_or_default()),
-            Ok(_) => {
-                let mut hooks = FakeHooks::default();
-                let outcome = executor.execute(&call(&wat, b"calldata", GAS), &mut hooks);
-                match outcome.status {
-                    StylusStatus::Success
-                    | StylusStatus::Revert
-                    | StylusStatus::Failure
-                    | StylusStatus::OutOfInk
-                    | StylusStatus::OutOfStack
-                    | StylusStatus::NotActivated
-                    | StylusStatus::InvalidCode => format!("{:?}", outcome.status),
-                }
-            }
-        };
-        *outcomes.entry(class).or_default() += 1;
+        *outcomes.entry(activate_and_call(&executor, wasm, GAS)).or_default() += 1;
     }
     eprintln!("{total} generated programs: {outcomes:#?}");
     assert_eq!(outcomes.values().sum::<u64>(), total);

@@ -8,13 +8,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::common::executor;
+use crate::fuzz::{activate_and_call, cases, imports};
 use arbitrary::Unstructured;
 use wasm_smith::{Config, InstructionKind, InstructionKinds, Module};
-use world_mock::revm::primitives::keccak256;
-use world_mock::stylus::{StylusExecutor, StylusParams, StylusStatus, activate_wasm};
-
-use crate::common::{FakeHooks, call_wasm, executor};
-use crate::fuzz::{cases, imports};
 
 /// Gas per call: small, so that generated endless loops end in `OutOfInk` quickly.
 const CALL_GAS: u64 = 20_000;
@@ -83,23 +80,7 @@ fn fuzz_smith_modules_activate_and_run_to_a_known_outcome() {
         let module = Module::new(stylus_shaped(), &mut Unstructured::new(&bytes))
             .unwrap_or_else(|e| panic!("seed {seed}: wasm-smith could not build a module: {e}"));
         let wasm = module.to_bytes();
-        let class = match activate_wasm(&wasm, keccak256(&wasm), &StylusParams::default()) {
-            Err(e) => format!("activation rejected: {}", e.to_string().split(':').next().unwrap_or_default()),
-            Ok(_) => {
-                let mut hooks = FakeHooks::default();
-                let outcome = executor.execute(&call_wasm(wasm, b"calldata", CALL_GAS), &mut hooks);
-                match outcome.status {
-                    StylusStatus::Success
-                    | StylusStatus::Revert
-                    | StylusStatus::Failure
-                    | StylusStatus::OutOfInk
-                    | StylusStatus::OutOfStack
-                    | StylusStatus::NotActivated
-                    | StylusStatus::InvalidCode => format!("{:?}", outcome.status),
-                }
-            }
-        };
-        *outcomes.entry(class).or_default() += 1;
+        *outcomes.entry(activate_and_call(&executor, wasm, CALL_GAS)).or_default() += 1;
     }
     eprintln!("{total} wasm-smith modules: {outcomes:#?}");
     assert_eq!(outcomes.values().sum::<u64>(), total);
