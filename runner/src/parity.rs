@@ -65,7 +65,7 @@ impl Observation {
 }
 
 /// The first step where two executors' runs of one scenario differ.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Divergence {
     /// The step (`"id" (#index)` or `#index`).

@@ -102,23 +102,17 @@ pub enum SuiteError {
     WorkerBinary(std::io::Error),
 }
 
-/// The scenario files under `paths` that `filter` selects (by path, before reading them).
-pub fn selected_files(paths: &[PathBuf], filter: Option<&str>) -> Result<Vec<PathBuf>, SuiteError> {
-    let mut files = crate::discover::discover(paths)?;
-    if let Some(filter) = filter {
-        files.retain(|file| file.display().to_string().contains(filter));
-    }
-    Ok(files)
-}
-
-/// The files of a run: discovered under `paths`, those `filter` selects, then only
-/// `partition`'s part (by the path relative to the run root, see [`crate::partition`]).
+/// The files of a run: discovered under `paths`, those `filter` selects (by path, before
+/// reading them), then only `partition`'s part (by the path relative to the run root, see [`crate::partition`]).
 pub fn select_files(
     paths: &[PathBuf],
     filter: Option<&str>,
     partition: Option<Partition>,
 ) -> Result<(Vec<PathBuf>, Option<PartitionInfo>), SuiteError> {
-    let files = selected_files(paths, filter)?;
+    let mut files = crate::discover::discover(paths)?;
+    if let Some(filter) = filter {
+        files.retain(|file| file.display().to_string().contains(filter));
+    }
     let Some(part) = partition else {
         return Ok((files, None));
     };

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::executors::{ExecutorChoice, REVM};
+use crate::executors::REVM;
 use crate::parity::Divergence;
 use crate::report::{FrameReport, Mismatch, ScenarioOutcome, ScenarioReport, StepReport, TraceNode};
 use crate::suite::{RunOptions, TX_STACK_SIZE, run_artifacts, run_file};
@@ -125,12 +125,9 @@ pub fn worker(file: &Path, options: &RunOptions) -> u8 {
 fn worker_command(exe: &Path, file: &Path, options: &RunOptions) -> Command {
     let mut command = Command::new(exe);
     command.arg("worker").arg(file);
-    let executor = match options.executor {
-        ExecutorChoice::All => "all",
-        ExecutorChoice::Wasmer => "wasmer",
-        ExecutorChoice::Debugger => "debugger",
-    };
-    command.args(["--executor", executor]);
+    if let Some(executor) = clap::ValueEnum::to_possible_value(&options.executor) {
+        command.args(["--executor", executor.get_name()]);
+    }
     if options.keep_going {
         command.arg("--keep-going");
     }
@@ -367,7 +364,7 @@ struct WireScenario {
     steps: Vec<WireStep>,
     gas_used: u64,
     not_run: Vec<String>,
-    divergence: Option<WireDivergence>,
+    divergence: Option<Divergence>,
     wall_time: Duration,
 }
 
@@ -399,15 +396,6 @@ struct WireMismatch {
     actual: String,
     structured: bool,
     raw: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct WireDivergence {
-    step: String,
-    location: String,
-    field: String,
-    executors: [String; 2],
-    values: [String; 2],
 }
 
 impl From<&ScenarioReport> for WireScenario {
@@ -445,13 +433,6 @@ impl From<&ScenarioReport> for WireScenario {
                 detail: s.detail.clone(),
             })
             .collect();
-        let divergence = r.divergence.as_ref().map(|d| WireDivergence {
-            step: d.step.clone(),
-            location: d.location.clone(),
-            field: d.field.clone(),
-            executors: d.executors.clone(),
-            values: d.values.clone(),
-        });
         WireScenario {
             file: r.file.clone(),
             name: r.name.clone(),
@@ -460,7 +441,7 @@ impl From<&ScenarioReport> for WireScenario {
             steps,
             gas_used: r.gas_used,
             not_run: r.not_run.clone(),
-            divergence,
+            divergence: r.divergence.clone(),
             wall_time: r.wall_time,
         }
     }
@@ -508,13 +489,6 @@ impl From<WireScenario> for ScenarioReport {
                 ..StepReport::default()
             })
             .collect();
-        let divergence = w.divergence.map(|d| Divergence {
-            step: d.step,
-            location: d.location,
-            field: d.field,
-            executors: d.executors,
-            values: d.values,
-        });
         ScenarioReport {
             file: w.file,
             name: w.name,
@@ -523,7 +497,7 @@ impl From<WireScenario> for ScenarioReport {
             steps,
             gas_used: w.gas_used,
             not_run: w.not_run,
-            divergence,
+            divergence: w.divergence,
             profile: None,
             wall_time: w.wall_time,
         }
