@@ -159,12 +159,18 @@ fn metering(name: &str, wat: &str, len: usize) {
     let wasm = wat::parse_str(wat).expect("benchmark WAT parses");
     let metered = WasmerExecutor::new(CacheOptions::memory_only());
     let unmetered = WasmerExecutor::unmetered(CacheOptions::memory_only());
+    let every_block = WasmerExecutor::every_block(CacheOptions::memory_only());
     let call = frame(&wasm, len, 1);
     let (with, ink) = median(&metered, &call, 15);
+    let (nitro, nitro_ink) = median(&every_block, &call, 15);
     let (without, _) = median(&unmetered, &call, 15);
+    assert_eq!(ink, nitro_ink, "both meters charge the same ink");
     let ratio = with.as_secs_f64() / without.as_secs_f64();
+    let nitro_ratio = nitro.as_secs_f64() / without.as_secs_f64();
     let ink = ink.unwrap_or_default();
-    println!("{name:<6} metered {with:>10.2?}  unmetered {without:>10.2?}  ratio {ratio:.2}x  ({ink} ink)");
+    println!(
+        "{name:<6} metered {with:>10.2?} ({ratio:.2}x)  every block {nitro:>10.2?} ({nitro_ratio:.2}x)  unmetered {without:>10.2?}  ({ink} ink)"
+    );
 }
 
 fn caching(wat: &str) {

@@ -12,7 +12,7 @@ use wasmer::{CompileError, Engine, MemoryStyle, MemoryType, Module, TableStyle, 
 use world_mock::revm::primitives::{B256, keccak256};
 
 use crate::memory_pool::MemoryPool;
-use crate::middleware::{self, CompileConfig};
+use crate::middleware::{self, CompileConfig, MeterScheme};
 
 /// The source files whose content decides the instrumented machine code: the middlewares, the
 /// prices they insert and the engine configuration. A test checks that every middleware file
@@ -22,6 +22,7 @@ pub(crate) const CODEGEN_SOURCES: &[(&str, &[u8])] = &[
     ("pricing.rs", include_bytes!("pricing.rs")),
     ("middleware/mod.rs", include_bytes!("middleware/mod.rs")),
     ("middleware/meter.rs", include_bytes!("middleware/meter.rs")),
+    ("middleware/plan.rs", include_bytes!("middleware/plan.rs")),
     ("middleware/dynamic.rs", include_bytes!("middleware/dynamic.rs")),
     ("middleware/depth.rs", include_bytes!("middleware/depth.rs")),
     ("middleware/heap.rs", include_bytes!("middleware/heap.rs")),
@@ -34,18 +35,33 @@ pub(crate) const CODEGEN_SOURCES: &[(&str, &[u8])] = &[
 pub enum Instrumentation {
     /// None: no ink, no depth budget, no page charges (for measuring the cost of metering).
     None,
-    /// Nitro's: the ink meter, the depth checker and the heap bound.
+    /// Nitro's: the ink meter, the depth checker and the heap bound, with the ink compared only
+    /// where a difference could be observed ([`MeterScheme::AtBoundaries`]). Needs a frame's
+    /// ink limit to fit in an `i64`.
     Metered,
-    /// Nitro's, plus function entry and exit events for ink profiles (same ink).
+    /// Nitro's, comparing the ink before every basic block as nitro does
+    /// ([`MeterScheme::EveryBlock`]): for larger ink limits, and what `Metered` is tested
+    /// against. Same figures.
+    EveryBlock,
+    /// `EveryBlock`, plus function entry and exit events for ink profiles (same ink).
     Profiled,
 }
 
 impl Instrumentation {
-    const ALL: [Self; 3] = [Self::None, Self::Metered, Self::Profiled];
+    const ALL: [Self; 4] = [Self::None, Self::Metered, Self::EveryBlock, Self::Profiled];
 
     /// Whether frames are metered.
     pub fn metered(self) -> bool {
         self != Self::None
+    }
+
+    /// Where the meter compares, if frames are metered.
+    pub fn meter_scheme(self) -> Option<MeterScheme> {
+        match self {
+            Self::None => None,
+            Self::Metered => Some(MeterScheme::AtBoundaries),
+            Self::EveryBlock | Self::Profiled => Some(MeterScheme::EveryBlock),
+        }
     }
 }
 
@@ -55,7 +71,7 @@ impl Instrumentation {
 /// the same fingerprint produce interchangeable modules; the disk cache keys files by it, so
 /// changing any of these never loads a module compiled under other conditions.
 pub fn code_fingerprint(instrumentation: Instrumentation) -> B256 {
-    static FINGERPRINTS: OnceLock<[B256; 3]> = OnceLock::new();
+    static FINGERPRINTS: OnceLock<[B256; 4]> = OnceLock::new();
     let index = Instrumentation::ALL.iter().position(|i| *i == instrumentation).unwrap_or(0);
     FINGERPRINTS.get_or_init(|| Instrumentation::ALL.map(fingerprint))[index]
 }
@@ -164,9 +180,9 @@ impl Compiler {
     pub(crate) fn with_memories(instrumentation: Instrumentation, pooled: bool) -> Self {
         let mut singlepass = Singlepass::new();
         singlepass.canonicalize_nans(true);
-        if instrumentation.metered() {
+        if let Some(scheme) = instrumentation.meter_scheme() {
             let profiled = instrumentation == Instrumentation::Profiled;
-            for middleware in middleware::instrumentation(&CompileConfig::STYLUS_V1, profiled) {
+            for middleware in middleware::instrumentation(&CompileConfig::STYLUS_V1, scheme, profiled) {
                 wasmer::sys::CompilerConfig::push_middleware(&mut singlepass, middleware);
             }
         }
@@ -236,8 +252,11 @@ mod tests {
 
     #[test]
     fn each_instrumentation_has_its_own_fingerprint() {
-        let [none, metered, profiled] = Instrumentation::ALL.map(code_fingerprint);
-        assert!(none != metered && metered != profiled && none != profiled);
+        let all = Instrumentation::ALL.map(code_fingerprint);
+        for (i, a) in all.iter().enumerate() {
+            assert!(all[i + 1..].iter().all(|b| a != b), "{:?} shares a fingerprint", Instrumentation::ALL[i]);
+        }
+        let metered = all[1];
         assert_eq!(code_fingerprint(Instrumentation::Metered), metered);
     }
 }

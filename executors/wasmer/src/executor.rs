@@ -27,6 +27,9 @@ pub struct WasmerExecutor {
     compiler: Compiler,
     /// Made when a frame is first profiled (metered executors only).
     profiling: OnceLock<Compiler>,
+    /// Made when a frame's ink limit first exceeds `i64::MAX` (the default meter reads the
+    /// ink as signed).
+    every_block: OnceLock<Compiler>,
     /// Whether linear memories are reused between frames.
     pooled: bool,
     cache: ModuleCache,
@@ -46,6 +49,13 @@ impl WasmerExecutor {
         Self::with(Instrumentation::None, options)
     }
 
+    /// An executor whose meter compares the ink before every basic block, exactly as nitro's
+    /// does, instead of only where a difference could be observed: the reference the default
+    /// is tested against (same figures, slower).
+    pub fn every_block(options: CacheOptions) -> Self {
+        Self::with(Instrumentation::EveryBlock, options)
+    }
+
     /// An instrumented executor that gives every frame a freshly mapped linear memory instead of
     /// reusing one (see [`WasmerExecutor::new`]): the reference the pooled default is tested
     /// against, frame for frame.
@@ -61,6 +71,7 @@ impl WasmerExecutor {
         Self {
             compiler: Compiler::with_memories(instrumentation, pooled),
             profiling: OnceLock::new(),
+            every_block: OnceLock::new(),
             pooled,
             cache: ModuleCache::new(options),
         }
@@ -84,6 +95,25 @@ impl WasmerExecutor {
     }
 }
 
+impl WasmerExecutor {
+    /// Profiled frames run a twin of the module with function events; frames whose ink does not
+    /// fit the default meter's signed reading run one metered before every block. Same ink.
+    fn compiler_for(&self, call: &StylusCall, hooks: &dyn VmHooks) -> &Compiler {
+        match self.compiler.instrumentation() {
+            Instrumentation::None => &self.compiler,
+            _ if hooks.profiles_functions() => self.twin(&self.profiling, Instrumentation::Profiled),
+            Instrumentation::Metered if call.ink_limit > i64::MAX as u64 => {
+                self.twin(&self.every_block, Instrumentation::EveryBlock)
+            }
+            _ => &self.compiler,
+        }
+    }
+
+    fn twin<'a>(&self, slot: &'a OnceLock<Compiler>, instrumentation: Instrumentation) -> &'a Compiler {
+        slot.get_or_init(|| Compiler::with_memories(instrumentation, self.pooled))
+    }
+}
+
 impl Default for WasmerExecutor {
     /// Instrumented, with the disk cache of [`CacheOptions::from_env`].
     fn default() -> Self {
@@ -98,14 +128,10 @@ impl StylusExecutor for WasmerExecutor {
 
     fn execute(&self, call: &StylusCall, hooks: &mut dyn VmHooks) -> StylusOutcome {
         // Profiled frames run a twin of the module with function events; its ink is the same.
-        let compiler = if hooks.profiles_functions() && self.compiler.metered() {
-            self.profiling.get_or_init(|| Compiler::with_memories(Instrumentation::Profiled, self.pooled))
-        } else {
-            &self.compiler
-        };
+        let compiler = self.compiler_for(call, hooks);
         match self.cache.module(compiler, call.program.module_hash, &call.wasm) {
             Ok(module) => {
-                let mut outcome = crate::run::run(compiler.engine(), &module, call, hooks, compiler.metered());
+                let mut outcome = crate::run::run(compiler.engine(), &module, call, hooks, compiler.instrumentation());
                 if !compiler.metered() {
                     outcome.ink_used = None;
                     outcome.gas_used = 0;

@@ -10,8 +10,9 @@ use world_mock::stylus::{StylusCall, StylusOutcome, StylusStatus, VmHooks};
 
 use hostio::{Escape, HooksPtr, Metering, Profiler, frame_outcome};
 
+use crate::engine::Instrumentation;
 use crate::host::{HostData, externs_for, imports};
-use crate::middleware::{INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, PROFILE_FLAG_GLOBAL, STACK_LEFT_GLOBAL};
+use crate::middleware::{INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, MeterScheme, PROFILE_FLAG_GLOBAL, STACK_LEFT_GLOBAL};
 
 /// The entrypoint every Stylus program exports.
 pub const ENTRYPOINT: &str = "user_entrypoint";
@@ -20,21 +21,22 @@ pub const ENTRYPOINT: &str = "user_entrypoint";
 struct Ended {
     result: Result<u32, RuntimeError>,
     ink_left: u64,
-    ink_status: i32,
+    /// Out of ink: the meter's status, or (meters that read the ink as signed) a negative ink.
+    exhausted: bool,
     stack_left: u32,
     outs: Bytes,
 }
 
-/// Runs `call` with `module` (compiled by `engine`, instrumented if `metered`). Never panics: a
+/// Runs `call` with `module` (compiled by `engine` with `instrumentation`). Never panics: a
 /// panic in a hook or in Wasmer ends the frame with `Failure`.
 pub(crate) fn run(
     engine: &wasmer::Engine,
     module: &Module,
     call: &StylusCall,
     hooks: &mut dyn VmHooks,
-    metered: bool,
+    instrumentation: Instrumentation,
 ) -> StylusOutcome {
-    match catch_unwind(AssertUnwindSafe(|| instantiate_and_call(engine, module, call, hooks, metered))) {
+    match catch_unwind(AssertUnwindSafe(|| instantiate_and_call(engine, module, call, hooks, instrumentation))) {
         Ok(Ok(ended)) => classify(call, ended),
         Ok(Err(why)) => outcome(call, StylusStatus::Failure, call.ink_limit, Bytes::new(), Some(why)),
         Err(panic) => {
@@ -51,8 +53,9 @@ fn instantiate_and_call(
     module: &Module,
     call: &StylusCall,
     hooks: &mut dyn VmHooks,
-    metered: bool,
+    instrumentation: Instrumentation,
 ) -> Result<Ended, String> {
+    let metered = instrumentation.metered();
     let mut store = Store::new(engine.clone());
     let env = FunctionEnv::new(&mut store, HostData::new(call));
     let instance = match externs_for(&mut store, &env, module) {
@@ -101,15 +104,17 @@ fn instantiate_and_call(
     let outs = std::mem::take(&mut data.frame.outs);
     let profiler = data.frame.profiler.take();
     let mut get = |global: &Option<Global>, default: Value| global.as_ref().map_or(default, |g| g.get(&mut store));
+    let ink = get(&globals.0, Value::I64(call.ink_limit as i64)).unwrap_i64();
+    let signed = instrumentation.meter_scheme() == Some(MeterScheme::AtBoundaries);
     let ended = Ended {
         result,
-        ink_left: get(&globals.0, Value::I64(call.ink_limit as i64)).unwrap_i64() as u64,
-        ink_status: get(&globals.1, Value::I32(0)).unwrap_i32(),
+        ink_left: ink as u64,
+        exhausted: get(&globals.1, Value::I32(0)).unwrap_i32() != 0 || (signed && ink < 0),
         stack_left: get(&globals.2, Value::I32(1)).unwrap_i32() as u32,
         outs,
     };
     if let Some(profiler) = profiler {
-        let ink_left = if ended.ink_status == 0 { ended.ink_left } else { 0 };
+        let ink_left = if ended.exhausted { 0 } else { ended.ink_left };
         hooks.record_profile(profiler.finish(ink_left));
     }
     Ok(ended)
@@ -118,8 +123,10 @@ fn instantiate_and_call(
 /// Classification order (nitro): native stack overflow, then the depth budget, then the ink,
 /// then the escape kind (`exit_early`, hostio failure, trap).
 fn classify(call: &StylusCall, ended: Ended) -> StylusOutcome {
-    let Ended { result, ink_left, ink_status, stack_left, outs } = ended;
+    let Ended { result, ink_left, exhausted, stack_left, outs } = ended;
     let error = match result {
+        // A frame that returns with a negative ink ran on unpaid after its last check.
+        Ok(_) if exhausted => return outcome(call, StylusStatus::OutOfInk, 0, Bytes::new(), Some("out of ink".into())),
         Ok(0) => return outcome(call, StylusStatus::Success, ink_left, outs, None),
         Ok(_) => return outcome(call, StylusStatus::Revert, ink_left, outs, None),
         Err(error) => error,
@@ -131,7 +138,7 @@ fn classify(call: &StylusCall, ended: Ended) -> StylusOutcome {
     if stack_left == 0 {
         return outcome(call, StylusStatus::OutOfStack, ink_left, Bytes::new(), Some("out of stack".into()));
     }
-    if ink_status != 0 {
+    if exhausted {
         let detail = match error.downcast_ref::<Escape>() {
             Some(escape @ Escape::OutOfInk(_)) => escape.to_string(),
             _ => "out of ink".into(),

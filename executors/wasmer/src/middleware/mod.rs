@@ -2,7 +2,7 @@
 //! (stylus-semantics §1.4):
 //!
 //! - [`InkMeter`] (`meter.rs`): per-basic-block ink charging, globals `stylus_ink_left` and
-//!   `stylus_ink_status`;
+//!   `stylus_ink_status`, compared before every block or only where it can be observed;
 //! - [`DynamicMeter`] (`dynamic.rs`): 100 ink per byte before `memory.copy` / `memory.fill`;
 //! - [`DepthChecker`] (`depth.rs`): a deterministic stack budget in `stylus_stack_left`;
 //! - [`HeapBound`] (`heap.rs`): a `pay_for_memory_grow(delta)` call before each `memory.grow`;
@@ -19,6 +19,7 @@ mod depth;
 mod dynamic;
 mod heap;
 mod meter;
+mod plan;
 mod profile;
 mod stack;
 
@@ -31,7 +32,7 @@ use wasmer_types::{FunctionIndex, GlobalIndex, SignatureIndex};
 pub use depth::DepthChecker;
 pub use dynamic::DynamicMeter;
 pub use heap::HeapBound;
-pub use meter::InkMeter;
+pub use meter::{InkMeter, MeterScheme};
 pub use profile::{EXIT_EVENT, FunctionProfiler};
 
 /// Exported global holding the ink left (`i64`, read as `u64`).
@@ -82,9 +83,9 @@ impl Default for CompileConfig {
 /// operand-stack use counts towards frame sizes; the heap bound comes last so that its call is
 /// neither metered nor counted (as in nitro, whose StartMover step belongs to activation).
 /// The function profiler, when `profiled`, comes after all of them, for the same reason.
-pub fn instrumentation(config: &CompileConfig, profiled: bool) -> Vec<Arc<dyn ModuleMiddleware>> {
+pub fn instrumentation(config: &CompileConfig, scheme: MeterScheme, profiled: bool) -> Vec<Arc<dyn ModuleMiddleware>> {
     let mut chain: Vec<Arc<dyn ModuleMiddleware>> = vec![
-        Arc::new(InkMeter::new(config.ink_header_cost)),
+        Arc::new(InkMeter::new(config.ink_header_cost, scheme)),
         Arc::new(DynamicMeter::new(config.memory_byte_ink)),
         Arc::new(DepthChecker::new(config.max_frame_size, config.max_frame_contention)),
         Arc::new(HeapBound::new(config.heap_bound_pages)),

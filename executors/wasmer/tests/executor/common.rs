@@ -219,3 +219,20 @@ pub(crate) fn module(imports: &str, body: &str) -> String {
              (func (export "user_entrypoint") (param $len i32) (result i32) {body}))"#
     )
 }
+
+/// What one frame did, as far as anyone can observe it.
+pub(crate) fn observe(outcome: &StylusOutcome, hooks: &FakeHooks) -> String {
+    let mut storage: Vec<_> = hooks.storage.iter().collect();
+    storage.sort();
+    format!(
+        "{:?} {:?} gas {} ink {:?} {:?} | storage {storage:?} logs {:?} pages {:?} calls {:?}",
+        outcome.status,
+        outcome.output,
+        outcome.gas_used,
+        outcome.ink_used,
+        outcome.detail,
+        hooks.logs,
+        hooks.pages_requested,
+        hooks.calls
+    )
+}

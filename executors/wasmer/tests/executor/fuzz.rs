@@ -16,7 +16,7 @@ use executor_wasmer::WasmerExecutor;
 use crate::common::{FakeHooks, GAS, call_wasm, executor};
 
 /// Seeded (fastrand), so a failing case is reproducible by its seed.
-struct Rng(fastrand::Rng);
+pub(crate) struct Rng(pub(crate) fastrand::Rng);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -138,7 +138,7 @@ fn statement(rng: &mut Rng, depth: u32) -> String {
     }
 }
 
-fn program(rng: &mut Rng) -> String {
+pub(crate) fn program(rng: &mut Rng) -> String {
     let pages = rng.below(3);
     let max = pages + rng.below(3);
     let body: Vec<String> = (0..1 + rng.below(12)).map(|_| statement(rng, 0)).collect();

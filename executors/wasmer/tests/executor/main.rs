@@ -8,6 +8,7 @@ mod fixtures;
 mod fuzz;
 mod hostio;
 mod metering;
+mod meters;
 mod outcomes;
 mod pool;
 mod profile;

@@ -8,9 +8,9 @@
 use std::sync::Arc;
 
 use executor_wasmer::{CacheOptions, WasmerExecutor};
-use world_mock::stylus::{StylusExecutor, StylusOutcome, StylusStatus};
+use world_mock::stylus::{StylusExecutor, StylusStatus};
 
-use crate::common::{FakeHooks, GAS, Nested, call};
+use crate::common::{FakeHooks, GAS, Nested, call, observe};
 use crate::fixtures::fixture;
 
 const IMPORTS: &str = r#"
@@ -58,23 +58,6 @@ fn store_at(memory: &str, at: u32) -> String {
 /// Dirties memory, then traps.
 fn dirty_then_trap(memory: &str, at: u32) -> String {
     module(memory, &format!("(memory.fill (i32.const {at}) (i32.const 255) (i32.const 4096)) unreachable"))
-}
-
-/// What one frame did, as far as anyone can observe it.
-fn observe(outcome: &StylusOutcome, hooks: &FakeHooks) -> String {
-    let mut storage: Vec<_> = hooks.storage.iter().collect();
-    storage.sort();
-    format!(
-        "{:?} {:?} gas {} ink {:?} {:?} | storage {storage:?} logs {:?} pages {:?} calls {:?}",
-        outcome.status,
-        outcome.output,
-        outcome.gas_used,
-        outcome.ink_used,
-        outcome.detail,
-        hooks.logs,
-        hooks.pages_requested,
-        hooks.calls
-    )
 }
 
 /// A small deterministic generator (xorshift), so failures reproduce.
