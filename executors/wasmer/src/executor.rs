@@ -7,8 +7,9 @@ use wasmer::Module;
 use world_mock::revm::primitives::B256;
 use world_mock::stylus::{StylusCall, StylusExecutor, StylusOutcome, StylusStatus, VmHooks};
 
-use crate::cache::{CacheOptions, CacheStats, ModuleCache};
+use crate::cache::{CacheOptions, CacheStats, ModuleCache, module_id};
 use crate::engine::{Compiler, Instrumentation};
+use crate::instance_pool::InstancePool;
 
 /// Runs Stylus programs in Wasmer (singlepass) with nitro's instrumentation and ink metering.
 ///
@@ -27,15 +28,17 @@ pub struct WasmerExecutor {
     compiler: Compiler,
     /// Made when a frame is first profiled (metered executors only).
     profiling: OnceLock<Compiler>,
-    /// Whether linear memories are reused between frames.
+    /// Whether linear memories and instances are reused between frames.
     pooled: bool,
     cache: ModuleCache,
+    instances: InstancePool,
 }
 
 impl WasmerExecutor {
     /// An executor with the Stylus instrumentation and the given cache. A linear memory that
     /// ends its frame at its initial size is reused, zeroed, by a later frame (creating one
-    /// costs more than a small frame's whole run).
+    /// costs more than a small frame's whole run), and so is the instance of a program whose
+    /// memory did not grow, reset to its state after instantiation (see `instance_pool`).
     pub fn new(options: CacheOptions) -> Self {
         Self::with(Instrumentation::Metered, options)
     }
@@ -46,9 +49,9 @@ impl WasmerExecutor {
         Self::with(Instrumentation::None, options)
     }
 
-    /// An instrumented executor that gives every frame a freshly mapped linear memory instead of
-    /// reusing one (see [`WasmerExecutor::new`]): the reference the pooled default is tested
-    /// against, frame for frame.
+    /// An instrumented executor that gives every frame a fresh instance and a freshly mapped
+    /// linear memory instead of reusing them (see [`WasmerExecutor::new`]): the reference the
+    /// pooled default is tested against, frame for frame.
     pub fn with_fresh_memories(options: CacheOptions) -> Self {
         Self::build(Instrumentation::Metered, options, false)
     }
@@ -63,6 +66,7 @@ impl WasmerExecutor {
             profiling: OnceLock::new(),
             pooled,
             cache: ModuleCache::new(options),
+            instances: InstancePool::default(),
         }
     }
 
@@ -105,7 +109,9 @@ impl StylusExecutor for WasmerExecutor {
         };
         match self.cache.module(compiler, call.program.module_hash, &call.wasm) {
             Ok(module) => {
-                let mut outcome = crate::run::run(compiler.engine(), &module, call, hooks, compiler.metered());
+                let key = (module_id(call.program.module_hash, &call.wasm), compiler.instrumentation());
+                let pool = self.pooled.then_some((&self.instances, key));
+                let mut outcome = crate::run::run(compiler.engine(), &module, call, hooks, compiler.metered(), pool);
                 if !compiler.metered() {
                     outcome.ink_used = None;
                     outcome.gas_used = 0;

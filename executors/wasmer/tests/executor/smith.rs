@@ -16,7 +16,7 @@ use wasm_smith::{Config, InstructionKind, InstructionKinds, Module};
 /// Gas per call: small, so that generated endless loops end in `OutOfInk` quickly.
 const CALL_GAS: u64 = 20_000;
 
-fn stylus_shaped() -> Config {
+pub(crate) fn stylus_shaped() -> Config {
     let imports = wat::parse_str(format!("(module {})", imports())).expect("the imports module parses");
     let exports = wat::parse_str(
         r#"(module (memory (export "memory") 1 1)
@@ -65,7 +65,7 @@ fn stylus_shaped() -> Config {
 }
 
 /// The bytes one seed draws from.
-fn entropy(seed: u64) -> Vec<u8> {
+pub(crate) fn entropy(seed: u64) -> Vec<u8> {
     let mut rng = fastrand::Rng::with_seed(seed);
     (0..4_096).map(|_| rng.u8(..)).collect()
 }
