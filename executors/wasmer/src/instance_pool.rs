@@ -4,9 +4,10 @@
 //! A frame that ends with its memory at the size it was instantiated with gives its instance
 //! back, reset to what instantiation left: every global of its store (the module's own, with the
 //! ink, stack and profile globals of the instrumentation and non-exported ones such as the
-//! shadow stack pointer) gets its value from right after instantiation back, and the memory is
-//! discarded (`madvise(MADV_DONTNEED)`: zero pages again) and the pages that instantiation wrote
-//! (data segments) are copied back. The host data is replaced by the next frame's.
+//! shadow stack pointer) gets its value from right after instantiation back, the pages that
+//! instantiation wrote (data segments) are copied back and the others zeroed (in place if the
+//! frame touched them, else discarded with `madvise(MADV_DONTNEED)`). The host data is replaced
+//! by the next frame's.
 //!
 //! Only modules whose remaining instance state cannot change are pooled: no start function, and
 //! none of the instructions that change tables or segments (`table.*`, `elem.drop`,
@@ -56,6 +57,9 @@ pub(crate) struct Initial {
 
 const PAGE: usize = 4096;
 
+/// Touched pages zeroed in place at most (beyond the written ones); more are discarded.
+const ZERO_IN_PLACE_MAX: usize = 32;
+
 impl Initial {
     /// Records a freshly instantiated instance's globals and memory.
     pub(crate) fn capture(store: &mut Store, memory: &Memory) -> Self {
@@ -71,7 +75,12 @@ impl Initial {
             .filter(|(_, chunk)| chunk.iter().any(|b| *b != 0))
             .map(|(i, chunk)| (i * PAGE, Box::from(chunk)))
             .collect();
-        Self { globals, pages, written }
+        let initial = Self { globals, pages, written };
+        // Reading mapped every page; dropping the zero ones again keeps them out of the pages
+        // `restore` zeroes in place. The contents do not change.
+        // SAFETY: as above; the instance has not run yet.
+        unsafe { initial.reset_memory(view.data_ptr(), len, false) };
+        initial
     }
 
     /// Puts `ready` back in its state after instantiation; false if it cannot be (its memory
@@ -84,19 +93,65 @@ impl Initial {
         }
         let (base, len) = (view.data_ptr(), view.data_size() as usize);
         // SAFETY: `base..base + len` is the memory's own private anonymous mapping, which no
-        // frame uses now; discarded pages read as zero on the next access, as fresh ones do.
-        let discarded = len == 0 || unsafe { libc::madvise(base.cast(), len, libc::MADV_DONTNEED) } == 0;
-        if !discarded {
+        // frame uses now.
+        if !unsafe { self.reset_memory(base, len, true) } {
             return false;
-        }
-        for (offset, bytes) in &self.written {
-            // SAFETY: captured from a memory of this same size, so in bounds.
-            unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.add(*offset), bytes.len()) };
         }
         let objects = store.objects_mut().as_sys();
         for (index, value) in self.globals.iter().enumerate() {
             // Same store, same globals, same types: the raw values are the ones read earlier.
             objects.set_global_unchecked(index, *value);
+        }
+        true
+    }
+
+    /// Gives every page of the memory at `base` its content after instantiation: pages that
+    /// instantiation wrote are copied back, pages in RAM (those the frame touched) are zeroed in
+    /// place, and the others are discarded (`MADV_DONTNEED`: they read as zero, like fresh ones).
+    /// Residency only picks the cheaper way; every page is rewritten or discarded either way.
+    /// Without `in_place`, every page that instantiation did not write is discarded.
+    ///
+    /// # Safety
+    /// `base..base + len` must be a private anonymous mapping that nothing else uses now, of the
+    /// size this snapshot was captured at.
+    unsafe fn reset_memory(&self, base: *mut u8, len: usize, in_place: bool) -> bool {
+        let pages = len.div_ceil(PAGE);
+        let mut resident = vec![0u8; pages];
+        // SAFETY: the range is mapped (see above) and `resident` has a byte per page.
+        let known = in_place && unsafe { libc::mincore(base.cast(), len, resident.as_mut_ptr()) } == 0;
+        let touched = resident.iter().filter(|r| *r & 1 == 1).count();
+        // Zeroing in place beats a page fault per page, up to a bound: a frame that touched
+        // much more is the exception, and its pages are discarded.
+        if !known || touched > self.written.len() + ZERO_IN_PLACE_MAX {
+            resident.fill(0);
+        }
+        let mut written = self.written.iter().peekable();
+        let mut page = 0;
+        while page < pages {
+            let at = page * PAGE;
+            let size = PAGE.min(len - at);
+            if let Some((_, bytes)) = written.next_if(|(offset, _)| *offset == at) {
+                // SAFETY: in bounds: captured from a memory of this same size.
+                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.add(at), bytes.len()) };
+                page += 1;
+            } else if resident[page] & 1 == 1 {
+                // SAFETY: in bounds, see above.
+                unsafe { std::ptr::write_bytes(base.add(at), 0, size) };
+                page += 1;
+            } else {
+                let start = page;
+                while page < pages
+                    && resident[page] & 1 == 0
+                    && written.peek().is_none_or(|(offset, _)| *offset != page * PAGE)
+                {
+                    page += 1;
+                }
+                let (from, to) = (start * PAGE, (page * PAGE).min(len));
+                // SAFETY: a page-aligned subrange of the mapping (its base is page-aligned).
+                if unsafe { libc::madvise(base.add(from).cast(), to - from, libc::MADV_DONTNEED) } != 0 {
+                    return false;
+                }
+            }
         }
         true
     }

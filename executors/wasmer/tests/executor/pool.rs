@@ -156,8 +156,8 @@ fn nested_frames_get_distinct_memories() {
     assert_eq!((inner.status, inner.output.as_ref()), (StylusStatus::Success, &[0u8; 32][..]));
 }
 
-/// A program with state that outlives a frame unless the instance is reset: a mutable global
-/// and a data segment. Calldata byte 0 picks what the frame does after returning both: write
+/// A program with state that outlives a frame unless the instance is reset: a mutable global,
+/// a data segment and a page that instantiation leaves zero. Calldata byte 0 picks what the frame does after returning both: write
 /// the segment and the global, then return (1), trap (2), grow memory (3) or exit early (4).
 fn stateful() -> String {
     format!(
@@ -168,7 +168,8 @@ fn stateful() -> String {
              (data (i32.const 100) "segment bytes, as instantiated")
              (func (export "user_entrypoint") (param $len i32) (result i32)
                (call $read_args (i32.const 200))
-               (i32.store (i32.const 96) (global.get $count))
+               (i32.store (i32.const 96) (i32.add (global.get $count) (i32.load (i32.const 8192))))
+               (i32.store (i32.const 8192) (i32.const 99))
                (call $write_result (i32.const 96) (i32.const 40))
                (global.set $count (i32.add (global.get $count) (i32.const 1)))
                (memory.fill (i32.const 100) (i32.load8_u (i32.const 201)) (i32.const 30))
