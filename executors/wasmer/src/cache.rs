@@ -105,6 +105,12 @@ fn bump(counter: &AtomicU64, by: u64) {
     counter.fetch_add(by, Ordering::Relaxed);
 }
 
+/// What identifies a program's module: its module hash, or the WASM's keccak when the hash is
+/// zero (programs without an activation record).
+pub(crate) fn module_id(module_hash: B256, wasm: &[u8]) -> B256 {
+    if module_hash == B256::ZERO { keccak256(wasm) } else { module_hash }
+}
+
 /// Memory and disk cache in front of a [`Compiler`].
 #[derive(Debug)]
 pub(crate) struct ModuleCache {
@@ -126,7 +132,7 @@ impl ModuleCache {
         module_hash: B256,
         wasm: &[u8],
     ) -> Result<Module, wasmer::CompileError> {
-        let id = if module_hash == B256::ZERO { keccak256(wasm) } else { module_hash };
+        let id = module_id(module_hash, wasm);
         let fingerprint = code_fingerprint(compiler.instrumentation());
         let key = (id, fingerprint);
         if let Some(module) = self.lock().get(&key) {

@@ -7,8 +7,9 @@ use wasmer::Module;
 use world_mock::revm::primitives::B256;
 use world_mock::stylus::{StylusCall, StylusExecutor, StylusOutcome, StylusStatus, VmHooks};
 
-use crate::cache::{CacheOptions, CacheStats, ModuleCache};
+use crate::cache::{CacheOptions, CacheStats, ModuleCache, module_id};
 use crate::engine::{Compiler, Instrumentation};
+use crate::instance_pool::InstancePool;
 
 /// Runs Stylus programs in Wasmer (singlepass) with nitro's instrumentation and ink metering.
 ///
@@ -30,15 +31,17 @@ pub struct WasmerExecutor {
     /// Made when a frame's ink limit first exceeds `i64::MAX` (the default meter reads the
     /// ink as signed).
     every_block: OnceLock<Compiler>,
-    /// Whether linear memories are reused between frames.
+    /// Whether linear memories and instances are reused between frames.
     pooled: bool,
     cache: ModuleCache,
+    instances: InstancePool,
 }
 
 impl WasmerExecutor {
     /// An executor with the Stylus instrumentation and the given cache. A linear memory that
     /// ends its frame at its initial size is reused, zeroed, by a later frame (creating one
-    /// costs more than a small frame's whole run).
+    /// costs more than a small frame's whole run), and so is the instance of a program whose
+    /// memory did not grow, reset to its state after instantiation (see `instance_pool`).
     pub fn new(options: CacheOptions) -> Self {
         Self::with(Instrumentation::Metered, options)
     }
@@ -56,9 +59,9 @@ impl WasmerExecutor {
         Self::with(Instrumentation::EveryBlock, options)
     }
 
-    /// An instrumented executor that gives every frame a freshly mapped linear memory instead of
-    /// reusing one (see [`WasmerExecutor::new`]): the reference the pooled default is tested
-    /// against, frame for frame.
+    /// An instrumented executor that gives every frame a fresh instance and a freshly mapped
+    /// linear memory instead of reusing them (see [`WasmerExecutor::new`]): the reference the
+    /// pooled default is tested against, frame for frame.
     pub fn with_fresh_memories(options: CacheOptions) -> Self {
         Self::build(Instrumentation::Metered, options, false)
     }
@@ -74,6 +77,7 @@ impl WasmerExecutor {
             every_block: OnceLock::new(),
             pooled,
             cache: ModuleCache::new(options),
+            instances: InstancePool::default(),
         }
     }
 
@@ -131,7 +135,10 @@ impl StylusExecutor for WasmerExecutor {
         let compiler = self.compiler_for(call, hooks);
         match self.cache.module(compiler, call.program.module_hash, &call.wasm) {
             Ok(module) => {
-                let mut outcome = crate::run::run(compiler.engine(), &module, call, hooks, compiler.instrumentation());
+                let key = (module_id(call.program.module_hash, &call.wasm), compiler.instrumentation());
+                let pool = self.pooled.then_some((&self.instances, key));
+                let mut outcome =
+                    crate::run::run(compiler.engine(), &module, call, hooks, compiler.instrumentation(), pool);
                 if !compiler.metered() {
                     outcome.ink_used = None;
                     outcome.gas_used = 0;

@@ -4,6 +4,7 @@ mod cache;
 mod engine;
 mod executor;
 mod host;
+mod instance_pool;
 mod memory_pool;
 pub mod middleware;
 pub mod pricing;

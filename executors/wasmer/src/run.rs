@@ -1,5 +1,6 @@
-//! Running one frame: a fresh store and instance, the meter and stack globals set from the call,
-//! `user_entrypoint(args_len)`, then the outcome (stylus-semantics §2.6 and §3.2).
+//! Running one frame: a store and instance (fresh, or reused from the instance pool), the meter
+//! and stack globals set from the call, `user_entrypoint(args_len)`, then the outcome
+//! (stylus-semantics §2.6 and §3.2).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -12,6 +13,7 @@ use hostio::{Escape, HooksPtr, Metering, Profiler, frame_outcome};
 
 use crate::engine::Instrumentation;
 use crate::host::{HostData, externs_for, imports};
+use crate::instance_pool::{Initial, InstancePool, ProgramKey, Ready};
 use crate::middleware::{INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, MeterScheme, PROFILE_FLAG_GLOBAL, STACK_LEFT_GLOBAL};
 
 /// The entrypoint every Stylus program exports.
@@ -27,16 +29,29 @@ struct Ended {
     outs: Bytes,
 }
 
-/// Runs `call` with `module` (compiled by `engine` with `instrumentation`). Never panics: a
-/// panic in a hook or in Wasmer ends the frame with `Failure`.
+/// Runs `call` with `module` (compiled by `engine`, with `instrumentation`), on an idle
+/// instance of `pool` when it has one (see `instance_pool`). Never panics: a panic in a hook or
+/// in Wasmer ends the frame with `Failure`.
 pub(crate) fn run(
     engine: &wasmer::Engine,
     module: &Module,
     call: &StylusCall,
     hooks: &mut dyn VmHooks,
     instrumentation: Instrumentation,
+    pool: Option<(&InstancePool, ProgramKey)>,
 ) -> StylusOutcome {
-    match catch_unwind(AssertUnwindSafe(|| instantiate_and_call(engine, module, call, hooks, instrumentation))) {
+    let frame = || {
+        let ready = match pool.and_then(|(pool, key)| pool.take(&key)) {
+            Some(ready) => ready,
+            None => instantiate(engine, module, call, instrumentation.metered(), pool)?,
+        };
+        let (ended, ready) = call_entry(ready, call, hooks, instrumentation);
+        if let (Some((pool, key)), Ok(_)) = (pool, &ended) {
+            pool.give_back(key, ready);
+        }
+        ended
+    };
+    match catch_unwind(AssertUnwindSafe(frame)) {
         Ok(Ok(ended)) => classify(call, ended),
         Ok(Err(why)) => outcome(call, StylusStatus::Failure, call.ink_limit, Bytes::new(), Some(why)),
         Err(panic) => {
@@ -48,14 +63,15 @@ pub(crate) fn run(
     }
 }
 
-fn instantiate_and_call(
+/// A fresh store and instance of `module`; its state after instantiation is recorded when the
+/// instance may go back to `pool`.
+fn instantiate(
     engine: &wasmer::Engine,
     module: &Module,
     call: &StylusCall,
-    hooks: &mut dyn VmHooks,
-    instrumentation: Instrumentation,
-) -> Result<Ended, String> {
-    let metered = instrumentation.metered();
+    metered: bool,
+    pool: Option<(&InstancePool, ProgramKey)>,
+) -> Result<Ready, String> {
     let mut store = Store::new(engine.clone());
     let env = FunctionEnv::new(&mut store, HostData::new(call));
     let instance = match externs_for(&mut store, &env, module) {
@@ -70,54 +86,72 @@ fn instantiate_and_call(
     let exports = &instance.exports;
     // an unmetered engine (benchmarks) adds no globals: the frame then has unlimited ink
     let global = |name: &str| exports.get_global(name).ok().cloned();
-    let globals = (global(INK_LEFT_GLOBAL), global(INK_STATUS_GLOBAL), global(STACK_LEFT_GLOBAL));
-    if metered && (globals.0.is_none() || globals.1.is_none() || globals.2.is_none()) {
+    let (ink_left, ink_status, stack_left) =
+        (global(INK_LEFT_GLOBAL), global(INK_STATUS_GLOBAL), global(STACK_LEFT_GLOBAL));
+    if metered && (ink_left.is_none() || ink_status.is_none() || stack_left.is_none()) {
         return Err("the module is not instrumented".into());
     }
     let memory = exports.get_memory("memory").cloned().map_err(|e| format!("no memory export: {e}"))?;
     let entry = exports.get_typed_function::<u32, u32>(&store, ENTRYPOINT).map_err(|e| format!("entrypoint: {e}"))?;
+    // Only a profiled module has the flag (and sends events).
+    let profile_flag = global(PROFILE_FLAG_GLOBAL);
+    let poolable = pool.is_some_and(|(pool, key)| pool.poolable(&key, &call.wasm));
+    let initial = poolable.then(|| Initial::capture(&mut store, &memory));
+    Ok(Ready { store, env, memory, entry, ink_left, ink_status, stack_left, profile_flag, initial })
+}
 
+/// Calls the entrypoint with the frame's ink and stack budget and host data.
+fn call_entry(
+    mut ready: Ready,
+    call: &StylusCall,
+    hooks: &mut dyn VmHooks,
+    instrumentation: Instrumentation,
+) -> (Result<Ended, String>, Ready) {
     let set = |store: &mut Store, global: &Option<Global>, value| match global {
         Some(global) => global.set(store, value).map_err(|e| e.message()),
         None => Ok(()),
     };
-    set(&mut store, &globals.0, Value::I64(call.ink_limit as i64))?;
-    set(&mut store, &globals.1, Value::I32(0))?;
-    set(&mut store, &globals.2, Value::I32(call.params.max_stack_depth as i32))?;
+    let store = &mut ready.store;
+    let budget = set(store, &ready.ink_left, Value::I64(call.ink_limit as i64))
+        .and_then(|()| set(store, &ready.ink_status, Value::I32(0)))
+        .and_then(|()| set(store, &ready.stack_left, Value::I32(call.params.max_stack_depth as i32)));
+    if let Err(why) = budget {
+        return (Err(why), ready);
+    }
     {
-        let data = env.as_mut(&mut store);
-        data.memory = Some(memory);
-        data.ink_left = globals.0.clone();
-        data.ink_status = globals.1.clone();
+        let data = ready.env.as_mut(store);
+        *data = HostData::new(call);
+        data.memory = Some(ready.memory.clone());
+        data.ink_left = ready.ink_left.clone();
+        data.ink_status = ready.ink_status.clone();
         data.frame.tracing = hooks.traces_hostios();
-        // Only a profiled module has the flag (and sends events).
-        data.profile_flag = global(PROFILE_FLAG_GLOBAL);
+        data.profile_flag = ready.profile_flag.clone();
         if data.profile_flag.is_some() && hooks.profiles_functions() {
             data.frame.profiler = Some(Profiler::new(call.ink_limit));
         }
         data.hooks = Some(HooksPtr::new(hooks));
     }
     let args_len = u32::try_from(call.calldata.len()).unwrap_or(u32::MAX);
-    let result = entry.call(&mut store, args_len);
-    let data = env.as_mut(&mut store);
+    let result = ready.entry.call(store, args_len);
+    let data = ready.env.as_mut(store);
     data.hooks = None; // the borrow of `hooks` ends with this function
     let outs = std::mem::take(&mut data.frame.outs);
     let profiler = data.frame.profiler.take();
-    let mut get = |global: &Option<Global>, default: Value| global.as_ref().map_or(default, |g| g.get(&mut store));
-    let ink = get(&globals.0, Value::I64(call.ink_limit as i64)).unwrap_i64();
+    let mut get = |global: &Option<Global>, default: Value| global.as_ref().map_or(default, |g| g.get(store));
+    let ink = get(&ready.ink_left, Value::I64(call.ink_limit as i64)).unwrap_i64();
     let signed = instrumentation.meter_scheme() == Some(MeterScheme::AtBoundaries);
     let ended = Ended {
         result,
         ink_left: ink as u64,
-        exhausted: get(&globals.1, Value::I32(0)).unwrap_i32() != 0 || (signed && ink < 0),
-        stack_left: get(&globals.2, Value::I32(1)).unwrap_i32() as u32,
+        exhausted: get(&ready.ink_status, Value::I32(0)).unwrap_i32() != 0 || (signed && ink < 0),
+        stack_left: get(&ready.stack_left, Value::I32(1)).unwrap_i32() as u32,
         outs,
     };
     if let Some(profiler) = profiler {
         let ink_left = if ended.exhausted { 0 } else { ended.ink_left };
         hooks.record_profile(profiler.finish(ink_left));
     }
-    Ok(ended)
+    (Ok(ended), ready)
 }
 
 /// Classification order (nitro): native stack overflow, then the depth budget, then the ink,

@@ -157,6 +157,11 @@ pub(crate) fn program(rng: &mut Rng) -> String {
     )
 }
 
+/// The generated program of `seed`, as WAT.
+pub(crate) fn generated_program(seed: u64) -> String {
+    program(&mut Rng(fastrand::Rng::with_seed(seed)))
+}
+
 /// Activates `wasm` and, if it activates, calls it with `gas`: the ending's class (every status
 /// is named, so a new one must be classified here).
 pub(crate) fn activate_and_call(executor: &WasmerExecutor, wasm: Vec<u8>, gas: u64) -> String {

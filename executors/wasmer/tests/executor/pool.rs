@@ -3,7 +3,8 @@
 //! and every outcome and every effect on the fake chain must be identical. The sequence mixes
 //! programs that dirty memory, read it back, grow it, access past its end and trap, over a few
 //! memory types, plus the shared WAT fixtures; the frames of one executor run one after the
-//! other, so each reuses memories the earlier ones left.
+//! other, so each reuses memories the earlier ones left. Pooled instances are compared the same
+//! way: a stateful program, the fixtures and generated programs, each called several times.
 
 use std::sync::Arc;
 
@@ -136,4 +137,80 @@ fn nested_frames_get_distinct_memories() {
     assert_eq!(outcome.output.as_ref(), [5u8; 32]);
     let inner = hooks.nested_outcome.expect("the nested frame ran");
     assert_eq!((inner.status, inner.output.as_ref()), (StylusStatus::Success, &[0u8; 32][..]));
+}
+
+/// A program with state that outlives a frame unless the instance is reset: a mutable global,
+/// a data segment and a page that instantiation leaves zero. Calldata byte 0 picks what the frame does after returning both: write
+/// the segment and the global, then return (1), trap (2), grow memory (3) or exit early (4).
+fn stateful() -> String {
+    format!(
+        r#"(module {IMPORTS}
+             (import "vm_hooks" "exit_early" (func $exit (param i32)))
+             (memory (export "memory") 1 2)
+             (global $count (mut i32) (i32.const 7))
+             (data (i32.const 100) "segment bytes, as instantiated")
+             (func (export "user_entrypoint") (param $len i32) (result i32)
+               (call $read_args (i32.const 200))
+               (i32.store (i32.const 96) (i32.add (global.get $count) (i32.load (i32.const 8192))))
+               (i32.store (i32.const 8192) (i32.const 99))
+               (call $write_result (i32.const 96) (i32.const 40))
+               (global.set $count (i32.add (global.get $count) (i32.const 1)))
+               (memory.fill (i32.const 100) (i32.load8_u (i32.const 201)) (i32.const 30))
+               (if (i32.eq (i32.load8_u (i32.const 200)) (i32.const 2)) (then unreachable))
+               (if (i32.eq (i32.load8_u (i32.const 200)) (i32.const 3)) (then (drop (memory.grow (i32.const 1)))))
+               (if (i32.eq (i32.load8_u (i32.const 200)) (i32.const 4)) (then (call $exit (i32.const 1))))
+               i32.const 0))"#
+    )
+}
+
+/// Runs each program several times on both executors (so the pooled one reuses its instance)
+/// and compares every frame.
+fn same_on_pooled_and_fresh(programs: &[(String, Vec<Vec<u8>>)]) {
+    let pooled = WasmerExecutor::new(CacheOptions::memory_only());
+    let fresh = WasmerExecutor::with_fresh_memories(CacheOptions::memory_only());
+    for (program, calls) in programs {
+        for (i, calldata) in calls.iter().enumerate() {
+            let frame = call(program, calldata, GAS);
+            let (mut a, mut b) = (FakeHooks::default(), FakeHooks::default());
+            let with_pool = pooled.execute(&frame, &mut a);
+            let without = fresh.execute(&frame, &mut b);
+            assert_eq!(observe(&with_pool, &a), observe(&without, &b), "call {i} of:\n{program}");
+        }
+    }
+}
+
+#[test]
+fn pooled_instances_behave_like_fresh_ones() {
+    let mut rng = Rng(0x0dd_ba11_5eed_0042);
+    let calls: Vec<Vec<u8>> = (0..200).map(|_| vec![rng.next(5) as u8, 1 + rng.next(255) as u8]).collect();
+    let mut programs = vec![(stateful(), calls)];
+    let again = |calldata: &[u8]| vec![calldata.to_vec(); 4];
+    for name in ["echo", "logger", "storage", "ink-memory-copy", "oob-store", "unreachable", "memory-grow-bomb"] {
+        programs.push((fixture(name), again(b"pooled instances")));
+    }
+    for seed in 1..=60 {
+        programs.push((crate::fuzz::generated_program(seed), again(b"calldata")));
+    }
+    same_on_pooled_and_fresh(&programs);
+}
+
+/// wasm-smith modules (with mutable globals, data segments and tables), each run several times.
+#[test]
+fn pooled_instances_of_smith_modules_behave_like_fresh_ones() {
+    use arbitrary::Unstructured;
+    let pooled = WasmerExecutor::new(CacheOptions::memory_only());
+    let fresh = WasmerExecutor::with_fresh_memories(CacheOptions::memory_only());
+    for seed in 1..=60 {
+        let bytes = crate::smith::entropy(seed);
+        let module = wasm_smith::Module::new(crate::smith::stylus_shaped(), &mut Unstructured::new(&bytes))
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let wasm = module.to_bytes();
+        for i in 0..4 {
+            let frame = crate::common::call_wasm(wasm.clone(), b"calldata", 20_000);
+            let (mut a, mut b) = (FakeHooks::default(), FakeHooks::default());
+            let with_pool = pooled.execute(&frame, &mut a);
+            let without = fresh.execute(&frame, &mut b);
+            assert_eq!(observe(&with_pool, &a), observe(&without, &b), "seed {seed}, call {i}");
+        }
+    }
 }
