@@ -16,6 +16,7 @@ pub(crate) const PRICING_SOURCES: &[(&str, &[u8])] = &[
     ("executors/wasmer/src/pricing.rs", include_bytes!("../../../executors/wasmer/src/pricing.rs")),
     ("executors/wasmer/src/middleware/mod.rs", include_bytes!("../../../executors/wasmer/src/middleware/mod.rs")),
     ("executors/wasmer/src/middleware/meter.rs", include_bytes!("../../../executors/wasmer/src/middleware/meter.rs")),
+    ("executors/wasmer/src/middleware/plan.rs", include_bytes!("../../../executors/wasmer/src/middleware/plan.rs")),
     (
         "executors/wasmer/src/middleware/dynamic.rs",
         include_bytes!("../../../executors/wasmer/src/middleware/dynamic.rs"),
