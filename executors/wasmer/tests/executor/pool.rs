@@ -102,15 +102,8 @@ fn frames() -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn pooled_memories_behave_like_fresh_ones() {
-    let pooled = WasmerExecutor::new(CacheOptions::memory_only());
-    let fresh = WasmerExecutor::with_fresh_memories(CacheOptions::memory_only());
-    for (i, (program, calldata)) in frames().iter().enumerate() {
-        let frame = call(program, calldata, GAS);
-        let (mut a, mut b) = (FakeHooks::default(), FakeHooks::default());
-        let with_pool = pooled.execute(&frame, &mut a);
-        let without = fresh.execute(&frame, &mut b);
-        assert_eq!(observe(&with_pool, &a), observe(&without, &b), "frame {i}:\n{program}");
-    }
+    let programs: Vec<_> = frames().into_iter().map(|(program, calldata)| (program, vec![calldata])).collect();
+    same_on_pooled_and_fresh(&programs);
 }
 
 /// A frame that runs while another holds a memory of the same kind (a nested call) gets a
