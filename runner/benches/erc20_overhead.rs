@@ -83,7 +83,7 @@ fn diorama_in_process(path: &Path, jobs: usize) -> Duration {
 /// Only the run phase: a scenario loaded and prepared beforehand, executed and checked.
 fn diorama_execute_only(path: &Path) -> Duration {
     let scenario = scenario_format::load_scenario(path).unwrap();
-    let prepared = diorama::prepare::prepare(&scenario, &diorama::artifacts::Artifacts::default()).unwrap();
+    let prepared = diorama::prepare::prepare(scenario, &diorama::artifacts::Artifacts::default()).unwrap();
     let start = Instant::now();
     let report = diorama::execute::run_scenario(&prepared);
     let elapsed = start.elapsed();

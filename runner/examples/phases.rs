@@ -17,7 +17,7 @@ fn main() {
     let scenario = scenario_format::load_scenario_str(&path, &text).expect("loads");
     let load = t.elapsed();
     let t = Instant::now();
-    let prepared = diorama::prepare::prepare(&scenario, &diorama::artifacts::Artifacts::default()).expect("prepares");
+    let prepared = diorama::prepare::prepare(scenario, &diorama::artifacts::Artifacts::default()).expect("prepares");
     let prepare = t.elapsed();
     let t = Instant::now();
     let report = diorama::execute::run_scenario(&prepared);

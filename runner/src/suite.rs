@@ -85,7 +85,7 @@ pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec
 pub fn prepare_file(path: &Path, artifacts: &Artifacts) -> Result<PreparedScenario, Box<ScenarioReport>> {
     let unusable = |message: String| Box::new(error_report(path, REVM, message));
     let scenario = scenario_format::load_scenario(path).map_err(|e| unusable(e.to_string()))?;
-    prepare(&scenario, artifacts).map_err(|e| unusable(e.to_string()))
+    prepare(scenario, artifacts).map_err(|e| unusable(e.to_string()))
 }
 
 /// Why a suite could not run at all (a scenario that cannot be used is a report, not this).
@@ -174,6 +174,8 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
         }
     };
     let mut reports = Vec::with_capacity(labels.len());
+    // Parity compares two configurations' observations; a single run needs none.
+    let observe = labels.len() > 1;
     for label in labels {
         crate::isolate::config_started(label, &prepared.name);
         let natives = if label == DEBUGGER { native_forms(prepared, artifacts) } else { Ok(Vec::new()) };
@@ -184,6 +186,7 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
                     trace: options.trace,
                     trace_all_steps: options.trace_all_steps,
                     profile: twins.clone(),
+                    observe,
                 };
                 run_scenario_on(prepared, label, &natives, &exec)
             }
@@ -278,7 +281,7 @@ pub fn check_paths(paths: &[PathBuf]) -> Result<(usize, Vec<String>), SuiteError
     let mut errors = Vec::new();
     for file in &files {
         let loaded = scenario_format::load_scenario(file).map_err(|e| e.to_string());
-        let result = loaded.and_then(|s| prepare(&s, &artifacts).map(|_| ()).map_err(|e| e.to_string()));
+        let result = loaded.and_then(|s| prepare(s, &artifacts).map(|_| ()).map_err(|e| e.to_string()));
         if let Err(message) = result {
             errors.push(message);
         }

@@ -5,8 +5,7 @@ use crate::error::FormatError;
 use crate::interp::{Ctx, interpret_step};
 use crate::model::{Origin, Scenario, Step, StepEntry};
 use crate::path::{join_index, join_key};
-use crate::raw::{RawError, ScenarioRaw, StepRaw, Text, parse_scenario};
-use rayon::prelude::*;
+use crate::raw::{RawError, ScenarioRaw, StepRaw, Text, parse_scenario_then};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -17,8 +16,8 @@ pub const EXECUTORS: &[&str] = &["wasmer", "debugger"];
 /// Reads and loads a scenario file; see [`load_scenario_str`] and [`read_scenario_text`].
 pub fn load_scenario(path: &Path) -> Result<Scenario, FormatError> {
     let text = read_scenario_text(path)?;
-    // The text becomes the shared source right away, so a large file is not held twice.
-    load_source(path, Arc::from(text))
+    // The text becomes the shared source without a copy, so a large file is never held twice.
+    load_source(path, Arc::new(text))
 }
 
 /// Reads a scenario or steps file: a regular file of at most
@@ -46,10 +45,10 @@ pub fn read_scenario_text(path: &Path) -> Result<String, FormatError> {
 /// steps of the named file (recursively; a cycle is an error showing the chain) and interprets
 /// every value. `path` is used in messages, for the default name and to resolve relative files.
 pub fn load_scenario_str(path: &Path, text: &str) -> Result<Scenario, FormatError> {
-    load_source(path, Arc::from(text))
+    load_source(path, Arc::new(text.to_owned()))
 }
 
-fn load_source(path: &Path, source: Arc<str>) -> Result<Scenario, FormatError> {
+fn load_source(path: &Path, source: Arc<String>) -> Result<Scenario, FormatError> {
     let mut loader = Loader { stack: Vec::new(), steps: Vec::new() };
     let raw = loader.load_file(path, source, &[])?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -70,7 +69,7 @@ struct Loader {
 }
 
 impl Loader {
-    fn load_file(&mut self, file: &Path, source: Arc<str>, chain: &[PathBuf]) -> Result<ScenarioRaw, FormatError> {
+    fn load_file(&mut self, file: &Path, source: Arc<String>, chain: &[PathBuf]) -> Result<ScenarioRaw, FormatError> {
         self.stack.push((identity(file), file.to_path_buf()));
         let result = self.load_file_inner(file, &source, chain);
         self.stack.pop();
@@ -85,34 +84,31 @@ impl Loader {
     fn load_file_inner(
         &mut self,
         file: &Path,
-        source: &Arc<str>,
+        source: &Arc<String>,
         chain: &[PathBuf],
     ) -> Result<ScenarioRaw, FormatError> {
-        let mut raw = parse_scenario(source).map_err(|e| raw_error(file, source, e))?;
         let base_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
         let ctx = Ctx { file, source, base_dir: &base_dir };
+        // Each raw step is interpreted as soon as it is parsed and dropped then, so the raw steps
+        // of a large file are never all in memory, beside its model. Steps interpret
+        // independently (in parallel for large files); includes, ids and the order of errors are
+        // handled below, one step after the other.
+        let (raw, pending) = parse_scenario_then(source, |i, mut step| {
+            let body = match &mut step {
+                StepRaw::ExternalSteps(ext) => Body::Include(std::mem::replace(&mut ext.path, Text(String::new()))),
+                other => {
+                    Body::Step(interpret_step(&ctx, other, &join_index("steps", i)).map(Box::new).map_err(Box::new))
+                }
+            };
+            let (id, comment) = take_common(&mut step);
+            Pending { id, comment, body }
+        })
+        .map_err(|e| raw_error(file, source, e))?;
         check_top_level(&ctx, &raw)?;
         let file_arc = Arc::new(file.to_path_buf());
         let mut inner_chain = chain.to_vec();
         inner_chain.push(file.to_path_buf());
         let positions = crate::locate::offsets_to_positions(source, &raw.step_offsets);
-        // Each raw step is dropped as soon as it is interpreted, so the parsed tree and the model
-        // of a large file are not both whole in memory. Steps interpret independently (in
-        // parallel for large files); includes, ids and the order of errors are handled below,
-        // one step after the other.
-        let pending: Vec<Pending> = std::mem::take(&mut raw.steps)
-            .into_par_iter()
-            .with_min_len(64)
-            .enumerate()
-            .map(|(i, mut step)| {
-                let body = match &mut step {
-                    StepRaw::ExternalSteps(ext) => Body::Include(std::mem::replace(&mut ext.path, Text(String::new()))),
-                    other => Body::Step(interpret_step(&ctx, other, &join_index("steps", i))),
-                };
-                let (id, comment) = take_common(&mut step);
-                Pending { id, comment, body }
-            })
-            .collect();
         let duplicate = first_duplicate_id(&pending);
         self.steps.reserve(pending.len());
         for (i, Pending { id, comment, body }) in pending.into_iter().enumerate() {
@@ -129,7 +125,7 @@ impl Loader {
                     self.include(&ctx, &path, &join_key(&at, "path"), &inner_chain)?;
                     continue;
                 }
-                Body::Step(result) => result?,
+                Body::Step(result) => result.map_err(|e| *e)?,
             };
             self.steps.push(StepEntry {
                 origin: Origin {
@@ -165,7 +161,7 @@ impl Loader {
                 ctx.err(at, format!("cannot read externalSteps file `{}`: {}", target.display(), e.message))
             }
         })?;
-        self.load_file(&target, Arc::from(text), chain)?;
+        self.load_file(&target, Arc::new(text), chain)?;
         Ok(())
     }
 }
@@ -197,12 +193,11 @@ struct Pending {
     body: Body,
 }
 
-// Nearly every entry is a step: boxing it would only add an allocation per step.
-#[allow(clippy::large_enum_variant)]
+/// Boxed, so that the list of a large file's pending steps stays small.
 enum Body {
     /// `externalSteps`: the included file, relative to this one.
     Include(Text),
-    Step(Result<Step, FormatError>),
+    Step(Result<Box<Step>, Box<FormatError>>),
 }
 
 /// The first step whose id an earlier step already used, and that earlier step.

@@ -78,7 +78,7 @@ mod tests {
     use super::apply;
 
     fn fix(path: &str, edit: Edit) -> Fix {
-        Fix { file: Arc::new("x".into()), source: Arc::from(""), path: path.into(), edit }
+        Fix { file: Arc::new("x".into()), source: Arc::new(String::new()), path: path.into(), edit }
     }
 
     #[test]

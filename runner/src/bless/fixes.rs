@@ -23,7 +23,7 @@ pub struct Fix {
     /// The file the value is written in (an included file for `externalSteps`).
     pub file: Arc<std::path::PathBuf>,
     /// Its text as loaded.
-    pub source: Arc<str>,
+    pub source: Arc<String>,
     /// The full JSON path of the value (or, for an insertion, of the object).
     pub path: String,
     /// What to write.

@@ -189,7 +189,7 @@ fn collect(
 }
 
 /// Fixes by file: the file's text as loaded, and each fix with the scenario it came from.
-type ByFile = BTreeMap<Arc<PathBuf>, (Arc<str>, Vec<(PathBuf, Fix)>)>;
+type ByFile = BTreeMap<Arc<PathBuf>, (Arc<String>, Vec<(PathBuf, Fix)>)>;
 
 /// What a fix edits: file, JSON path, and the key it inserts (if it does).
 type FixTarget = (Arc<PathBuf>, String, Option<String>);
@@ -276,7 +276,8 @@ mod tests {
     use super::*;
 
     fn fix(path: &str, edit: Edit) -> (PathBuf, Fix) {
-        let fix = Fix { file: Arc::new("s.scen.json".into()), source: Arc::from("{}"), path: path.into(), edit };
+        let fix =
+            Fix { file: Arc::new("s.scen.json".into()), source: Arc::new("{}".to_owned()), path: path.into(), edit };
         (PathBuf::from("s.scen.json"), fix)
     }
 

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use alloy_primitives::{Address, U256};
+use scenario_format::ActivationExpect;
 use world_mock::{BlockSettings, Commit, TraceLevel, TxOutcome, TxStatus, World};
 
 use crate::executors::NativeForm;
@@ -39,6 +40,9 @@ pub struct ExecOptions {
     /// Profile the ink (`--ink-profile`), naming `contract:` programs' functions from these
     /// twins.
     pub profile: Option<std::sync::Arc<crate::profile::NamedTwins>>,
+    /// Record what each transaction did ([`Observation`]), for the parity check between two
+    /// configurations (off for a single run: every step of a large file would keep one).
+    pub observe: bool,
 }
 
 /// Runs the steps with the executors of configuration `label` (programs with a native form in
@@ -82,7 +86,7 @@ pub fn run_scenario_on(
         };
         crate::isolate::step_started(|| step_label(step), &step_report.location);
         let step_started = Instant::now();
-        let result = run_step(&mut world, scenario, step, &mut step_report, profiling.as_mut());
+        let result = run_step(&mut world, scenario, step, &mut step_report, profiling.as_mut(), options.observe);
         step_report.wall_time = step_started.elapsed();
         names.record(step, &mut step_report, &world, result.as_ref().ok().copied().flatten());
         if let Err(message) = result {
@@ -157,6 +161,7 @@ fn run_step(
     step: &PreparedStep,
     report: &mut StepReport,
     profiling: Option<&mut Profiling>,
+    observe: bool,
 ) -> Result<Option<Address>, String> {
     let mut created = None;
     let decoder = crate::report::Decoder { functions: &scenario.functions, errors: &scenario.errors };
@@ -176,18 +181,24 @@ fn run_step(
             report.frames = outcome.stylus_frames.iter().map(FrameReport::of).collect();
             report.detail = outcome.halt_reason.clone().filter(|d| !d.is_empty());
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;
-            report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder));
+            report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder)).map(Box::new);
             if let (Some(profiling), Some(trace)) = (profiling, &outcome.trace) {
                 profiling.add(world, trace, decoder, step_label(step));
             }
             if *kind == TxKind::Deploy {
                 explain_address_miss(world, request.from, sender_nonce, report);
             }
-            report.observed = Some(Observation::of(&outcome));
+            report.observed = observe.then(|| Box::new(Observation::of(&outcome)));
             created = outcome.created;
             if *activate && let Some(created) = outcome.created {
                 world.activate_program(created).map_err(|e| format!("activating the deployed program: {e}"))?;
-                activation::check_activation(world, created, &outcome, &expect.activation, report);
+                activation::check_activation(
+                    world,
+                    created,
+                    &outcome,
+                    expect.activation.as_deref().unwrap_or(&ActivationExpect::default()),
+                    report,
+                );
             }
             capture_tx(world, &outcome, outcome.created.filter(|_| *activate), report);
         }
@@ -220,12 +231,18 @@ fn run_step(
             report.gas_used = Some(outcome.gas_used);
             report.unmetered = outcome.unmetered;
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;
-            report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder));
+            report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder)).map(Box::new);
             if let (Some(profiling), Some(trace)) = (profiling, &outcome.trace) {
                 profiling.add(world, trace, decoder, step_label(step));
             }
-            report.observed = Some(Observation::of(&outcome));
-            activation::check_activation(world, *program, &outcome, &expect.activation, report);
+            report.observed = observe.then(|| Box::new(Observation::of(&outcome)));
+            activation::check_activation(
+                world,
+                *program,
+                &outcome,
+                expect.activation.as_deref().unwrap_or(&ActivationExpect::default()),
+                report,
+            );
             capture_tx(world, &outcome, Some(*program), report);
         }
     }

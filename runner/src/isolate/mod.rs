@@ -415,7 +415,7 @@ impl From<&ScenarioReport> for WireScenario {
                 contract: s.contract.clone(),
                 function: s.function.clone(),
                 frames: s.frames.clone(),
-                trace: s.trace.as_ref().map(WireTrace::from),
+                trace: s.trace.as_deref().map(WireTrace::from),
                 wall_time: s.wall_time,
                 mismatches: s
                     .mismatches
@@ -469,7 +469,7 @@ impl From<WireScenario> for ScenarioReport {
                 contract: s.contract,
                 function: s.function,
                 frames: s.frames,
-                trace: s.trace.map(TraceNode::from),
+                trace: s.trace.map(|t| Box::new(TraceNode::from(t))),
                 wall_time: s.wall_time,
                 mismatches: s
                     .mismatches

@@ -88,8 +88,9 @@ pub struct Expectations {
     pub gas_used: Option<Check<Comparison>>,
     /// `ink`.
     pub ink: Option<Check<Comparison>>,
-    /// Activation figures (`activate` steps, and deploys with `activate: true`).
-    pub activation: ActivationExpect,
+    /// Activation figures (`activate` steps, and deploys with `activate: true`); `None` when
+    /// none is checked.
+    pub activation: Option<Box<ActivationExpect>>,
 }
 
 /// Resolves a step's `expect` against the called function's signature.

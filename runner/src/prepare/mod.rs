@@ -140,15 +140,17 @@ pub struct PreparedContract {
 pub const AVAILABLE_EXECUTORS: &[&str] = &["wasmer", "debugger"];
 
 /// Prepares every step of a scenario.
-pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedScenario, PrepareError> {
+pub fn prepare(scenario: Scenario, artifacts: &Artifacts) -> Result<PreparedScenario, PrepareError> {
     let mut steps = Vec::with_capacity(scenario.steps.len());
     let mut needs = Needs::default();
     let signatures = Signatures::default();
-    for entry in &scenario.steps {
+    // Each step of the model is dropped once prepared, so that a large file's model and its
+    // prepared steps are not both whole in memory.
+    for entry in scenario.steps {
         let cx = StepCx { origin: &entry.origin, artifacts, signatures: &signatures };
-        let (kind, action) = prepare_step(&cx, entry, &mut needs)?;
+        let (kind, action) = prepare_step(&cx, &entry, &mut needs)?;
         let meta = meta::step_meta(&entry.step, &signatures);
-        steps.push(PreparedStep { origin: entry.origin.clone(), id: entry.id.clone(), kind, action, meta });
+        steps.push(PreparedStep { origin: entry.origin, id: entry.id, kind, action, meta });
     }
     // A scenario restricted to executors this build lacks is skipped, not run on another one.
     if needs.stylus
@@ -164,12 +166,12 @@ pub fn prepare(scenario: &Scenario, artifacts: &Artifacts) -> Result<PreparedSce
         });
     }
     Ok(PreparedScenario {
-        file: scenario.file.clone(),
-        name: scenario.name.clone(),
+        file: scenario.file,
+        name: scenario.name,
         steps,
         uses_stylus: needs.stylus,
         contracts: needs.contracts,
-        executors: scenario.executors.clone(),
+        executors: scenario.executors,
         errors: known_errors(&signatures, &needs.errors),
         functions: known_functions(&signatures, &needs.functions),
         unsupported: needs.unsupported,
@@ -305,7 +307,7 @@ impl StepCx<'_> {
 }
 
 fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result<(&'static str, Action), PrepareError> {
-    Ok(match &entry.step {
+    Ok(match &*entry.step {
         Step::SetState(set) => ("setState", Action::SetState(state::prepare_set_state(cx, set, needs)?)),
         Step::Deploy(deploy) => {
             let tx = &deploy.tx;
@@ -355,7 +357,7 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             ("deploy", action)
         }
         Step::Call(call) | Step::Query(call) => {
-            let query = matches!(entry.step, Step::Query(_));
+            let query = matches!(*entry.step, Step::Query(_));
             let tx = &call.tx;
             let (data, sig) = match (&tx.function, &tx.data) {
                 (Some(function), _) => {

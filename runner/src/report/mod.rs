@@ -169,10 +169,10 @@ pub struct StepReport {
     pub detail: Option<String>,
     /// What the transaction did, for the parity check between executors.
     #[serde(skip)]
-    pub observed: Option<Observation>,
+    pub observed: Option<Box<Observation>>,
     /// The transaction's call tree (`--trace`: failing steps; `--trace all`: every step).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace: Option<TraceNode>,
+    pub trace: Option<Box<TraceNode>>,
     /// The actual values behind the mismatches, for `diorama bless` (only when some failed).
     #[serde(skip)]
     pub actual: Option<Arc<Actual>>,

@@ -45,7 +45,6 @@ pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str, rules: Rules) -> 
         );
         return Err(ctx.err_key(&join_key(at, ACTIVATION_FIELDS[i]), msg));
     }
-    let num = |v: &Option<ValueRaw>, key| ctx.opt(v, at, key, |c, v, at| c.check(v, at, Ctx::u64));
     Ok(Expect {
         status: ctx.opt(&raw.status, at, "status", status)?,
         out: ctx.opt(&raw.out, at, "out", |c, v, at| out(c, v, at, rules))?.flatten(),
@@ -54,16 +53,24 @@ pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str, rules: Rules) -> 
         address: ctx.opt(&raw.address, at, "address", |c, v, at| c.check(v, at, Ctx::address))?,
         gas_used: ctx.opt(&raw.gas_used, at, "gasUsed", comparison)?,
         ink: ctx.opt(&raw.ink, at, "ink", comparison)?,
-        activation: ActivationExpect {
-            data_fee: ctx.opt(&raw.data_fee, at, "dataFee", |c, v, at| c.check(v, at, Ctx::u256))?,
-            version: num(&raw.version, "version")?,
-            module_hash: ctx.opt(&raw.module_hash, at, "moduleHash", |c, v, at| c.check(v, at, Ctx::word))?,
-            footprint: num(&raw.footprint, "footprint")?,
-            init_cost: num(&raw.init_cost, "initCost")?,
-            cached_cost: num(&raw.cached_cost, "cachedCost")?,
-            asm_estimate: num(&raw.asm_estimate, "asmEstimate")?,
-        },
+        activation: activation_expect(ctx, raw, at)?,
     })
+}
+
+/// The activation figures to check; `None` when none is written (most steps: kept out of line,
+/// every step of a large file holds an `Expect`).
+fn activation_expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str) -> Result<Option<Box<ActivationExpect>>> {
+    let num = |v: &Option<ValueRaw>, key| ctx.opt(v, at, key, |c, v, at| c.check(v, at, Ctx::u64));
+    let activation = ActivationExpect {
+        data_fee: ctx.opt(&raw.data_fee, at, "dataFee", |c, v, at| c.check(v, at, Ctx::u256))?,
+        version: num(&raw.version, "version")?,
+        module_hash: ctx.opt(&raw.module_hash, at, "moduleHash", |c, v, at| c.check(v, at, Ctx::word))?,
+        footprint: num(&raw.footprint, "footprint")?,
+        init_cost: num(&raw.init_cost, "initCost")?,
+        cached_cost: num(&raw.cached_cost, "cachedCost")?,
+        asm_estimate: num(&raw.asm_estimate, "asmEstimate")?,
+    };
+    Ok((activation != ActivationExpect::default()).then(|| Box::new(activation)))
 }
 
 fn status(ctx: &Ctx<'_>, raw: &Text, at: &str) -> Result<Check<Status>> {
@@ -130,7 +137,9 @@ fn logs(ctx: &Ctx<'_>, raw: &LogsRaw, at: &str) -> Result<Option<LogsExpect>> {
     let LogsRaw::List(entries) = raw else {
         return Ok(None);
     };
-    let mut out = LogsExpect { entries: Vec::new(), more_allowed: false };
+    // Sized up front: a pushed-to empty Vec holds room for four logs, and a large file has a
+    // list per step.
+    let mut out = LogsExpect { entries: Vec::with_capacity(entries.len()), more_allowed: false };
     for (i, entry) in entries.iter().enumerate() {
         let entry_at = join_index(at, i);
         match entry {

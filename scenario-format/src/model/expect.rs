@@ -21,8 +21,9 @@ pub struct Expect {
     pub gas_used: Option<Check<Comparison>>,
     /// Ink used by all Stylus frames.
     pub ink: Option<Check<Comparison>>,
-    /// Activation figures (`activate` steps and deploys with `activate: true`).
-    pub activation: ActivationExpect,
+    /// Activation figures (`activate` steps and deploys with `activate: true`); `None` when
+    /// none is checked.
+    pub activation: Option<Box<ActivationExpect>>,
 }
 
 /// The activation figures an `activate` step (or a deploy with `activate: true`) may check.

@@ -37,8 +37,9 @@ pub struct StepEntry {
     pub id: Option<String>,
     /// `comment`.
     pub comment: Option<String>,
-    /// What it does.
-    pub step: Step,
+    /// What it does (boxed: the steps of a large file are a long list, and a step's size is
+    /// that of its largest kind).
+    pub step: Box<Step>,
 }
 
 impl StepEntry {
@@ -58,7 +59,7 @@ pub struct Origin {
     /// Position in the scenario's flattened step list.
     pub index: usize,
     /// The text of [`Origin::file`], for locating sub-paths.
-    pub source: Arc<str>,
+    pub source: Arc<String>,
     /// The files that included [`Origin::file`], outermost first (empty for the scenario).
     pub include_chain: Vec<PathBuf>,
     /// Line and column of the step in its file, found when the file was loaded.

@@ -122,6 +122,20 @@ struct Tag<'a> {
 
 /// Parses a file strictly: syntax, unknown fields, duplicate keys, types.
 pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
+    let (mut raw, steps) = parse_scenario_then(text, |_, step| step)?;
+    raw.steps = steps;
+    Ok(raw)
+}
+
+/// [`parse_scenario`], handing each parsed step to `then` (with its index) as soon as it is
+/// parsed, so that a large file's raw steps are never all in memory at once: the result has no
+/// `steps`, and the second value holds what `then` made of each. `then` may run for steps of a
+/// file that turns out to be invalid; its results are dropped then, and the error is the one
+/// [`parse_scenario`] gives.
+pub fn parse_scenario_then<T: Send>(
+    text: &str,
+    then: impl Fn(usize, StepRaw) -> T + Sync,
+) -> Result<(ScenarioRaw, Vec<T>), RawError> {
     let mut de = serde_json::Deserializer::from_str(text);
     // Path tracking allocates per key: only a document that fails is parsed again with it.
     let shell: Shell<'_> = match Shell::deserialize(common::ObjectOnly(&mut de)) {
@@ -141,9 +155,12 @@ pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
     let step_offsets = shell.steps.iter().map(|raw| raw.get().as_ptr() as usize - text.as_ptr() as usize).collect();
     // Steps parse independently: in parallel for large files, first error (by index) wins.
     // The duplicate-key scan reads the whole text; it runs beside the step parsing.
-    let (duplicate, parsed): (_, Vec<Result<StepRaw, RawError>>) = rayon::join(
+    let (duplicate, parsed): (_, Vec<Result<T, RawError>>) = rayon::join(
         || find_structural_error(text),
-        || shell.steps.par_iter().with_min_len(64).enumerate().map(|(i, raw)| parse_step(raw.get(), i)).collect(),
+        || {
+            let steps = shell.steps.par_iter().with_min_len(64).enumerate();
+            steps.map(|(i, raw)| parse_step(raw.get(), i).map(|step| then(i, step))).collect()
+        },
     );
     if let Some((kind, json_path, offset)) = duplicate {
         let message = match kind {
@@ -165,16 +182,16 @@ pub fn parse_scenario(text: &str) -> Result<ScenarioRaw, RawError> {
             parser_position: None,
         });
     }
-
-    let steps = parsed.into_iter();
-    Ok(ScenarioRaw {
+    let steps = parsed.into_iter().collect::<Result<_, _>>()?;
+    let raw = ScenarioRaw {
         step_offsets,
         schema: shell.schema,
         name: shell.name,
         comment: shell.comment,
         executors: shell.executors,
-        steps: steps.collect::<Result<_, _>>()?,
-    })
+        steps: Vec::new(),
+    };
+    Ok((raw, steps))
 }
 
 fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
