@@ -31,6 +31,7 @@ pub mod profile;
 pub mod progress;
 pub mod report;
 pub mod snapshot;
+pub mod stream;
 pub mod suite;
 
 pub use api::{Suite, SuiteResult};

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::artifacts::Artifacts;
 use crate::contracts::ContractBuilds;
-use crate::execute::run_scenario_on;
+use crate::execute::ScenarioRun;
 use crate::executors::{DEBUGGER, ExecutorChoice, NativeForm, REVM, WASMER, load_natives, plan};
 
 use crate::partition::{Partition, PartitionInfo, relative_to, run_root};
@@ -54,10 +54,13 @@ pub struct RunOptions {
     pub timeout: Option<std::time::Duration>,
     /// Passed to worker processes as `-v` (backtraces of native panics).
     pub verbose: bool,
+    /// Stream scenario files larger than this many bytes (see [`crate::stream`]); `None`:
+    /// [`crate::stream::STREAM_ABOVE_BYTES`].
+    pub stream_above_bytes: Option<u64>,
 }
 
 /// A report for a file that could not be used.
-fn error_report(path: &Path, executor: &str, message: String) -> ScenarioReport {
+pub(crate) fn error_report(path: &Path, executor: &str, message: String) -> ScenarioReport {
     ScenarioReport {
         file: path.to_path_buf(),
         name: path.display().to_string(),
@@ -75,6 +78,14 @@ fn error_report(path: &Path, executor: &str, message: String) -> ScenarioReport 
 /// Loads, prepares and runs one scenario file on each of its configurations; input errors
 /// become an `Error` outcome.
 pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
+    if crate::stream::streams(path, options) {
+        return match crate::stream::prepare(path, artifacts) {
+            Ok(streamed) => run_configs(&streamed.header, artifacts, options, &|run| {
+                crate::stream::feed(path, artifacts, streamed.steps, run);
+            }),
+            Err(report) => vec![*report],
+        };
+    }
     match prepare_file(path, artifacts) {
         Ok(prepared) => run_prepared(&prepared, artifacts, options),
         Err(report) => vec![*report],
@@ -156,6 +167,21 @@ pub fn for_each_file<T: Send>(
 
 /// Runs a prepared scenario on each of its configurations and compares them.
 pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
+    run_configs(prepared, artifacts, options, &|run| {
+        for step in &prepared.steps {
+            run.step(step);
+        }
+    })
+}
+
+/// Runs a scenario on each of its configurations, `feed` giving each run its steps, and
+/// compares them.
+fn run_configs(
+    prepared: &PreparedScenario,
+    artifacts: &Artifacts,
+    options: &RunOptions,
+    feed: &dyn Fn(&mut ScenarioRun<'_>),
+) -> Vec<ScenarioReport> {
     let labels = match plan(prepared, options.executor) {
         Ok(labels) => labels,
         Err(reason) => {
@@ -188,7 +214,9 @@ pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options:
                     profile: twins.clone(),
                     observe,
                 };
-                run_scenario_on(prepared, label, &natives, &exec)
+                let mut run = ScenarioRun::new(prepared, label, &natives, &exec);
+                feed(&mut run);
+                run.finish()
             }
             Err(message) => {
                 let mut report = ScenarioReport::new(prepared, label);

@@ -5,7 +5,7 @@ use crate::error::FormatError;
 use crate::interp::{Ctx, interpret_step};
 use crate::model::{Origin, Scenario, Step, StepEntry};
 use crate::path::{join_index, join_key};
-use crate::raw::{RawError, ScenarioRaw, StepRaw, Text, parse_scenario_then};
+use crate::raw::{RawError, ScenarioRaw, StepRaw, Text, check_structure, parse_top};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -49,26 +49,54 @@ pub fn load_scenario_str(path: &Path, text: &str) -> Result<Scenario, FormatErro
 }
 
 fn load_source(path: &Path, source: Arc<String>) -> Result<Scenario, FormatError> {
-    let mut loader = Loader { stack: Vec::new(), steps: Vec::new() };
-    let raw = loader.load_file(path, source, &[])?;
+    let mut steps = Vec::new();
+    let mut push = |entry| steps.push(entry);
+    let raw = Loader::new(&mut push, None).load_file(path, source, &[])?;
+    Ok(scenario_of(path, raw, steps))
+}
+
+/// How many steps [`visit_scenario`] interprets at a time (in parallel).
+const VISIT_CHUNK: usize = 4096;
+
+/// Loads a scenario file as [`load_scenario`] does, but hands each step to `visit`, in order,
+/// instead of keeping it: a large file's steps are never all in memory (the scenario returned
+/// has no steps). Every step is parsed before the first is handed on, so a syntax error
+/// anywhere is found first, as when loading; after another error, the steps handed on so far
+/// (those before it) were valid.
+pub fn visit_scenario(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<Scenario, FormatError> {
+    let text = read_scenario_text(path)?;
+    let raw = Loader::new(visit, Some(VISIT_CHUNK)).load_file(path, Arc::new(text), &[])?;
+    Ok(scenario_of(path, raw, Vec::new()))
+}
+
+fn scenario_of(path: &Path, raw: ScenarioRaw, steps: Vec<StepEntry>) -> Scenario {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let stem = file_name.strip_suffix(".scen.json").or_else(|| file_name.strip_suffix(".json")).unwrap_or(&file_name);
-    Ok(Scenario {
+    Scenario {
         name: raw.name.map_or_else(|| stem.to_owned(), |t| t.0),
         comment: raw.comment.map(|t| t.0),
         executors: raw.executors.map(|list| list.into_iter().map(|t| t.0).collect()),
         file: path.to_path_buf(),
-        steps: loader.steps,
-    })
+        steps,
+    }
 }
 
-struct Loader {
+struct Loader<'s> {
     /// Identities of the files being loaded, outermost first, with their display paths.
     stack: Vec<(PathBuf, PathBuf)>,
-    steps: Vec<StepEntry>,
+    /// Where each step goes, in order.
+    sink: &'s mut dyn FnMut(StepEntry),
+    /// Steps handed to `sink` so far.
+    count: usize,
+    /// Interpret (and hand on) this many steps at a time; `None`: a file's steps all at once.
+    chunk: Option<usize>,
 }
 
-impl Loader {
+impl<'s> Loader<'s> {
+    fn new(sink: &'s mut dyn FnMut(StepEntry), chunk: Option<usize>) -> Self {
+        Loader { stack: Vec::new(), sink, count: 0, chunk }
+    }
+
     fn load_file(&mut self, file: &Path, source: Arc<String>, chain: &[PathBuf]) -> Result<ScenarioRaw, FormatError> {
         self.stack.push((identity(file), file.to_path_buf()));
         let result = self.load_file_inner(file, &source, chain);
@@ -89,11 +117,15 @@ impl Loader {
     ) -> Result<ScenarioRaw, FormatError> {
         let base_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
         let ctx = Ctx { file, source, base_dir: &base_dir };
+        let raw_err = |e| raw_error(file, source, e);
+        let top = parse_top(source).map_err(raw_err)?;
+        let count = top.len();
+        let chunk = self.chunk.unwrap_or(count).max(1);
         // Each raw step is interpreted as soon as it is parsed and dropped then, so the raw steps
         // of a large file are never all in memory, beside its model. Steps interpret
         // independently (in parallel for large files); includes, ids and the order of errors are
         // handled below, one step after the other.
-        let (raw, pending) = parse_scenario_then(source, |i, mut step| {
+        let interpret = |i: usize, mut step: StepRaw| {
             let body = match &mut step {
                 StepRaw::ExternalSteps(ext) => Body::Include(std::mem::replace(&mut ext.path, Text(String::new()))),
                 other => {
@@ -102,46 +134,62 @@ impl Loader {
             };
             let (id, comment) = take_common(&mut step);
             Pending { id, comment, body }
-        })
-        .map_err(|e| raw_error(file, source, e))?;
-        check_top_level(&ctx, &raw)?;
+        };
+        // The duplicate-key scan reads the whole text; it runs beside the step parsing. Its
+        // errors come first, then the first step that does not parse, then the rest in order.
+        let mut whole = if count > chunk {
+            // A chunk at a time: every step is parsed once beforehand, only for its errors.
+            let (structure, parsed) = rayon::join(|| check_structure(source), || top.steps(0..count, |_, _| ()));
+            structure.and(parsed).map_err(raw_err)?;
+            None
+        } else {
+            let (structure, pending) = rayon::join(|| check_structure(source), || top.steps(0..count, interpret));
+            structure.map_err(raw_err)?;
+            Some(pending.map_err(raw_err)?)
+        };
+        check_top_level(&ctx, &top.raw)?;
         let file_arc = Arc::new(file.to_path_buf());
         let mut inner_chain = chain.to_vec();
         inner_chain.push(file.to_path_buf());
-        let positions = crate::locate::offsets_to_positions(source, &raw.step_offsets);
-        let duplicate = first_duplicate_id(&pending);
-        self.steps.reserve(pending.len());
-        for (i, Pending { id, comment, body }) in pending.into_iter().enumerate() {
-            let at = join_index("steps", i);
-            if let Some((index, first)) = duplicate
-                && index == i
-            {
-                let id = id.map_or(String::new(), |t| t.0);
-                let msg = format!("duplicate step id `{id}` (first used by steps[{first}])");
-                return Err(ctx.err(&join_key(&at, "id"), msg));
-            }
-            let step = match body {
-                Body::Include(path) => {
-                    self.include(&ctx, &path, &join_key(&at, "path"), &inner_chain)?;
-                    continue;
-                }
-                Body::Step(result) => result.map_err(|e| *e)?,
+        let positions = crate::locate::offsets_to_positions(source, &top.raw.step_offsets);
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        for start in (0..count).step_by(chunk) {
+            let pending = match whole.take() {
+                Some(pending) => pending,
+                None => top.steps(start..count.min(start + chunk), interpret).map_err(raw_err)?,
             };
-            self.steps.push(StepEntry {
-                origin: Origin {
-                    file: Arc::clone(&file_arc),
-                    json_path: at,
-                    index: self.steps.len(),
-                    position: positions.get(i).copied(),
-                    source: Arc::clone(source),
-                    include_chain: chain.to_vec(),
-                },
-                id: id.map(|t| t.0),
-                comment: comment.map(|t| t.0),
-                step,
-            });
+            for (i, Pending { id, comment, body }) in (start..).zip(pending) {
+                let at = join_index("steps", i);
+                if let Some(id) = &id
+                    && let Some(first) = ids.insert(id.0.clone(), i)
+                {
+                    let msg = format!("duplicate step id `{}` (first used by steps[{first}])", id.0);
+                    return Err(ctx.err(&join_key(&at, "id"), msg));
+                }
+                let step = match body {
+                    Body::Include(path) => {
+                        self.include(&ctx, &path, &join_key(&at, "path"), &inner_chain)?;
+                        continue;
+                    }
+                    Body::Step(result) => result.map_err(|e| *e)?,
+                };
+                (self.sink)(StepEntry {
+                    origin: Origin {
+                        file: Arc::clone(&file_arc),
+                        json_path: at,
+                        index: self.count,
+                        position: positions.get(i).copied(),
+                        source: Arc::clone(source),
+                        include_chain: chain.to_vec(),
+                    },
+                    id: id.map(|t| t.0),
+                    comment: comment.map(|t| t.0),
+                    step,
+                });
+                self.count += 1;
+            }
         }
-        Ok(raw)
+        Ok(top.raw)
     }
 
     fn include(&mut self, ctx: &Ctx<'_>, rel: &Text, at: &str, chain: &[PathBuf]) -> Result<(), FormatError> {
@@ -198,15 +246,6 @@ enum Body {
     /// `externalSteps`: the included file, relative to this one.
     Include(Text),
     Step(Result<Box<Step>, Box<FormatError>>),
-}
-
-/// The first step whose id an earlier step already used, and that earlier step.
-fn first_duplicate_id(pending: &[Pending]) -> Option<(usize, usize)> {
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    pending.iter().enumerate().find_map(|(i, p)| {
-        let first = ids.insert(&p.id.as_ref()?.0, i)?;
-        Some((i, first))
-    })
 }
 
 /// Moves a step's `id` and `comment` out.

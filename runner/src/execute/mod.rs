@@ -55,27 +55,72 @@ pub fn run_scenario_on(
     natives: &[NativeForm],
     options: &ExecOptions,
 ) -> ScenarioReport {
-    let keep_going = options.keep_going;
-    let started = Instant::now();
-    let mut report = ScenarioReport::new(scenario, label);
-    if let Some(reason) = &scenario.unsupported {
-        report.outcome = ScenarioOutcome::Skipped(reason.clone());
-        return report;
+    let mut run = ScenarioRun::new(scenario, label, natives, options);
+    for step in &scenario.steps {
+        run.step(step);
     }
-    let mut world = World::default();
-    crate::executors::install(&mut world, label, natives);
-    let mut profiling = options.profile.clone().map(Profiling::new);
-    let level = match profiling {
-        // Profiles are folded from call trees.
-        Some(_) => TraceLevel { calls: true, profile: true, ..options.trace },
-        None => options.trace,
-    };
-    world.set_trace(level);
-    let mut names = CodeNames::default();
-    for (position_in_run, step) in scenario.steps.iter().enumerate() {
-        if report.outcome == ScenarioOutcome::Failed && !keep_going {
-            report.not_run = scenario.steps[position_in_run..].iter().map(step_label).collect();
-            break;
+    run.finish()
+}
+
+/// A run of a scenario on one configuration, fed a step at a time (a streamed run prepares
+/// each step just before it runs): [`run_scenario_on`] without the list of steps. The steps of
+/// `scenario` itself are not used.
+pub struct ScenarioRun<'a> {
+    scenario: &'a PreparedScenario,
+    options: &'a ExecOptions,
+    report: ScenarioReport,
+    world: World,
+    profiling: Option<Profiling>,
+    names: CodeNames,
+    started: Instant,
+    /// Skipped, or stopped on an input error: later steps are ignored.
+    ended: bool,
+}
+
+impl std::fmt::Debug for ScenarioRun<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let report = &self.report;
+        f.debug_struct("ScenarioRun").field("scenario", &report.name).field("executor", &report.executor).finish()
+    }
+}
+
+impl<'a> ScenarioRun<'a> {
+    /// A run of `scenario` on configuration `label`, before its first step.
+    pub fn new(scenario: &'a PreparedScenario, label: &str, natives: &[NativeForm], options: &'a ExecOptions) -> Self {
+        let started = Instant::now();
+        let mut report = ScenarioReport::new(scenario, label);
+        let mut world = World::default();
+        let mut ended = false;
+        if let Some(reason) = &scenario.unsupported {
+            report.outcome = ScenarioOutcome::Skipped(reason.clone());
+            ended = true;
+        } else {
+            crate::executors::install(&mut world, label, natives);
+        }
+        let profiling = options.profile.clone().map(Profiling::new);
+        let level = match profiling {
+            // Profiles are folded from call trees.
+            Some(_) => TraceLevel { calls: true, profile: true, ..options.trace },
+            None => options.trace,
+        };
+        world.set_trace(level);
+        ScenarioRun { scenario, options, report, world, profiling, names: CodeNames::default(), started, ended }
+    }
+
+    /// Room for `count` step reports (a streamed run knows how many steps are coming).
+    pub fn reserve(&mut self, count: usize) {
+        self.report.steps.reserve(count);
+    }
+
+    /// Runs the next step, or lists it as not run once an earlier step failed.
+    pub fn step(&mut self, step: &PreparedStep) {
+        let report = &mut self.report;
+        if self.ended {
+            return;
+        }
+        if report.outcome == ScenarioOutcome::Failed && !self.options.keep_going {
+            report.not_run.push(step_label(step));
+            return;
         }
         let mut step_report = StepReport {
             index: step.origin.index,
@@ -86,17 +131,20 @@ pub fn run_scenario_on(
         };
         crate::isolate::step_started(|| step_label(step), &step_report.location);
         let step_started = Instant::now();
-        let result = run_step(&mut world, scenario, step, &mut step_report, profiling.as_mut(), options.observe);
+        let world = &mut self.world;
+        let result =
+            run_step(world, self.scenario, step, &mut step_report, self.profiling.as_mut(), self.options.observe);
         step_report.wall_time = step_started.elapsed();
-        names.record(step, &mut step_report, &world, result.as_ref().ok().copied().flatten());
+        self.names.record(step, &mut step_report, world, result.as_ref().ok().copied().flatten());
         if let Err(message) = result {
             report.outcome = ScenarioOutcome::Error(format!("{}: {message}", step_report.location));
             report.steps.push(step_report);
-            report.wall_time = started.elapsed();
-            return report;
+            report.wall_time = self.started.elapsed();
+            self.ended = true;
+            return;
         }
         // A step's tree is kept when it failed (or with --trace all), and only if asked for.
-        if (step_report.mismatches.is_empty() && !options.trace_all_steps) || !options.trace.calls {
+        if (step_report.mismatches.is_empty() && !self.options.trace_all_steps) || !self.options.trace.calls {
             step_report.trace = None;
         }
         report.gas_used += step_report.gas_used.unwrap_or(0);
@@ -105,9 +153,25 @@ pub fn run_scenario_on(
         }
         report.steps.push(step_report);
     }
-    report.profile = profiling.map(|p| p.stacks.finish());
-    report.wall_time = started.elapsed();
-    report
+
+    /// Ends the run on an input error found while feeding it (later steps are ignored).
+    pub fn input_error(&mut self, message: String) {
+        if !self.ended {
+            self.report.outcome = ScenarioOutcome::Error(message);
+            self.report.wall_time = self.started.elapsed();
+            self.ended = true;
+        }
+    }
+
+    /// The report, once every step was fed.
+    pub fn finish(self) -> ScenarioReport {
+        let mut report = self.report;
+        if !self.ended {
+            report.profile = self.profiling.map(|p| p.stacks.finish());
+            report.wall_time = self.started.elapsed();
+        }
+        report
+    }
 }
 
 /// The names of the code at each address, as far as the scenario tells (accounts given code by

@@ -141,41 +141,69 @@ pub const AVAILABLE_EXECUTORS: &[&str] = &["wasmer", "debugger"];
 
 /// Prepares every step of a scenario.
 pub fn prepare(scenario: Scenario, artifacts: &Artifacts) -> Result<PreparedScenario, PrepareError> {
-    let mut steps = Vec::with_capacity(scenario.steps.len());
-    let mut needs = Needs::default();
-    let signatures = Signatures::default();
+    let mut preparer = Preparer::new(artifacts);
+    let mut header = scenario;
     // Each step of the model is dropped once prepared, so that a large file's model and its
     // prepared steps are not both whole in memory.
-    for entry in scenario.steps {
-        let cx = StepCx { origin: &entry.origin, artifacts, signatures: &signatures };
-        let (kind, action) = prepare_step(&cx, &entry, &mut needs)?;
-        let meta = meta::step_meta(&entry.step, &signatures);
-        steps.push(PreparedStep { origin: entry.origin, id: entry.id, kind, action, meta });
+    let entries = std::mem::take(&mut header.steps);
+    let mut steps = Vec::with_capacity(entries.len());
+    for entry in entries {
+        steps.push(preparer.step(entry)?);
     }
-    // A scenario restricted to executors this build lacks is skipped, not run on another one.
-    if needs.stylus
-        && let Some(allowed) = &scenario.executors
-        && !allowed.iter().any(|e| AVAILABLE_EXECUTORS.contains(&e.as_str()))
-    {
-        needs.unsupported.get_or_insert_with(|| {
-            format!(
-                "restricted to executors [{}]; this build has [{}]",
-                allowed.join(", "),
-                AVAILABLE_EXECUTORS.join(", ")
-            )
-        });
+    Ok(preparer.finish(header, steps))
+}
+
+/// Prepares a scenario's steps one at a time, in order (a streamed run never holds them all);
+/// [`Preparer::finish`] adds what the whole scenario needs.
+#[derive(Debug)]
+pub struct Preparer<'a> {
+    artifacts: &'a Artifacts,
+    needs: Needs,
+    signatures: Signatures,
+}
+
+impl<'a> Preparer<'a> {
+    /// A preparer of one scenario's steps.
+    pub fn new(artifacts: &'a Artifacts) -> Self {
+        Preparer { artifacts, needs: Needs::default(), signatures: Signatures::default() }
     }
-    Ok(PreparedScenario {
-        file: scenario.file,
-        name: scenario.name,
-        steps,
-        uses_stylus: needs.stylus,
-        contracts: needs.contracts,
-        executors: scenario.executors,
-        errors: known_errors(&signatures, &needs.errors),
-        functions: known_functions(&signatures, &needs.functions),
-        unsupported: needs.unsupported,
-    })
+
+    /// Prepares the next step.
+    pub fn step(&mut self, entry: StepEntry) -> Result<PreparedStep, PrepareError> {
+        let cx = StepCx { origin: &entry.origin, artifacts: self.artifacts, signatures: &self.signatures };
+        let (kind, action) = prepare_step(&cx, &entry, &mut self.needs)?;
+        let meta = meta::step_meta(&entry.step, &self.signatures);
+        Ok(PreparedStep { origin: entry.origin, id: entry.id, kind, action, meta })
+    }
+
+    /// The prepared scenario of `header` (its own steps are not used) with `steps`.
+    pub fn finish(self, header: Scenario, steps: Vec<PreparedStep>) -> PreparedScenario {
+        let Preparer { mut needs, signatures, .. } = self;
+        // A scenario restricted to executors this build lacks is skipped, not run on another one.
+        if needs.stylus
+            && let Some(allowed) = &header.executors
+            && !allowed.iter().any(|e| AVAILABLE_EXECUTORS.contains(&e.as_str()))
+        {
+            needs.unsupported.get_or_insert_with(|| {
+                format!(
+                    "restricted to executors [{}]; this build has [{}]",
+                    allowed.join(", "),
+                    AVAILABLE_EXECUTORS.join(", ")
+                )
+            });
+        }
+        PreparedScenario {
+            file: header.file,
+            name: header.name,
+            steps,
+            uses_stylus: needs.stylus,
+            contracts: needs.contracts,
+            executors: header.executors,
+            errors: known_errors(&signatures, &needs.errors),
+            functions: known_functions(&signatures, &needs.functions),
+            unsupported: needs.unsupported,
+        }
+    }
 }
 
 /// What a scenario needs from the build.
@@ -195,7 +223,7 @@ pub(crate) struct Needs {
 
 /// Parsed signatures by their text (suites repeat the same few signatures many times), and the
 /// custom errors the scenario's expectations name.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(crate) struct Signatures {
     parsed: std::cell::RefCell<std::collections::HashMap<String, Arc<Signature>>>,
     pub(crate) errors: std::cell::RefCell<Vec<Arc<Signature>>>,

@@ -136,6 +136,25 @@ pub fn parse_scenario_then<T: Send>(
     text: &str,
     then: impl Fn(usize, StepRaw) -> T + Sync,
 ) -> Result<(ScenarioRaw, Vec<T>), RawError> {
+    let top = parse_top(text)?;
+    // The duplicate-key scan reads the whole text; it runs beside the step parsing.
+    let (structure, steps) = rayon::join(|| check_structure(text), || top.steps(0..top.len(), &then));
+    structure?;
+    Ok((top.raw, steps?))
+}
+
+/// A file's top level, parsed, with its steps still as text: [`TopLevel::steps`] parses them a
+/// range at a time. The duplicate keys and `null`s inside steps are [`check_structure`]'s.
+#[derive(Debug)]
+pub struct TopLevel<'a> {
+    /// The top-level fields (no `steps`).
+    pub raw: ScenarioRaw,
+    steps: Vec<&'a RawValue>,
+}
+
+/// Parses the top level of a file: syntax of the whole document, the top-level keys, and the
+/// boundaries of its steps.
+pub fn parse_top(text: &str) -> Result<TopLevel<'_>, RawError> {
     let mut de = serde_json::Deserializer::from_str(text);
     // Path tracking allocates per key: only a document that fails is parsed again with it.
     let shell: Shell<'_> = match Shell::deserialize(common::ObjectOnly(&mut de)) {
@@ -153,36 +172,6 @@ pub fn parse_scenario_then<T: Send>(
         parser_position: None,
     })?;
     let step_offsets = shell.steps.iter().map(|raw| raw.get().as_ptr() as usize - text.as_ptr() as usize).collect();
-    // Steps parse independently: in parallel for large files, first error (by index) wins.
-    // The duplicate-key scan reads the whole text; it runs beside the step parsing.
-    let (duplicate, parsed): (_, Vec<Result<T, RawError>>) = rayon::join(
-        || find_structural_error(text),
-        || {
-            let steps = shell.steps.par_iter().with_min_len(64).enumerate();
-            steps.map(|(i, raw)| parse_step(raw.get(), i).map(|step| then(i, step))).collect()
-        },
-    );
-    if let Some((kind, json_path, offset)) = duplicate {
-        let message = match kind {
-            Structural::DuplicateKey => {
-                let key = path::parse(&json_path).and_then(|s| match s.last() {
-                    Some(path::PathSegment::Key(k)) => Some(k.clone()),
-                    _ => None,
-                });
-                format!("duplicate key `{}`", key.unwrap_or_default())
-            }
-            Structural::Null => "got `null`, expected a value (leave an optional field out instead)".to_owned(),
-        };
-        let at_key = kind == Structural::DuplicateKey;
-        return Err(RawError {
-            message,
-            json_path,
-            position: Some(line_col(text, offset)),
-            at_key,
-            parser_position: None,
-        });
-    }
-    let steps = parsed.into_iter().collect::<Result<_, _>>()?;
     let raw = ScenarioRaw {
         step_offsets,
         schema: shell.schema,
@@ -191,7 +180,49 @@ pub fn parse_scenario_then<T: Send>(
         executors: shell.executors,
         steps: Vec::new(),
     };
-    Ok((raw, steps))
+    Ok(TopLevel { raw, steps: shell.steps })
+}
+
+impl TopLevel<'_> {
+    /// How many steps the file has.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Whether the file has no steps.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Parses the steps of `range`, in parallel, handing each to `then` (with its index); the
+    /// error is the first by index.
+    pub fn steps<T: Send>(
+        &self,
+        range: std::ops::Range<usize>,
+        then: impl Fn(usize, StepRaw) -> T + Sync,
+    ) -> Result<Vec<T>, RawError> {
+        let steps = self.steps[range.clone()].par_iter().with_min_len(64).zip(range);
+        steps.map(|(raw, i)| parse_step(raw.get(), i).map(|step| then(i, step))).collect()
+    }
+}
+
+/// The first duplicate key or `null` of the whole text, as an error.
+pub fn check_structure(text: &str) -> Result<(), RawError> {
+    let Some((kind, json_path, offset)) = find_structural_error(text) else {
+        return Ok(());
+    };
+    let message = match kind {
+        Structural::DuplicateKey => {
+            let key = path::parse(&json_path).and_then(|s| match s.last() {
+                Some(path::PathSegment::Key(k)) => Some(k.clone()),
+                _ => None,
+            });
+            format!("duplicate key `{}`", key.unwrap_or_default())
+        }
+        Structural::Null => "got `null`, expected a value (leave an optional field out instead)".to_owned(),
+    };
+    let at_key = kind == Structural::DuplicateKey;
+    Err(RawError { message, json_path, position: Some(line_col(text, offset)), at_key, parser_position: None })
 }
 
 fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {

@@ -1,0 +1,125 @@
+//! Streamed runs of large scenario files. A file above [`STREAM_ABOVE_BYTES`] is never held as a
+//! list of steps: a first pass loads and prepares every step and drops it, which finds every
+//! input error before anything runs (as for any file) and what the whole scenario needs
+//! (executors, contracts, known signatures); then each configuration's run reads the file
+//! again and prepares each step just before it runs. Memory stays the file's text and the
+//! reports, at the price of parsing the file once more per configuration.
+
+use std::path::Path;
+
+use crate::artifacts::Artifacts;
+use crate::execute::ScenarioRun;
+use crate::prepare::{PreparedScenario, Preparer};
+use crate::report::ScenarioReport;
+use crate::suite::RunOptions;
+
+/// Files larger than this are streamed (unless [`RunOptions::stream_above_bytes`] says
+/// otherwise): below it, holding the prepared steps costs little and saves the second parse.
+pub const STREAM_ABOVE_BYTES: u64 = 16 << 20;
+
+/// Whether `path` is run streamed.
+pub(crate) fn streams(path: &Path, options: &RunOptions) -> bool {
+    let limit = options.stream_above_bytes.unwrap_or(STREAM_ABOVE_BYTES);
+    std::fs::metadata(path).is_ok_and(|m| m.len() > limit)
+}
+
+/// A streamed scenario after its first pass: everything but its steps.
+pub(crate) struct Streamed {
+    /// The prepared scenario, without steps.
+    pub(crate) header: PreparedScenario,
+    /// How many steps it has.
+    pub(crate) steps: usize,
+}
+
+/// The first pass: every step loaded and prepared, then dropped. An unusable file gives its
+/// `Error` report, with the error loading the whole file would give.
+pub(crate) fn prepare(path: &Path, artifacts: &Artifacts) -> Result<Streamed, Box<ScenarioReport>> {
+    let unusable = |message: String| Box::new(crate::suite::error_report(path, crate::execute::REVM, message));
+    let mut preparer = Preparer::new(artifacts);
+    let mut first_error = None;
+    let mut steps = 0;
+    let header = scenario_format::visit_scenario(path, &mut |entry| {
+        steps += 1;
+        // Loading errors come before preparing errors: the file is read to its end.
+        if first_error.is_none()
+            && let Err(e) = preparer.step(entry)
+        {
+            first_error = Some(e);
+        }
+    })
+    .map_err(|e| unusable(e.to_string()))?;
+    if let Some(e) = first_error {
+        return Err(unusable(e.to_string()));
+    }
+    Ok(Streamed { header: preparer.finish(header, Vec::new()), steps })
+}
+
+/// Feeds a run the file's steps, each prepared just before it runs.
+pub(crate) fn feed(path: &Path, artifacts: &Artifacts, steps: usize, run: &mut ScenarioRun<'_>) {
+    run.reserve(steps);
+    let mut preparer = Preparer::new(artifacts);
+    let mut failed = None;
+    let visited = scenario_format::visit_scenario(path, &mut |entry| {
+        if failed.is_none() {
+            match preparer.step(entry) {
+                Ok(step) => run.step(&step),
+                Err(e) => failed = Some(e.to_string()),
+            }
+        }
+    });
+    // The first pass found the file usable: it changed since.
+    if let Some(message) = visited.err().map(|e| e.to_string()).or(failed) {
+        run.input_error(format!("{message} (the file changed during the run)"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// The JSON report of the bundled passing, failing, unusable and traced scenarios, with
+    /// files streamed above `stream_above_bytes`, wall times blanked.
+    fn report(stream_above_bytes: u64, keep_going: bool) -> serde_json::Value {
+        let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        let paths: Vec<PathBuf> = ["scenarios", "should-fail", "bad-input", "traces"].map(|d| fixtures.join(d)).into();
+        let options = RunOptions {
+            jobs: 2,
+            keep_going,
+            trace: world_mock::TraceLevel { calls: true, ..Default::default() },
+            stream_above_bytes: Some(stream_above_bytes),
+            ..Default::default()
+        };
+        let report = crate::suite::run_paths(&paths, &options).unwrap();
+        let mut json: serde_json::Value = serde_json::from_str(&crate::report::render_json(&report)).unwrap();
+        blank_times(&mut json);
+        json
+    }
+
+    fn blank_times(json: &mut serde_json::Value) {
+        match json {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    if key == "wallTimeMs" {
+                        *value = serde_json::Value::Null;
+                    } else {
+                        blank_times(value);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(blank_times),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn streamed_runs_report_what_whole_runs_report() {
+        for keep_going in [false, true] {
+            let whole = report(u64::MAX, keep_going);
+            let streamed = report(0, keep_going);
+            let scenarios = whole["scenarios"].as_array().map_or(0, Vec::len);
+            assert!(scenarios > 60, "only {scenarios} scenario reports");
+            assert_eq!(streamed, whole, "keep_going: {keep_going}");
+        }
+    }
+}

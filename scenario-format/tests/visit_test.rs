@@ -1,0 +1,130 @@
+//! `visit_scenario` (steps handed on a chunk at a time) against `load_scenario` (all at once):
+//! the same steps, in the same order, and the same error, whatever the size of the file.
+
+use scenario_format::*;
+use std::path::{Path, PathBuf};
+
+/// The steps `visit_scenario` hands on, and its result (the error as text).
+fn visit(path: &Path) -> (Vec<StepEntry>, Result<Scenario, String>) {
+    let mut steps = Vec::new();
+    let result = visit_scenario(path, &mut |entry| steps.push(entry)).map_err(|e| e.to_string());
+    (steps, result)
+}
+
+/// Visiting gives what loading gives: the same steps, or the same error (after handing on
+/// only steps that come before it).
+fn assert_alike(path: &Path) {
+    let (visited, result) = visit(path);
+    match load_scenario(path) {
+        Ok(loaded) => {
+            let header = result.unwrap_or_else(|e| panic!("{}: visiting failed: {e}", path.display()));
+            assert!(header.steps.is_empty());
+            assert_eq!(
+                (header.name, header.comment, header.executors),
+                (loaded.name, loaded.comment, loaded.executors)
+            );
+            assert_eq!(visited, loaded.steps, "{}", path.display());
+        }
+        Err(error) => {
+            assert_eq!(result.unwrap_err(), error.to_string(), "{}", path.display());
+        }
+    }
+}
+
+fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            scenario_files(&path, out);
+        } else if path.to_string_lossy().ends_with(".scen.json") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_bundled_scenario_visits_as_it_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    scenario_files(&root.join("fixtures"), &mut files);
+    scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"), &mut files);
+    assert!(files.len() >= 20, "only {} scenario files", files.len());
+    for file in files {
+        assert_alike(&file);
+    }
+}
+
+/// A file of `count` transfer steps (more than one chunk), each with an id; `edit` may change
+/// the text of step `i`.
+fn transfers(name: &str, count: usize, edit: impl Fn(usize, String) -> String) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("diorama-visit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let steps: Vec<String> = (0..count)
+        .map(|i| {
+            let step = format!(
+                r#"{{"step": "transfer", "id": "t{i}", "tx": {{"from": "address:alice", "to": "address:bob", "value": "{i}"}}}}"#
+            );
+            edit(i, step)
+        })
+        .collect();
+    let path = dir.join(name);
+    std::fs::write(&path, format!("{{\"steps\": [\n{}\n]}}", steps.join(",\n"))).unwrap();
+    path
+}
+
+const MANY: usize = 10_000;
+
+#[test]
+fn a_file_of_many_chunks_visits_as_it_loads() {
+    let path = transfers("many.scen.json", MANY, |_, s| s);
+    let (visited, result) = visit(&path);
+    assert!(result.is_ok());
+    assert_eq!(visited.len(), MANY);
+    assert_alike(&path);
+}
+
+#[test]
+fn a_late_syntax_error_wins_over_an_early_value_error_in_both() {
+    let path = transfers("late-syntax.scen.json", MANY, |i, s| match i {
+        3 => s.replace("\"value\": \"3\"", "\"value\": \"not a number\""),
+        9_000 => s.replace("\"tx\"", "\"tix\""),
+        _ => s,
+    });
+    let (visited, result) = visit(&path);
+    let error = result.unwrap_err();
+    assert!(error.contains("steps[9000]"), "{error}");
+    assert!(visited.is_empty(), "steps were handed on before a syntax error");
+    assert_alike(&path);
+}
+
+#[test]
+fn a_value_error_in_a_later_chunk_comes_after_the_steps_before_it() {
+    let path = transfers("late-value.scen.json", MANY, |i, s| {
+        if i == 9_000 { s.replace("\"value\": \"9000\"", "\"value\": \"not a number\"") } else { s }
+    });
+    let (visited, result) = visit(&path);
+    assert!(result.unwrap_err().contains("steps[9000].tx.value"));
+    assert_eq!(visited.len(), 9_000);
+    assert_alike(&path);
+}
+
+#[test]
+fn a_duplicate_id_across_chunks_is_found_in_both() {
+    let path =
+        transfers("duplicate.scen.json", MANY, |i, s| if i == 9_000 { s.replace("\"t9000\"", "\"t100\"") } else { s });
+    let (_, result) = visit(&path);
+    let error = result.unwrap_err();
+    assert!(error.contains("duplicate step id `t100` (first used by steps[100])"), "{error}");
+    assert_alike(&path);
+}
+
+#[test]
+fn a_duplicate_key_anywhere_wins_in_both() {
+    let path = transfers("duplicate-key.scen.json", MANY, |i, s| {
+        if i == 9_999 { s.replace("\"id\"", "\"id\": \"x\", \"id\"") } else { s }
+    });
+    let (visited, result) = visit(&path);
+    assert!(result.unwrap_err().contains("duplicate key `id`"));
+    assert!(visited.is_empty());
+    assert_alike(&path);
+}
