@@ -49,9 +49,12 @@ pub fn load_scenario_str(path: &Path, text: &str) -> Result<Scenario, FormatErro
 }
 
 fn load_source(path: &Path, source: Arc<String>) -> Result<Scenario, FormatError> {
-    let mut steps = Vec::new();
-    let mut push = |entry| steps.push(entry);
-    let raw = Loader::new(&mut push, None).load_file(path, source, &[])?;
+    let mut loader = Loader::new(Sink::Keep(Vec::new()), None);
+    let raw = loader.load_file(path, source, &[])?;
+    let steps = match loader.sink {
+        Sink::Keep(steps) => steps,
+        Sink::Visit(_) => Vec::new(),
+    };
     Ok(scenario_of(path, raw, steps))
 }
 
@@ -65,7 +68,7 @@ const VISIT_CHUNK: usize = 4096;
 /// (those before it) were valid.
 pub fn visit_scenario(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<Scenario, FormatError> {
     let text = read_scenario_text(path)?;
-    let raw = Loader::new(visit, Some(VISIT_CHUNK)).load_file(path, Arc::new(text), &[])?;
+    let raw = Loader::new(Sink::Visit(visit), Some(VISIT_CHUNK)).load_file(path, Arc::new(text), &[])?;
     Ok(scenario_of(path, raw, Vec::new()))
 }
 
@@ -81,11 +84,34 @@ fn scenario_of(path: &Path, raw: ScenarioRaw, steps: Vec<StepEntry>) -> Scenario
     }
 }
 
+/// Where a loader's steps go, in order.
+enum Sink<'s> {
+    /// Kept in a list (loading).
+    Keep(Vec<StepEntry>),
+    /// Handed to a visitor (visiting).
+    Visit(&'s mut dyn FnMut(StepEntry)),
+}
+
+impl Sink<'_> {
+    fn push(&mut self, entry: StepEntry) {
+        match self {
+            Sink::Keep(steps) => steps.push(entry),
+            Sink::Visit(visit) => visit(entry),
+        }
+    }
+
+    /// Room for `count` more steps (a large list is not grown by copies).
+    fn reserve(&mut self, count: usize) {
+        if let Sink::Keep(steps) = self {
+            steps.reserve(count);
+        }
+    }
+}
+
 struct Loader<'s> {
     /// Identities of the files being loaded, outermost first, with their display paths.
     stack: Vec<(PathBuf, PathBuf)>,
-    /// Where each step goes, in order.
-    sink: &'s mut dyn FnMut(StepEntry),
+    sink: Sink<'s>,
     /// Steps handed to `sink` so far.
     count: usize,
     /// Interpret (and hand on) this many steps at a time; `None`: a file's steps all at once.
@@ -93,7 +119,7 @@ struct Loader<'s> {
 }
 
 impl<'s> Loader<'s> {
-    fn new(sink: &'s mut dyn FnMut(StepEntry), chunk: Option<usize>) -> Self {
+    fn new(sink: Sink<'s>, chunk: Option<usize>) -> Self {
         Loader { stack: Vec::new(), sink, count: 0, chunk }
     }
 
@@ -153,6 +179,7 @@ impl<'s> Loader<'s> {
         inner_chain.push(file.to_path_buf());
         let positions = crate::locate::offsets_to_positions(source, &top.raw.step_offsets);
         let mut ids: HashMap<String, usize> = HashMap::new();
+        self.sink.reserve(count);
         for start in (0..count).step_by(chunk) {
             let pending = match whole.take() {
                 Some(pending) => pending,
@@ -173,7 +200,7 @@ impl<'s> Loader<'s> {
                     }
                     Body::Step(result) => result.map_err(|e| *e)?,
                 };
-                (self.sink)(StepEntry {
+                self.sink.push(StepEntry {
                     origin: Origin {
                         file: Arc::clone(&file_arc),
                         json_path: at,

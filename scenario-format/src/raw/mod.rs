@@ -202,7 +202,10 @@ impl TopLevel<'_> {
         then: impl Fn(usize, StepRaw) -> T + Sync,
     ) -> Result<Vec<T>, RawError> {
         let steps = self.steps[range.clone()].par_iter().with_min_len(64).zip(range);
-        steps.map(|(raw, i)| parse_step(raw.get(), i).map(|step| then(i, step))).collect()
+        // Collected in place (an indexed collect), then the first error taken in order.
+        let parsed: Vec<Result<T, RawError>> =
+            steps.map(|(raw, i)| parse_step(raw.get(), i).map(|step| then(i, step))).collect();
+        parsed.into_iter().collect()
     }
 }
 
