@@ -4,10 +4,12 @@
 //! A frame that ends with its memory at the size it was instantiated with gives its instance
 //! back, reset to what instantiation left: every global of its store (the module's own, with the
 //! ink, stack and profile globals of the instrumentation and non-exported ones such as the
-//! shadow stack pointer) gets its value from right after instantiation back, the pages that
-//! instantiation wrote (data segments) are copied back and the others zeroed (in place if the
-//! frame touched them, else discarded with `madvise(MADV_DONTNEED)`). The host data is replaced
-//! by the next frame's.
+//! shadow stack pointer) gets its value from right after instantiation back, and every page
+//! of its memory its content after instantiation: a small memory (most Stylus programs have one
+//! or two WASM pages) is compared page by page and only the pages that differ are rewritten; in
+//! a larger one, the pages that instantiation wrote (data segments) are copied back and the
+//! others zeroed (in place if the frame touched them, else discarded with
+//! `madvise(MADV_DONTNEED)`). The host data is replaced by the next frame's.
 //!
 //! Only modules whose remaining instance state cannot change are pooled: no start function, and
 //! none of the instructions that change tables or segments (`table.*`, `elem.drop`,
@@ -60,6 +62,11 @@ const PAGE: usize = 4096;
 /// Touched pages zeroed in place at most (beyond the written ones); more are discarded.
 const ZERO_IN_PLACE_MAX: usize = 32;
 
+/// Memories up to this size are reset by comparing each page with its content after
+/// instantiation, without a system call: reading 256 KiB costs about what `mincore` and
+/// `madvise` cost on a few pages (Stylus programs usually have one or two WASM pages).
+const SCAN_MAX: usize = 256 * 1024;
+
 impl Initial {
     /// Records a freshly instantiated instance's globals and memory.
     pub(crate) fn capture(store: &mut Store, memory: &Memory) -> Self {
@@ -92,9 +99,16 @@ impl Initial {
             return false;
         }
         let (base, len) = (view.data_ptr(), view.data_size() as usize);
-        // SAFETY: `base..base + len` is the memory's own private anonymous mapping, which no
-        // frame uses now.
-        if !unsafe { self.reset_memory(base, len, true) } {
+        let reset = if len <= SCAN_MAX {
+            // SAFETY: `base..base + len` is the memory's accessible bytes, which no frame uses now.
+            self.rewrite_changed(unsafe { std::slice::from_raw_parts_mut(base, len) });
+            true
+        } else {
+            // SAFETY: `base..base + len` is the memory's own private anonymous mapping, which no
+            // frame uses now.
+            unsafe { self.reset_memory(base, len, true) }
+        };
+        if !reset {
             return false;
         }
         let objects = store.objects_mut().as_sys();
@@ -103,6 +117,20 @@ impl Initial {
             objects.set_global_unchecked(index, *value);
         }
         true
+    }
+
+    /// Gives every page of `memory` its content after instantiation, rewriting only the pages
+    /// that differ from it (reading a page the frame never touched maps the shared zero page).
+    fn rewrite_changed(&self, memory: &mut [u8]) {
+        let mut written = self.written.iter().peekable();
+        for (index, page) in memory.chunks_mut(PAGE).enumerate() {
+            match written.next_if(|(offset, _)| *offset == index * PAGE) {
+                Some((_, bytes)) if **bytes != *page => page.copy_from_slice(bytes),
+                Some(_) => {}
+                None if !is_zero(page) => page.fill(0),
+                None => {}
+            }
+        }
     }
 
     /// Gives every page of the memory at `base` its content after instantiation: pages that
@@ -155,6 +183,13 @@ impl Initial {
         }
         true
     }
+}
+
+/// Whether every byte of `bytes` (at most a page) is zero: compared with a zero page, since
+/// slice equality is a vectorised `memcmp`.
+fn is_zero(bytes: &[u8]) -> bool {
+    static ZERO_PAGE: [u8; PAGE] = [0; PAGE];
+    *bytes == ZERO_PAGE[..bytes.len()]
 }
 
 /// Which modules can be pooled; the idle instances themselves are kept per thread (a Wasmer

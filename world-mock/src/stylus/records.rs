@@ -10,6 +10,9 @@
 //! - slot `keccak256(codehash)`: the module hash.
 //! - slot 1: the data pricer, demand u32 | lastUpdate u64 | 1 (set marker).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use revm::context::JournalTr;
 use revm::context_interface::journaled_state::account::JournaledAccountTr;
 use revm::primitives::{Address, B256, U256, address, keccak256};
@@ -156,8 +159,18 @@ pub(crate) trait ArbosStorage {
     }
 }
 
+/// `keccak256(codehash)`, remembered per thread: every Stylus frame reads its program's record,
+/// and hashing showed in the profile of small calls.
 fn module_hash_slot(codehash: B256) -> U256 {
-    U256::from_be_bytes(keccak256(codehash).0)
+    thread_local! {
+        static SLOTS: RefCell<HashMap<B256, U256>> = RefCell::default();
+    }
+    SLOTS.with_borrow_mut(|slots| {
+        if slots.len() >= 4096 {
+            slots.clear();
+        }
+        *slots.entry(codehash).or_insert_with(|| U256::from_be_bytes(keccak256(codehash).0))
+    })
 }
 
 /// The ArbOS storage seen through a transaction's journal.

@@ -75,7 +75,8 @@ impl Rng {
 
 /// The programs of the sequence, with their calldata.
 fn frames() -> Vec<(String, Vec<u8>)> {
-    let memories = ["1 1", "1 4", "2 2"];
+    // Memories above 256 KiB are reset with `mincore` and `madvise`; smaller ones page by page.
+    let memories = ["1 1", "1 4", "2 2", "5 5"];
     let mut rng = Rng(0x5eed_cafe_f00d_1234);
     let mut frames = Vec::new();
     for _ in 0..600 {
@@ -133,13 +134,14 @@ fn nested_frames_get_distinct_memories() {
 }
 
 /// A program with state that outlives a frame unless the instance is reset: a mutable global,
-/// a data segment and a page that instantiation leaves zero. Calldata byte 0 picks what the frame does after returning both: write
-/// the segment and the global, then return (1), trap (2), grow memory (3) or exit early (4).
-fn stateful() -> String {
+/// a data segment and a page that instantiation leaves zero, in a memory of `pages` pages.
+/// Calldata byte 0 picks what the frame does after returning both: write the segment and the
+/// global, then return (1), trap (2), grow memory (3) or exit early (4).
+fn stateful(pages: u32) -> String {
     format!(
         r#"(module {IMPORTS}
              (import "vm_hooks" "exit_early" (func $exit (param i32)))
-             (memory (export "memory") 1 2)
+             (memory (export "memory") {pages} {})
              (global $count (mut i32) (i32.const 7))
              (data (i32.const 100) "segment bytes, as instantiated")
              (func (export "user_entrypoint") (param $len i32) (result i32)
@@ -152,7 +154,8 @@ fn stateful() -> String {
                (if (i32.eq (i32.load8_u (i32.const 200)) (i32.const 2)) (then unreachable))
                (if (i32.eq (i32.load8_u (i32.const 200)) (i32.const 3)) (then (drop (memory.grow (i32.const 1)))))
                (if (i32.eq (i32.load8_u (i32.const 200)) (i32.const 4)) (then (call $exit (i32.const 1))))
-               i32.const 0))"#
+               i32.const 0))"#,
+        pages + 1
     )
 }
 
@@ -176,7 +179,8 @@ fn same_on_pooled_and_fresh(programs: &[(String, Vec<Vec<u8>>)]) {
 fn pooled_instances_behave_like_fresh_ones() {
     let mut rng = Rng(0x0dd_ba11_5eed_0042);
     let calls: Vec<Vec<u8>> = (0..200).map(|_| vec![rng.next(5) as u8, 1 + rng.next(255) as u8]).collect();
-    let mut programs = vec![(stateful(), calls)];
+    // One memory reset page by page, one (above 256 KiB) with `mincore` and `madvise`.
+    let mut programs = vec![(stateful(1), calls.clone()), (stateful(5), calls)];
     let again = |calldata: &[u8]| vec![calldata.to_vec(); 4];
     for name in ["echo", "logger", "storage", "ink-memory-copy", "oob-store", "unreachable", "memory-grow-bomb"] {
         programs.push((fixture(name), again(b"pooled instances")));
