@@ -126,35 +126,53 @@ fn module_cache() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn counter_calls_through_runner() {
-    const CALLS: usize = 2_000;
-    let dir = std::env::temp_dir().join(format!("diorama-bench-counter-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// Best time of `diorama run` (in process, one job) on a file of one activation and `calls`
+/// counter `increment()` calls.
+fn time_counter_file(dir: &Path, calls: usize) -> Duration {
     let wasm = fixtures().join("wasm/counter.wasm");
     let mut steps = vec![serde_json::json!({
         "step": "setState",
         "accounts": { "address:user": {}, "address:counter": { "code": format!("wasm:{}", wasm.display()), "activate": true } }
     })];
-    for _ in 0..CALLS {
+    for _ in 0..calls {
         steps.push(serde_json::json!({
             "step": "call",
             "tx": { "from": "address:user", "to": "address:counter", "function": "increment()" },
             "expect": { "status": "success" }
         }));
     }
-    let path = dir.join("counter-bench.scen.json");
+    let path = dir.join(format!("counter-{calls}.scen.json"));
     std::fs::write(&path, serde_json::to_string(&serde_json::json!({ "steps": steps })).unwrap()).unwrap();
     let options = diorama::suite::RunOptions { filter: None, jobs: 1, ..Default::default() };
-    let elapsed = best_of(|| {
+    best_of(|| {
         let start = Instant::now();
         let report = diorama::suite::run_paths(std::slice::from_ref(&path), &options).unwrap();
         let elapsed = start.elapsed();
         assert_eq!(report.exit_code(), 0, "{}", diorama::report::render_human(&report, false));
         elapsed
-    });
+    })
+}
+
+/// The figure (a 2,000-call file), then where its time goes: a 20,000-call file gives
+/// the cost of one more call, and the difference the file's fixed cost (activation, fresh
+/// memory, the run's setup).
+fn counter_calls_through_runner() {
+    const CALLS: usize = 2_000;
+    const MANY: usize = 20_000;
+    let dir = std::env::temp_dir().join(format!("diorama-bench-counter-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let elapsed = time_counter_file(&dir, CALLS);
+    let many = time_counter_file(&dir, MANY);
     println!(
         "Stylus counter increment() through `diorama run`: {CALLS} calls in {elapsed:.2?} = {:.0} calls/s (target >= 80,000/s)",
         CALLS as f64 / elapsed.as_secs_f64()
+    );
+    let per_call = (many.as_secs_f64() - elapsed.as_secs_f64()) / (MANY - CALLS) as f64;
+    println!(
+        "  {MANY} calls in {many:.2?}: {:.2} us per further call ({:.0} calls/s), {:.2} ms fixed per file",
+        per_call * 1e6,
+        1.0 / per_call,
+        (elapsed.as_secs_f64() - per_call * CALLS as f64) * 1e3
     );
     println!("BENCH stylus.counter_calls_per_s={:.0}", CALLS as f64 / elapsed.as_secs_f64());
     let _ = std::fs::remove_dir_all(&dir);

@@ -395,3 +395,29 @@ fn data_fee_for_an_asm_estimate() {
     pricer.update(719_569, 1_700_000_010);
     assert_eq!(pricer.demand, 719_569 * 2 - 348_650);
 }
+
+/// Activation remembers its analysis of a module; what it reads besides the WASM (the page
+/// limit, and the ArbOS version through the WASM features) must still decide each result.
+#[test]
+fn remembered_analyses_follow_the_page_limit_and_arbos_version() {
+    let eleven_pages = wasm(&program_wat("", "11 11", ENTRY));
+    let pages = |limit: u16| {
+        let params = StylusParams { page_limit: limit, ..StylusParams::default() };
+        activate_wasm(&eleven_pages, B256::ZERO, &params).map(|info| info.program.footprint)
+    };
+    for _ in 0..2 {
+        assert_eq!(pages(128), Ok(11));
+        assert_eq!(pages(10).unwrap_err().to_string(), "memory of 11 pages exceeds the limit of 10 pages");
+    }
+    // Two results: multi-value is a WASM feature before ArbOS 60 only.
+    let multi_value = wasm(
+        r#"(module (memory (export "memory") 1 1)
+             (func $pair (result i32 i32) i32.const 1 i32.const 2)
+             (func (export "user_entrypoint") (param i32) (result i32) call $pair drop))"#,
+    );
+    let under = |arbos: u64| activate_wasm(&multi_value, B256::ZERO, &StylusParams::for_arbos_version(arbos)).is_ok();
+    for _ in 0..2 {
+        assert!(under(50));
+        assert!(!under(60));
+    }
+}

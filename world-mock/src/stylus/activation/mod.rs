@@ -11,6 +11,9 @@ mod hostio;
 mod ops;
 mod validate;
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 use revm::primitives::{B256, U256, keccak256};
 
 pub use costs::{ACTIVATION_FIXED_GAS, activation_gas, asm_estimate, cached_init_cost, init_cost};
@@ -209,13 +212,14 @@ pub(crate) fn activate_with_page_limit(
     params: &StylusParams,
     page_limit: u16,
 ) -> Result<ActivationInfo, ActivationError> {
-    let stats = validate::analyze(wasm, params, page_limit)?;
+    let wasm_hash = keccak256(wasm);
+    let stats = analyze_once(wasm, wasm_hash, params.arbos_version, page_limit)?;
     let cached_cost = cached_init_cost(&stats)?;
     let init_cost = init_cost(&stats, params.version)?;
     let asm_estimate = asm_estimate(&stats);
     let program = ProgramInfo {
         codehash,
-        module_hash: module_hash(wasm, codehash, params.version),
+        module_hash: hash_module(wasm_hash, codehash, params.version),
         version: params.version,
         footprint: stats.footprint,
         init_cost,
@@ -229,10 +233,41 @@ pub(crate) fn activate_with_page_limit(
 
 /// Diorama's module hash (see the module documentation).
 pub fn module_hash(wasm: &[u8], codehash: B256, version: u16) -> B256 {
+    hash_module(keccak256(wasm), codehash, version)
+}
+
+fn hash_module(wasm_hash: B256, codehash: B256, version: u16) -> B256 {
     let mut preimage = Vec::with_capacity(24 + 2 + 64);
     preimage.extend_from_slice(b"diorama-stylus-module-v1");
     preimage.extend_from_slice(&version.to_be_bytes());
     preimage.extend_from_slice(codehash.as_slice());
-    preimage.extend_from_slice(keccak256(wasm).as_slice());
+    preimage.extend_from_slice(wasm_hash.as_slice());
     keccak256(preimage)
+}
+
+/// `validate::analyze`, remembered for the process by the WASM's hash and the only inputs it
+/// reads besides the WASM (the ArbOS version and the page limit): it is pure, it is most of the
+/// time of a scenario that activates a program and calls it once, and a suite activates the
+/// same few programs in every scenario.
+fn analyze_once(
+    wasm: &[u8],
+    wasm_hash: B256,
+    arbos_version: u64,
+    page_limit: u16,
+) -> Result<ModuleStats, ActivationError> {
+    type Analyses = HashMap<(B256, u64, u16), Result<ModuleStats, ActivationError>>;
+    static KNOWN: OnceLock<Mutex<Analyses>> = OnceLock::new();
+    const KEPT_MAX: usize = 256;
+    let known = KNOWN.get_or_init(Mutex::default);
+    let key = (wasm_hash, arbos_version, page_limit);
+    if let Some(analysis) = known.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+        return analysis.clone();
+    }
+    let analysis = validate::analyze(wasm, arbos_version, page_limit);
+    let mut known = known.lock().unwrap_or_else(PoisonError::into_inner);
+    if known.len() >= KEPT_MAX {
+        known.clear();
+    }
+    known.insert(key, analysis.clone());
+    analysis
 }

@@ -9,7 +9,6 @@ use wasmparser::{
 use super::hostio::{VM_HOOKS_MODULE, ValType, format_signature, hook_signature};
 use super::ops::{Arity, analyze_body};
 use super::{ActivationError, ModuleStats};
-use crate::stylus::StylusParams;
 
 /// Largest memory a program may declare: 128 pages (8 MiB).
 pub(super) const HEAP_BOUND: u16 = 128;
@@ -63,8 +62,8 @@ fn limit(what: &'static str, count: u64, limit: u64) -> Result<(), ActivationErr
 }
 
 /// Validates `wasm` and counts what the cost formulas need.
-pub(super) fn analyze(wasm: &[u8], params: &StylusParams, page_limit: u16) -> Result<ModuleStats, ActivationError> {
-    let features = features(params.arbos_version);
+pub(super) fn analyze(wasm: &[u8], arbos_version: u64, page_limit: u16) -> Result<ModuleStats, ActivationError> {
+    let features = features(arbos_version);
     let mut validator = Validator::new_with_features(features);
     let mut parser = Parser::new(0);
     parser.set_features(features);
@@ -78,7 +77,7 @@ pub(super) fn analyze(wasm: &[u8], params: &StylusParams, page_limit: u16) -> Re
             allocations = func.into_allocations();
             facts.bodies.push(body);
         }
-        collect(&mut facts, payload, params)?;
+        collect(&mut facts, payload, arbos_version)?;
     }
     check_module(&facts, page_limit)?;
 
@@ -110,7 +109,7 @@ pub(super) fn analyze(wasm: &[u8], params: &StylusParams, page_limit: u16) -> Re
     })
 }
 
-fn collect<'a>(facts: &mut Facts<'a>, payload: Payload<'a>, params: &StylusParams) -> Result<(), ActivationError> {
+fn collect<'a>(facts: &mut Facts<'a>, payload: Payload<'a>, arbos_version: u64) -> Result<(), ActivationError> {
     match payload {
         Payload::TypeSection(reader) => {
             for ty in reader.into_iter_err_on_gc_types() {
@@ -124,7 +123,7 @@ fn collect<'a>(facts: &mut Facts<'a>, payload: Payload<'a>, params: &StylusParam
                 facts.imports += 1;
                 check_import(facts, import.module, import.name, import.ty)?;
             }
-            if params.arbos_version >= 32 {
+            if arbos_version >= 32 {
                 limit("imports", facts.imports, 513)?;
             }
         }
