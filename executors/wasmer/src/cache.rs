@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use wasmer::Module;
 use world_mock::revm::primitives::{B256, keccak256};
 
+use crate::cache_file;
 use crate::engine::{Compiler, code_fingerprint};
 
 /// Environment variable naming the disk cache directory.
@@ -183,19 +184,15 @@ impl ModuleCache {
 
     /// The module in `path`, if the file is whole and was written for `fingerprint`.
     fn load(&self, compiler: &Compiler, path: &Path, fingerprint: B256) -> Option<Module> {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
-            Err(error) => return self.reject(path, &format!("cannot read it: {error}")),
-        };
-        let body = match verified_body(&bytes, fingerprint) {
-            Ok(body) => body,
-            Err(why) => return self.reject(path, why),
+        let body = match cache_file::read(path, MAGIC, fingerprint) {
+            Ok(Some(body)) => body,
+            Ok(None) => return None,
+            Err(why) => return self.reject(path, &why),
         };
         let start = Instant::now();
         // SAFETY: the body is byte for byte what `store` serialized with an engine of the same
         // fingerprint (length and Keccak-256 checked above), the precondition of `deserialize`.
-        match unsafe { compiler.deserialize(body) } {
+        match unsafe { compiler.deserialize(&body) } {
             Ok(module) => {
                 bump(&self.counters.deserialize_nanos, start.elapsed().as_nanos() as u64);
                 bump(&self.counters.disk_hits, 1);
@@ -212,91 +209,19 @@ impl ModuleCache {
         None
     }
 
-    /// Writes atomically (temporary file in the same folder, flushed, then renamed) so that
-    /// concurrent readers never see a partial file. Failures only cost a later recompilation.
+    /// Writes the module's file (atomically: concurrent readers never see a partial file).
+    /// Failures only cost a later recompilation.
     fn store(&self, path: &Path, fingerprint: B256, module: &Module) {
-        let write = || -> std::io::Result<()> {
-            let body = module.serialize().map_err(std::io::Error::other)?;
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let unique = format!("{:?}-{}", std::thread::current().id(), std::process::id());
-            let tmp = path.with_extension(format!("tmp-{}", unique.replace(|c: char| !c.is_ascii_alphanumeric(), "")));
-            let mut contents = header(fingerprint, &body).into_bytes();
-            contents.extend_from_slice(&body);
-            let written = (|| {
-                let mut file = std::fs::File::create(&tmp)?;
-                std::io::Write::write_all(&mut file, &contents)?;
-                file.sync_all()?; // on disk before the rename makes it visible
-                std::fs::rename(&tmp, path)
-            })();
-            if written.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
-            written
-        };
-        match write() {
+        let written = module
+            .serialize()
+            .map_err(std::io::Error::other)
+            .and_then(|body| cache_file::write(path, MAGIC, fingerprint, &body));
+        match written {
             Ok(()) => bump(&self.counters.disk_writes, 1),
             Err(_) => bump(&self.counters.disk_errors, 1),
         }
     }
 }
 
-/// First line of every cache file.
+/// First line of every module file.
 const MAGIC: &str = "diorama-wasmer-module v2";
-
-/// The header: magic, fingerprint, body length and body hash, one per line.
-fn header(fingerprint: B256, body: &[u8]) -> String {
-    format!("{MAGIC}\n{fingerprint:x}\n{}\n{:x}\n", body.len(), keccak256(body))
-}
-
-/// The body of a cache file, if its header matches `fingerprint` and the body's length and hash.
-fn verified_body(bytes: &[u8], fingerprint: B256) -> Result<&[u8], &'static str> {
-    let mut rest = bytes;
-    let mut line = || -> Result<&str, &'static str> {
-        let end = rest.iter().position(|b| *b == b'\n').ok_or("truncated header")?;
-        let text = std::str::from_utf8(&rest[..end]).map_err(|_| "damaged header")?;
-        rest = &rest[end + 1..];
-        Ok(text)
-    };
-    if line()? != MAGIC {
-        return Err("not a diorama module file of this version");
-    }
-    if line()? != format!("{fingerprint:x}") {
-        return Err("compiled by another engine or instrumentation");
-    }
-    let length: usize = line()?.parse().map_err(|_| "damaged header")?;
-    let hash = line()?.to_string();
-    if rest.len() != length {
-        return Err("truncated or extended body");
-    }
-    if format!("{:x}", keccak256(rest)) != hash {
-        return Err("damaged body (hash mismatch)");
-    }
-    Ok(rest)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{header, verified_body};
-    use world_mock::revm::primitives::B256;
-
-    #[test]
-    fn every_damaged_byte_is_refused() {
-        let fingerprint = B256::repeat_byte(7);
-        let body = b"serialized module body".to_vec();
-        let mut file = header(fingerprint, &body).into_bytes();
-        file.extend_from_slice(&body);
-        assert_eq!(verified_body(&file, fingerprint), Ok(&body[..]));
-        assert!(verified_body(&file, B256::repeat_byte(8)).is_err(), "another fingerprint");
-        for offset in 0..file.len() {
-            let mut damaged = file.clone();
-            damaged[offset] ^= 0x20;
-            assert!(verified_body(&damaged, fingerprint).is_err(), "byte {offset} flipped");
-        }
-        assert!(verified_body(&file[..file.len() - 1], fingerprint).is_err(), "truncated");
-        let mut longer = file.clone();
-        longer.push(0);
-        assert!(verified_body(&longer, fingerprint).is_err(), "extended");
-    }
-}

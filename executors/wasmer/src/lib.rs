@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod cache;
+pub mod cache_file;
 mod engine;
 mod executor;
 mod host;

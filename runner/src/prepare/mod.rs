@@ -2,6 +2,7 @@
 //! argument that does not fit its type, missing artifact) with its file:line:column before
 //! anything runs. `diorama check` stops here.
 
+mod encoded;
 mod expect;
 mod meta;
 mod state;
@@ -15,9 +16,9 @@ use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use scenario_format::{CodeSource, CodeValue, Origin, Scenario, Step, StepEntry};
-use world_mock::stylus::encode_program;
 use world_mock::{CodeKind, TxRequest};
 
+use self::encoded::encoded_program;
 use crate::abi::{Signature, encode_args, encode_call};
 use crate::artifacts::Artifacts;
 use crate::contracts::ContractCrate;
@@ -485,21 +486,4 @@ fn is_stylus(code: &CodeValue) -> bool {
 
 fn gas_price(cx: &StepCx<'_>, price: Option<U256>, path: &str) -> Result<u128, PrepareError> {
     price.map_or(Ok(0), |p| u128::try_from(p).map_err(|_| cx.error(path, "gas price does not fit 128 bits")))
-}
-
-/// `encode_program` (brotli at quality 11 is slow) cached for the whole process by content.
-fn encoded_program(wasm: &[u8]) -> Vec<u8> {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<alloy_primitives::B256, Arc<Vec<u8>>>>> = OnceLock::new();
-    let key = alloy_primitives::keccak256(wasm);
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(found) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return found.to_vec();
-    }
-    let program = Arc::new(encode_program(wasm));
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key, program.clone());
-    }
-    program.to_vec()
 }

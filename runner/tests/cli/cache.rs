@@ -1,4 +1,5 @@
-//! A damaged module cache never changes a run: every damaged file is a miss, recompiled.
+//! A damaged disk cache never changes a run: every damaged file (a compiled module, or the
+//! on-chain code encoded for a WASM file) is a miss, compiled or encoded again.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -21,12 +22,17 @@ fn run_with_cache(cache: &Path) -> Output {
         .unwrap()
 }
 
+/// The compiled modules and the encoded programs in `cache`.
 fn cache_files(cache: &Path) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(cache)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "wasmer"))
-        .collect();
+    let in_dir = |dir: &Path, extension: &str| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == extension))
+            .collect()
+    };
+    let mut files = in_dir(cache, "wasmer");
+    files.extend(in_dir(&cache.join("programs"), "code"));
     files.sort();
     files
 }
@@ -54,7 +60,9 @@ fn damaging_any_cache_byte_never_changes_the_results() {
     let clean = run_with_cache(&cache);
     assert_eq!(clean.status.code(), Some(1), "the should-fail file fails: {}", String::from_utf8_lossy(&clean.stderr));
     let files = cache_files(&cache);
-    assert!(files.len() >= 10, "only {} cached modules", files.len());
+    let programs = files.iter().filter(|f| f.extension().is_some_and(|e| e == "code")).count();
+    assert!(files.len() - programs >= 10, "only {} cached modules", files.len() - programs);
+    assert!(programs >= 3, "only {programs} encoded programs");
     let layout: Vec<(usize, usize)> = files
         .iter()
         .map(|f| {
@@ -74,7 +82,8 @@ fn damaging_any_cache_byte_never_changes_the_results() {
         let stderr = String::from_utf8_lossy(&damaged.stderr);
         assert_eq!(damaged.status.code(), clean.status.code(), "round {round}: {stderr}");
         assert_eq!(without_times(&damaged.stdout), without_times(&clean.stdout), "round {round}: the report changed");
-        let warnings = stderr.matches("ignoring module cache file").count();
+        let warnings = stderr.matches("ignoring module cache file").count()
+            + stderr.matches("ignoring encoded-program cache file").count();
         assert_eq!(warnings, files.len(), "round {round}: one warning per damaged file:\n{stderr}");
     }
     let again = run_with_cache(&cache);
