@@ -4,7 +4,7 @@
 use crate::error::FormatError;
 use crate::interp::{Ctx, interpret_step};
 use crate::model::{Origin, Scenario, Step, StepEntry};
-use crate::path::{join_index, join_key};
+use crate::path::{At, join_index, join_key};
 use crate::raw::{RawError, ScenarioRaw, StepRaw, Text, check_structure, parse_top};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -154,9 +154,9 @@ impl<'s> Loader<'s> {
         let interpret = |i: usize, mut step: StepRaw| {
             let body = match &mut step {
                 StepRaw::ExternalSteps(ext) => Body::Include(std::mem::replace(&mut ext.path, Text(String::new()))),
-                other => {
-                    Body::Step(interpret_step(&ctx, other, &join_index("steps", i)).map(Box::new).map_err(Box::new))
-                }
+                other => Body::Step(
+                    interpret_step(&ctx, other, &At::Rendered("steps").index(i)).map(Box::new).map_err(Box::new),
+                ),
             };
             let (id, comment) = take_common(&mut step);
             Pending { id, comment, body }
@@ -191,7 +191,7 @@ impl<'s> Loader<'s> {
                     && let Some(first) = ids.insert(id.0.clone(), i)
                 {
                     let msg = format!("duplicate step id `{}` (first used by steps[{first}])", id.0);
-                    return Err(ctx.err(&join_key(&at, "id"), msg));
+                    return Err(ctx.err(&At::Rendered(&at).key("id"), msg));
                 }
                 let step = match body {
                     Body::Include(path) => {
@@ -225,7 +225,7 @@ impl<'s> Loader<'s> {
         if let Some(start) = self.stack.iter().position(|(known, _)| *known == id) {
             let mut cycle: Vec<String> = self.stack[start..].iter().map(|(_, p)| p.display().to_string()).collect();
             cycle.push(target.display().to_string());
-            return Err(ctx.err(at, format!("externalSteps cycle: {}", cycle.join(" -> "))));
+            return Err(ctx.err(&At::Rendered(at), format!("externalSteps cycle: {}", cycle.join(" -> "))));
         }
         let text = read_scenario_text(&target).map_err(|mut e| {
             if e.line.is_some() {
@@ -233,7 +233,10 @@ impl<'s> Loader<'s> {
                 e.include_chain = chain.to_vec();
                 e
             } else {
-                ctx.err(at, format!("cannot read externalSteps file `{}`: {}", target.display(), e.message))
+                ctx.err(
+                    &At::Rendered(at),
+                    format!("cannot read externalSteps file `{}`: {}", target.display(), e.message),
+                )
             }
         })?;
         self.load_file(&target, Arc::new(text), chain)?;
@@ -248,14 +251,14 @@ fn check_top_level(ctx: &Ctx<'_>, raw: &ScenarioRaw) -> Result<(), FormatError> 
         for (present, key) in [(raw.name.is_some(), "name"), (raw.executors.is_some(), "executors")] {
             if present {
                 let msg = format!("`{key}` is not allowed in a .steps.json file (only `steps`, `comment`, `$schema`)");
-                return Err(ctx.err_key(key, msg));
+                return Err(ctx.err_key(&At::Rendered(key), msg));
             }
         }
     }
     for (i, exec) in raw.executors.iter().flatten().enumerate() {
         if !EXECUTORS.contains(&exec.0.as_str()) {
             let msg = format!("got executor `{}`, expected one of `{}`", exec.0, EXECUTORS.join("`, `"));
-            return Err(ctx.err(&join_index("executors", i), msg));
+            return Err(ctx.err(&At::Rendered("executors").index(i), msg));
         }
     }
     Ok(())

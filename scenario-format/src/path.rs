@@ -46,6 +46,39 @@ pub fn join_index(base: &str, index: usize) -> String {
     format!("{base}[{index}]")
 }
 
+/// A JSON path that is rendered only when needed (an error): a chain of segments borrowed from
+/// the stack, so interpreting a valid value builds no string for its path.
+#[derive(Debug, Clone, Copy)]
+pub enum At<'a> {
+    /// A rendered path (`steps`, `steps[3].tx`).
+    Rendered(&'a str),
+    /// An object member of a path.
+    Key(&'a At<'a>, &'a str),
+    /// An array element of a path.
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    /// The path of this one's member `key`.
+    pub fn key(&'a self, key: &'a str) -> At<'a> {
+        At::Key(self, key)
+    }
+
+    /// The path of this one's element `index`.
+    pub fn index(&'a self, index: usize) -> At<'a> {
+        At::Index(self, index)
+    }
+
+    /// The path as diorama prints it.
+    pub fn render(&self) -> String {
+        match self {
+            At::Rendered(path) => (*path).to_owned(),
+            At::Key(base, key) => join_key(&base.render(), key),
+            At::Index(base, index) => join_index(&base.render(), *index),
+        }
+    }
+}
+
 /// Appends a rendered relative path (`tx.from`, `[0]`, `["+"]`) to a rendered path.
 pub fn join(base: &str, sub: &str) -> String {
     if sub.is_empty() {
@@ -142,5 +175,16 @@ mod tests {
         assert_eq!(join("", "tx"), "tx");
         assert_eq!(join_key("", "$schema"), "$schema");
         assert_eq!(join_key("a", "with \"quote\""), r#"a["with \"quote\""]"#);
+    }
+
+    #[test]
+    fn lazy_paths_render_as_joined_ones() {
+        let steps = At::Rendered("steps");
+        let step = steps.index(3);
+        let storage = step.key("accounts");
+        let account = storage.key("address:alice");
+        assert_eq!(account.key("nonce").render(), r#"steps[3].accounts["address:alice"].nonce"#);
+        assert_eq!(At::Rendered("").key("tx").render(), "tx");
+        assert_eq!(step.render(), join_index("steps", 3));
     }
 }

@@ -143,7 +143,8 @@ pub fn render_expect(expect: &Check<AbiExpect>) -> String {
 }
 
 fn leaf_value(bytes: &[u8], ty: &DynSolType) -> Result<DynSolValue, String> {
-    let name = ty.sol_type_name();
+    // Named only in errors: the name of most types is built on each call.
+    let name = || ty.sol_type_name();
     match ty {
         DynSolType::Address => {
             let word =
@@ -159,7 +160,7 @@ fn leaf_value(bytes: &[u8], ty: &DynSolType) -> Result<DynSolValue, String> {
         },
         DynSolType::FixedBytes(size) => {
             if bytes.len() > *size {
-                return Err(format!("{} bytes do not fit `{name}`", bytes.len()));
+                return Err(format!("{} bytes do not fit `{}`", bytes.len(), name()));
             }
             let mut word = B256::ZERO;
             word[..bytes.len()].copy_from_slice(bytes);
@@ -169,7 +170,7 @@ fn leaf_value(bytes: &[u8], ty: &DynSolType) -> Result<DynSolValue, String> {
         DynSolType::String => String::from_utf8(bytes.to_vec())
             .map(DynSolValue::String)
             .map_err(|_| "expected UTF-8 text for `string`".to_string()),
-        _ => Err(format!("a single expression cannot be a `{name}`: use a JSON list")),
+        _ => Err(format!("a single expression cannot be a `{}`: use a JSON list", name())),
     }
 }
 

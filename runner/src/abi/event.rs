@@ -63,18 +63,18 @@ fn check_event_text(
     };
     let (mut topic_i, mut data_i) = (1, 0);
     for (i, ((arg, ty), indexed)) in args.iter().zip(&sig.params).zip(&sig.indexed).enumerate() {
-        let field = format!("args[{i}]");
+        let field = || format!("args[{i}]");
         if *indexed {
             let topic = topics[topic_i];
             topic_i += 1;
-            if let Some((false, actual)) = check_topic(arg, ty, topic)? {
-                diffs.push((field, render_expect(arg), actual));
+            if let Some(actual) = check_topic(arg, ty, topic)? {
+                diffs.push((field(), render_expect(arg), actual));
             }
         } else {
             let value = &decoded[data_i];
             data_i += 1;
             if !expect_matches(arg, value, ty)? {
-                diffs.push((field, render_expect(arg), render(value)));
+                diffs.push((field(), render_expect(arg), render(value)));
             }
         }
     }
@@ -82,8 +82,8 @@ fn check_event_text(
 }
 
 /// Checks one indexed argument: value types are decoded from the topic; dynamic types are
-/// compared by hash (their value is not recoverable).
-fn check_topic(arg: &Check<AbiExpect>, ty: &DynSolType, topic: B256) -> Result<Option<(bool, String)>, String> {
+/// compared by hash (their value is not recoverable). `Some(actual)`: it differs.
+fn check_topic(arg: &Check<AbiExpect>, ty: &DynSolType, topic: B256) -> Result<Option<String>, String> {
     let Check::Exact(expect) = arg else {
         return Ok(None);
     };
@@ -92,15 +92,14 @@ fn check_topic(arg: &Check<AbiExpect>, ty: &DynSolType, topic: B256) -> Result<O
             let AbiExpect::Leaf(leaf) = expect else {
                 return Err(format!("expected one expression for `{}`", ty.sol_type_name()));
             };
-            let ok = keccak256(&leaf.value) == topic;
-            Ok(Some((ok, format!("hash {topic}"))))
+            Ok((keccak256(&leaf.value) != topic).then(|| format!("hash {topic}")))
         }
         DynSolType::Array(_) | DynSolType::FixedArray(..) | DynSolType::Tuple(_) => {
             Err(format!("indexed `{}` arguments cannot be checked; use \"*\"", ty.sol_type_name()))
         }
         _ => {
             let value = ty.abi_decode(topic.as_slice()).map_err(|e| e.to_string())?;
-            Ok(Some((expect_matches(arg, &value, ty)?, render(&value))))
+            Ok((!expect_matches(arg, &value, ty)?).then(|| render(&value)))
         }
     }
 }

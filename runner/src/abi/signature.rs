@@ -18,6 +18,8 @@ pub struct Signature {
     pub indexed: Vec<bool>,
     /// Keccak-256 of the canonical form (selector = first 4 bytes; event topic 0).
     hash: B256,
+    /// The canonical form, kept: reports name the function of every step.
+    canonical: String,
 }
 
 impl Signature {
@@ -48,12 +50,13 @@ impl Signature {
             return Err(format!("`{text}`: unexpected `{rest}` after the parameters"));
         };
         let canonical = canonical(name, &params);
-        Ok(Self { name: name.to_string(), params, returns, indexed, hash: keccak256(canonical.as_bytes()) })
+        let hash = keccak256(canonical.as_bytes());
+        Ok(Self { name: name.to_string(), params, returns, indexed, hash, canonical })
     }
 
     /// The canonical form hashed for selectors and topics: `name(t1,t2)`.
     pub fn canonical(&self) -> String {
-        canonical(&self.name, &self.params)
+        self.canonical.clone()
     }
 
     /// The 4-byte selector.

@@ -96,15 +96,15 @@ pub struct Expectations {
 /// Resolves a step's `expect` against the called function's signature.
 pub(crate) fn prepare(
     cx: &StepCx<'_>,
-    expect: Option<&Expect>,
+    expect: Option<Expect>,
     function: Option<&Signature>,
 ) -> Result<Expectations, PrepareError> {
     let Some(expect) = expect else {
         return Ok(Expectations::default());
     };
-    let out = match &expect.out {
+    let out = match expect.out {
         None => None,
-        Some(Out::Raw(raw)) => Some(OutCheck::Raw(raw.clone())),
+        Some(Out::Raw(raw)) => Some(OutCheck::Raw(raw)),
         Some(Out::Values(values)) => Some(match function.and_then(|f| f.returns.clone()) {
             Some(types) => {
                 if types.len() != values.len() {
@@ -116,7 +116,7 @@ pub(crate) fn prepare(
                 for (i, (value, ty)) in values.iter().zip(&types).enumerate() {
                     validate_expect(value, ty).map_err(|e| cx.error(&format!("expect.out[{i}]"), e))?;
                 }
-                OutCheck::Typed { types, values: values.clone() }
+                OutCheck::Typed { types, values }
             }
             None => {
                 return Err(cx.error(
@@ -126,31 +126,30 @@ pub(crate) fn prepare(
             }
         }),
     };
-    let error = match &expect.error {
+    let error = match expect.error {
         None => None,
         Some(ErrorExpect::Message(message)) => {
             Some(ErrorCheck::Message(String::from_utf8_lossy(&message.value).into_owned()))
         }
         Some(ErrorExpect::Custom { signature, args }) => {
-            let sig = cx.signature(signature, "expect.error.signature")?;
-            check_arity(cx, "expect.error.args", &sig, args)?;
+            let sig = cx.signature(&signature, "expect.error.signature")?;
+            check_arity(cx, &|| "expect.error.args".into(), &sig, &args)?;
             cx.signatures.errors.borrow_mut().push(sig.clone());
-            Some(ErrorCheck::Custom { sig, args: args.clone() })
+            Some(ErrorCheck::Custom { sig, args })
         }
     };
-    let logs = match &expect.logs {
+    let logs = match expect.logs {
         None => None,
         Some(logs) => {
             let mut entries = Vec::with_capacity(logs.entries.len());
-            for (i, entry) in logs.entries.iter().enumerate() {
+            for (i, entry) in logs.entries.into_iter().enumerate() {
                 entries.push(match entry {
-                    LogExpect::Raw { address, topics, data } => {
-                        LogCheck::Raw { address: address.clone(), topics: topics.clone(), data: data.clone() }
-                    }
+                    LogExpect::Raw { address, topics, data } => LogCheck::Raw { address, topics, data },
                     LogExpect::Event { address, event, args } => {
-                        let sig = cx.signature(event, &format!("expect.logs[{i}].event"))?;
-                        check_arity(cx, &format!("expect.logs[{i}].args"), &sig, args)?;
-                        LogCheck::Event { address: address.clone(), sig, args: args.clone() }
+                        let sig =
+                            cx.signatures.parse(&event).map_err(|e| cx.error(&format!("expect.logs[{i}].event"), e))?;
+                        check_arity(cx, &|| format!("expect.logs[{i}].args"), &sig, &args)?;
+                        LogCheck::Event { address, sig, args }
                     }
                 });
             }
@@ -158,26 +157,32 @@ pub(crate) fn prepare(
         }
     };
     Ok(Expectations {
-        status: expect.status.clone(),
+        status: expect.status,
         out,
         error,
         logs,
-        address: expect.address.clone(),
-        gas_used: expect.gas_used.clone(),
-        ink: expect.ink.clone(),
-        activation: expect.activation.clone(),
+        address: expect.address,
+        gas_used: expect.gas_used,
+        ink: expect.ink,
+        activation: expect.activation,
     })
 }
 
-fn check_arity(cx: &StepCx<'_>, path: &str, sig: &Signature, args: &[Check<AbiExpect>]) -> Result<(), PrepareError> {
+/// Checks `args` against `sig`; `path` (built only for an error) is where they are written.
+fn check_arity(
+    cx: &StepCx<'_>,
+    path: &dyn Fn() -> String,
+    sig: &Signature,
+    args: &[Check<AbiExpect>],
+) -> Result<(), PrepareError> {
     if sig.params.len() != args.len() {
         return Err(cx.error(
-            path,
+            &path(),
             format!("`{}` has {} parameters, got {} args", sig.canonical(), sig.params.len(), args.len()),
         ));
     }
     for (i, (arg, ty)) in args.iter().zip(&sig.params).enumerate() {
-        validate_expect(arg, ty).map_err(|e| cx.error(&format!("{path}[{i}]"), e))?;
+        validate_expect(arg, ty).map_err(|e| cx.error(&format!("{}[{i}]", path()), e))?;
     }
     Ok(())
 }

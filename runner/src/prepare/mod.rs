@@ -170,10 +170,11 @@ impl<'a> Preparer<'a> {
     }
 
     /// Prepares the next step.
-    pub fn step(&mut self, entry: StepEntry) -> Result<PreparedStep, PrepareError> {
+    pub fn step(&mut self, mut entry: StepEntry) -> Result<PreparedStep, PrepareError> {
         let cx = StepCx { origin: &entry.origin, artifacts: self.artifacts, signatures: &self.signatures };
-        let (kind, action) = prepare_step(&cx, &entry, &mut self.needs)?;
+        // Named before `prepare_step` takes the step's expectations.
         let meta = meta::step_meta(&entry.step, &self.signatures);
+        let (kind, action) = prepare_step(&cx, &mut entry.step, &mut self.needs)?;
         Ok(PreparedStep { origin: entry.origin, id: entry.id, kind, action, meta })
     }
 
@@ -335,8 +336,10 @@ impl StepCx<'_> {
     }
 }
 
-fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result<(&'static str, Action), PrepareError> {
-    Ok(match &*entry.step {
+/// Prepares `step`, taking its expectations (the step is dropped afterwards).
+fn prepare_step(cx: &StepCx<'_>, step: &mut Step, needs: &mut Needs) -> Result<(&'static str, Action), PrepareError> {
+    let query = matches!(step, Step::Query(_));
+    Ok(match step {
         Step::SetState(set) => ("setState", Action::SetState(state::prepare_set_state(cx, set, needs)?)),
         Step::Deploy(deploy) => {
             let tx = &deploy.tx;
@@ -380,13 +383,12 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
                 gas_limit: tx.gas_limit,
                 gas_price: gas_price(cx, tx.gas_price.as_ref().map(|v| v.value), "tx.gasPrice")?,
             };
-            let expect = expect::prepare(cx, deploy.expect.as_ref(), None)?;
+            let expect = expect::prepare(cx, deploy.expect.take(), None)?;
             let action =
                 Action::Tx { kind: TxKind::Deploy, request, expect: Box::new(expect), activate: tx.activate, deployer };
             ("deploy", action)
         }
         Step::Call(call) | Step::Query(call) => {
-            let query = matches!(*entry.step, Step::Query(_));
             let tx = &call.tx;
             let (data, sig) = match (&tx.function, &tx.data) {
                 (Some(function), _) => {
@@ -407,7 +409,7 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
                 gas_limit: tx.gas_limit,
                 gas_price: gas_price(cx, tx.gas_price.as_ref().map(|v| v.value), "tx.gasPrice")?,
             };
-            let expect = expect::prepare(cx, call.expect.as_ref(), sig.as_deref())?;
+            let expect = expect::prepare(cx, call.expect.take(), sig.as_deref())?;
             let kind = if query { TxKind::Query } else { TxKind::Call };
             (
                 if query { "query" } else { "call" },
@@ -418,7 +420,7 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
             let tx = &transfer.tx;
             let request =
                 TxRequest { from: tx.from.value, to: Some(tx.to.value), value: tx.value.value, ..TxRequest::default() };
-            let expect = expect::prepare(cx, transfer.expect.as_ref(), None)?;
+            let expect = expect::prepare(cx, transfer.expect.take(), None)?;
             let action = Action::Tx {
                 kind: TxKind::Transfer,
                 request,
@@ -441,7 +443,7 @@ fn prepare_step(cx: &StepCx<'_>, entry: &StepEntry, needs: &mut Needs) -> Result
                 gas_limit: tx.gas_limit,
                 gas_price: 0,
             };
-            let expect = expect::prepare(cx, activate.expect.as_ref(), None)?;
+            let expect = expect::prepare(cx, activate.expect.take(), None)?;
             let value = tx.value.as_ref().map(|v| v.value);
             ("activate", Action::Activate { request, program: tx.program.value, value, expect: Box::new(expect) })
         }

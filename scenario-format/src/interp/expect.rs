@@ -2,7 +2,7 @@
 
 use super::{Ctx, Result};
 use crate::model::{ActivationExpect, CompareOp, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status};
-use crate::path::{join_index, join_key};
+use crate::path::At;
 use crate::raw::{AbiRaw, ErrorRaw, ExpectRaw, LogEntryRaw, LogRaw, LogsRaw, Text, ValueRaw};
 use crate::signature::{SignatureKind, check_signature};
 use crate::value::Check;
@@ -24,10 +24,10 @@ pub(super) struct Rules {
 const ACTIVATION_FIELDS: [&str; 7] =
     ["dataFee", "version", "moduleHash", "footprint", "initCost", "cachedCost", "asmEstimate"];
 
-pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str, rules: Rules) -> Result<Expect> {
+pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &At<'_>, rules: Rules) -> Result<Expect> {
     if raw.address.is_some() && !rules.address {
         let msg = format!("`address` is only checked by `deploy` steps, not `{}`", rules.step);
-        return Err(ctx.err_key(&join_key(at, "address"), msg));
+        return Err(ctx.err_key(&at.key("address"), msg));
     }
     let activation = [
         raw.data_fee.is_some(),
@@ -43,7 +43,7 @@ pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str, rules: Rules) -> 
             "`{}` is only checked by `activate` steps and `deploy` with `activate: true`",
             ACTIVATION_FIELDS[i]
         );
-        return Err(ctx.err_key(&join_key(at, ACTIVATION_FIELDS[i]), msg));
+        return Err(ctx.err_key(&at.key(ACTIVATION_FIELDS[i]), msg));
     }
     Ok(Expect {
         status: ctx.opt(&raw.status, at, "status", status)?,
@@ -59,7 +59,7 @@ pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str, rules: Rules) -> 
 
 /// The activation figures to check; `None` when none is written (most steps: kept out of line,
 /// every step of a large file holds an `Expect`).
-fn activation_expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str) -> Result<Option<Box<ActivationExpect>>> {
+fn activation_expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &At<'_>) -> Result<Option<Box<ActivationExpect>>> {
     let num = |v: &Option<ValueRaw>, key| ctx.opt(v, at, key, |c, v, at| c.check(v, at, Ctx::u64));
     let activation = ActivationExpect {
         data_fee: ctx.opt(&raw.data_fee, at, "dataFee", |c, v, at| c.check(v, at, Ctx::u256))?,
@@ -73,7 +73,7 @@ fn activation_expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &str) -> Result<Option<
     Ok((activation != ActivationExpect::default()).then(|| Box::new(activation)))
 }
 
-fn status(ctx: &Ctx<'_>, raw: &Text, at: &str) -> Result<Check<Status>> {
+fn status(ctx: &Ctx<'_>, raw: &Text, at: &At<'_>) -> Result<Check<Status>> {
     if raw.0 == ANY {
         return Ok(Check::Any);
     }
@@ -84,7 +84,7 @@ fn status(ctx: &Ctx<'_>, raw: &Text, at: &str) -> Result<Check<Status>> {
 }
 
 /// Parses `N`, `<=N`, `>=N` (or `*`).
-fn comparison(ctx: &Ctx<'_>, raw: &Text, at: &str) -> Result<Check<Comparison>> {
+fn comparison(ctx: &Ctx<'_>, raw: &Text, at: &At<'_>) -> Result<Check<Comparison>> {
     let text = raw.0.as_str();
     if text == ANY {
         return Ok(Check::Any);
@@ -106,7 +106,7 @@ fn comparison(ctx: &Ctx<'_>, raw: &Text, at: &str) -> Result<Check<Comparison>> 
     }
 }
 
-fn out(ctx: &Ctx<'_>, raw: &AbiRaw, at: &str, rules: Rules) -> Result<Option<Out>> {
+fn out(ctx: &Ctx<'_>, raw: &AbiRaw, at: &At<'_>, rules: Rules) -> Result<Option<Out>> {
     match raw {
         AbiRaw::Str(s) if s == ANY => Ok(None),
         AbiRaw::Str(s) => ctx.bytes(&ValueRaw::Str(s.clone()), at).map(|b| Some(Out::Raw(b))),
@@ -119,21 +119,21 @@ fn out(ctx: &Ctx<'_>, raw: &AbiRaw, at: &str, rules: Rules) -> Result<Option<Out
     }
 }
 
-fn error(ctx: &Ctx<'_>, raw: &ErrorRaw, at: &str) -> Result<Option<ErrorExpect>> {
+fn error(ctx: &Ctx<'_>, raw: &ErrorRaw, at: &At<'_>) -> Result<Option<ErrorExpect>> {
     match raw {
         ErrorRaw::Message(s) if s == ANY => Ok(None),
         ErrorRaw::Message(s) => ctx.bytes(&ValueRaw::Str(s.clone()), at).map(|b| Some(ErrorExpect::Message(b))),
         ErrorRaw::Custom(custom) => {
-            let sig_at = join_key(at, "signature");
+            let sig_at = at.key("signature");
             check_signature(&custom.signature.0, SignatureKind::Error).map_err(|e| ctx.err(&sig_at, e.message))?;
-            let args_at = join_key(at, "args");
+            let args_at = at.key("args");
             let args = ctx.abi_expects(custom.args.as_deref().unwrap_or_default(), &args_at)?;
             Ok(Some(ErrorExpect::Custom { signature: custom.signature.0.clone(), args }))
         }
     }
 }
 
-fn logs(ctx: &Ctx<'_>, raw: &LogsRaw, at: &str) -> Result<Option<LogsExpect>> {
+fn logs(ctx: &Ctx<'_>, raw: &LogsRaw, at: &At<'_>) -> Result<Option<LogsExpect>> {
     let LogsRaw::List(entries) = raw else {
         return Ok(None);
     };
@@ -141,7 +141,7 @@ fn logs(ctx: &Ctx<'_>, raw: &LogsRaw, at: &str) -> Result<Option<LogsExpect>> {
     // list per step.
     let mut out = LogsExpect { entries: Vec::with_capacity(entries.len()), more_allowed: false };
     for (i, entry) in entries.iter().enumerate() {
-        let entry_at = join_index(at, i);
+        let entry_at = at.index(i);
         match entry {
             LogEntryRaw::More if i + 1 == entries.len() => out.more_allowed = true,
             LogEntryRaw::More => {
@@ -153,26 +153,26 @@ fn logs(ctx: &Ctx<'_>, raw: &LogsRaw, at: &str) -> Result<Option<LogsExpect>> {
     Ok(Some(out))
 }
 
-fn log(ctx: &Ctx<'_>, raw: &LogRaw, at: &str) -> Result<LogExpect> {
-    let address = ctx.check(&raw.address, &join_key(at, "address"), Ctx::address)?;
+fn log(ctx: &Ctx<'_>, raw: &LogRaw, at: &At<'_>) -> Result<LogExpect> {
+    let address = ctx.check(&raw.address, &at.key("address"), Ctx::address)?;
     if let Some(event) = &raw.event {
         for (present, key) in [(raw.topics.is_some(), "topics"), (raw.data.is_some(), "data")] {
             if present {
                 let msg = format!("`{key}` cannot be used with `event` (use `args`)");
-                return Err(ctx.err_key(&join_key(at, key), msg));
+                return Err(ctx.err_key(&at.key(key), msg));
             }
         }
-        check_signature(&event.0, SignatureKind::Event).map_err(|e| ctx.err(&join_key(at, "event"), e.message))?;
-        let args = ctx.abi_expects(raw.args.as_deref().unwrap_or_default(), &join_key(at, "args"))?;
+        check_signature(&event.0, SignatureKind::Event).map_err(|e| ctx.err(&at.key("event"), e.message))?;
+        let args = ctx.abi_expects(raw.args.as_deref().unwrap_or_default(), &at.key("args"))?;
         return Ok(LogExpect::Event { address, event: event.0.clone(), args });
     }
     if raw.args.is_some() {
-        return Err(ctx.err_key(&join_key(at, "args"), "`args` needs `event` (a signature)"));
+        return Err(ctx.err_key(&at.key("args"), "`args` needs `event` (a signature)"));
     }
     let topics = match &raw.topics {
         Some(list) => {
-            let topics_at = join_key(at, "topics");
-            let checks = list.iter().enumerate().map(|(i, t)| ctx.check(t, &join_index(&topics_at, i), Ctx::word));
+            let topics_at = at.key("topics");
+            let checks = list.iter().enumerate().map(|(i, t)| ctx.check(t, &topics_at.index(i), Ctx::word));
             Some(checks.collect::<Result<Vec<_>>>()?)
         }
         None => None,

@@ -8,7 +8,7 @@ mod steps;
 pub(crate) use steps::interpret_step;
 
 use crate::error::FormatError;
-use crate::path;
+use crate::path::At;
 use crate::raw::{AbiRaw, ValueRaw};
 use crate::value::{
     self, AbiExpect, AbiValue, AddressValue, BytesValue, Check, CodeValue, U256Value, ValueError, WordValue,
@@ -27,16 +27,16 @@ type Result<T> = std::result::Result<T, FormatError>;
 
 impl Ctx<'_> {
     /// An error at the value of `json_path`.
-    pub(crate) fn err(&self, json_path: &str, message: impl Into<String>) -> FormatError {
-        FormatError::at(self.file, self.source, json_path, message)
+    pub(crate) fn err(&self, json_path: &At<'_>, message: impl Into<String>) -> FormatError {
+        FormatError::at(self.file, self.source, &json_path.render(), message)
     }
 
     /// An error at the key ending `json_path`.
-    pub(crate) fn err_key(&self, json_path: &str, message: impl Into<String>) -> FormatError {
-        FormatError::at_key(self.file, self.source, json_path, message)
+    pub(crate) fn err_key(&self, json_path: &At<'_>, message: impl Into<String>) -> FormatError {
+        FormatError::at_key(self.file, self.source, &json_path.render(), message)
     }
 
-    fn value_err(&self, json_path: &str, expr: &str, e: &ValueError) -> FormatError {
+    fn value_err(&self, json_path: &At<'_>, expr: &str, e: &ValueError) -> FormatError {
         let mut message = e.to_string();
         let expr = crate::value::abbreviate(expr);
         if !message.contains(&expr) {
@@ -46,18 +46,17 @@ impl Ctx<'_> {
     }
 
     /// Interprets a value field (a string or a list of strings to concatenate).
-    pub(crate) fn bytes(&self, raw: &ValueRaw, at: &str) -> Result<BytesValue> {
+    pub(crate) fn bytes(&self, raw: &ValueRaw, at: &At<'_>) -> Result<BytesValue> {
         match raw {
             ValueRaw::Str(s) => BytesValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e)),
             ValueRaw::List(parts) => {
                 let mut value = Vec::new();
                 for (i, part) in parts.iter().enumerate() {
-                    let bytes = value::interpret(part, self.base_dir)
-                        .map_err(|e| self.value_err(&path::join_index(at, i), part, &e))?;
+                    let bytes =
+                        value::interpret(part, self.base_dir).map_err(|e| self.value_err(&at.index(i), part, &e))?;
                     value.extend(bytes);
                 }
-                let original = serde_json::to_string(parts).unwrap_or_default();
-                Ok(BytesValue { original, value })
+                Ok(BytesValue { original: original_text(raw).into_owned(), value })
             }
         }
     }
@@ -65,36 +64,36 @@ impl Ctx<'_> {
     fn convert<T>(
         &self,
         raw: &ValueRaw,
-        at: &str,
+        at: &At<'_>,
         f: impl FnOnce(BytesValue) -> std::result::Result<T, ValueError>,
     ) -> Result<T> {
         let bytes = self.bytes(raw, at)?;
-        let original = bytes.original.clone();
-        f(bytes).map_err(|e| self.value_err(at, &original, &e))
+        // The expression is written out again only for an error (a value's text is not cloned).
+        f(bytes).map_err(|e| self.value_err(at, &original_text(raw), &e))
     }
 
     /// A number of at most 32 bytes.
-    pub(crate) fn u256(&self, raw: &ValueRaw, at: &str) -> Result<U256Value> {
+    pub(crate) fn u256(&self, raw: &ValueRaw, at: &At<'_>) -> Result<U256Value> {
         self.convert(raw, at, U256Value::from_bytes)
     }
 
     /// A number that fits 64 bits.
-    pub(crate) fn u64(&self, raw: &ValueRaw, at: &str) -> Result<u64> {
+    pub(crate) fn u64(&self, raw: &ValueRaw, at: &At<'_>) -> Result<u64> {
         self.convert(raw, at, |b| value::to_u64(&b))
     }
 
     /// Exactly 20 bytes.
-    pub(crate) fn address(&self, raw: &ValueRaw, at: &str) -> Result<AddressValue> {
+    pub(crate) fn address(&self, raw: &ValueRaw, at: &At<'_>) -> Result<AddressValue> {
         self.convert(raw, at, AddressValue::from_bytes)
     }
 
     /// At most 32 bytes, left-padded.
-    pub(crate) fn word(&self, raw: &ValueRaw, at: &str) -> Result<WordValue> {
+    pub(crate) fn word(&self, raw: &ValueRaw, at: &At<'_>) -> Result<WordValue> {
         self.convert(raw, at, WordValue::from_bytes)
     }
 
     /// A code expression (`evm:`, `wasm:`, `contract:` or bytes).
-    pub(crate) fn code(&self, raw: &ValueRaw, at: &str) -> Result<CodeValue> {
+    pub(crate) fn code(&self, raw: &ValueRaw, at: &At<'_>) -> Result<CodeValue> {
         match raw {
             ValueRaw::Str(s) => CodeValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e)),
             ValueRaw::List(_) => {
@@ -109,8 +108,8 @@ impl Ctx<'_> {
     pub(crate) fn check<T>(
         &self,
         raw: &ValueRaw,
-        at: &str,
-        f: impl FnOnce(&Self, &ValueRaw, &str) -> Result<T>,
+        at: &At<'_>,
+        f: impl FnOnce(&Self, &ValueRaw, &At<'_>) -> Result<T>,
     ) -> Result<Check<T>> {
         match raw {
             ValueRaw::Str(s) if s == ANY => Ok(Check::Any),
@@ -122,15 +121,15 @@ impl Ctx<'_> {
     pub(crate) fn opt<R, T>(
         &self,
         raw: &Option<R>,
-        base: &str,
+        base: &At<'_>,
         key: &str,
-        f: impl FnOnce(&Self, &R, &str) -> Result<T>,
+        f: impl FnOnce(&Self, &R, &At<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
-        raw.as_ref().map(|r| f(self, r, &path::join_key(base, key))).transpose()
+        raw.as_ref().map(|r| f(self, r, &base.key(key))).transpose()
     }
 
     /// ABI arguments (no `*`).
-    pub(crate) fn abi(&self, raw: &AbiRaw, at: &str) -> Result<AbiValue> {
+    pub(crate) fn abi(&self, raw: &AbiRaw, at: &At<'_>) -> Result<AbiValue> {
         match raw {
             AbiRaw::Str(s) => {
                 BytesValue::interpret(s, self.base_dir).map(AbiValue::Leaf).map_err(|e| self.value_err(at, s, &e))
@@ -138,20 +137,20 @@ impl Ctx<'_> {
             AbiRaw::List(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| self.abi(item, &path::join_index(at, i)))
+                .map(|(i, item)| self.abi(item, &at.index(i)))
                 .collect::<Result<_>>()
                 .map(AbiValue::List),
         }
     }
 
     /// A list of ABI arguments at `at`.
-    pub(crate) fn abi_list(&self, raw: &Option<Vec<AbiRaw>>, at: &str) -> Result<Vec<AbiValue>> {
+    pub(crate) fn abi_list(&self, raw: &Option<Vec<AbiRaw>>, at: &At<'_>) -> Result<Vec<AbiValue>> {
         let items = raw.as_deref().unwrap_or_default();
-        items.iter().enumerate().map(|(i, r)| self.abi(r, &path::join_index(at, i))).collect()
+        items.iter().enumerate().map(|(i, r)| self.abi(r, &at.index(i))).collect()
     }
 
     /// An expected ABI value (`*` allowed at any depth).
-    pub(crate) fn abi_expect(&self, raw: &AbiRaw, at: &str) -> Result<Check<AbiExpect>> {
+    pub(crate) fn abi_expect(&self, raw: &AbiRaw, at: &At<'_>) -> Result<Check<AbiExpect>> {
         match raw {
             AbiRaw::Str(s) if s == ANY => Ok(Check::Any),
             AbiRaw::Str(s) => BytesValue::interpret(s, self.base_dir)
@@ -162,7 +161,15 @@ impl Ctx<'_> {
     }
 
     /// A list of expected ABI values at `at`.
-    pub(crate) fn abi_expects(&self, items: &[AbiRaw], at: &str) -> Result<Vec<Check<AbiExpect>>> {
-        items.iter().enumerate().map(|(i, r)| self.abi_expect(r, &path::join_index(at, i))).collect()
+    pub(crate) fn abi_expects(&self, items: &[AbiRaw], at: &At<'_>) -> Result<Vec<Check<AbiExpect>>> {
+        items.iter().enumerate().map(|(i, r)| self.abi_expect(r, &at.index(i))).collect()
+    }
+}
+
+/// A value field's text as [`BytesValue::original`] keeps it: a list is kept as its JSON.
+fn original_text(raw: &ValueRaw) -> std::borrow::Cow<'_, str> {
+    match raw {
+        ValueRaw::Str(s) => s.as_str().into(),
+        ValueRaw::List(parts) => serde_json::to_string(parts).unwrap_or_default().into(),
     }
 }

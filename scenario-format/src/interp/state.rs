@@ -4,7 +4,7 @@ use super::{Ctx, Result};
 use crate::model::{
     AccountCheck, AccountState, ArbitrumState, BlockState, CheckState, NewAddress, ProgramCheck, SetState, StorageCheck,
 };
-use crate::path::{join_index, join_key};
+use crate::path::At;
 use crate::raw::{
     AccountCheckRaw, AccountRaw, ArbitrumRaw, BlockRaw, CheckMap, CheckStateRaw, RawMap, SetStateRaw, ValueRaw,
 };
@@ -12,8 +12,8 @@ use crate::value::{AddressValue, WordValue};
 use alloy_primitives::{Address, B256};
 use std::collections::HashMap;
 
-pub(super) fn set_state(ctx: &Ctx<'_>, raw: &SetStateRaw, at: &str) -> Result<SetState> {
-    let accounts_at = join_key(at, "accounts");
+pub(super) fn set_state(ctx: &Ctx<'_>, raw: &SetStateRaw, at: &At<'_>) -> Result<SetState> {
+    let accounts_at = at.key("accounts");
     let accounts = match &raw.accounts {
         Some(map) => keyed_accounts(ctx, &map.0, &accounts_at, account)?,
         None => Vec::new(),
@@ -21,25 +21,26 @@ pub(super) fn set_state(ctx: &Ctx<'_>, raw: &SetStateRaw, at: &str) -> Result<Se
     let block = ctx.opt(&raw.block, at, "block", block)?;
     let arbitrum = ctx.opt(&raw.arbitrum, at, "arbitrum", arbitrum)?;
     let mut new_addresses = Vec::new();
+    let list_at = at.key("newAddresses");
     for (i, n) in raw.new_addresses.iter().flatten().enumerate() {
-        let at = join_index(&join_key(at, "newAddresses"), i);
+        let at = list_at.index(i);
         new_addresses.push(NewAddress {
-            creator: ctx.address(&n.creator, &join_key(&at, "creator"))?,
-            nonce: ctx.u64(&n.nonce, &join_key(&at, "nonce"))?,
-            address: ctx.address(&n.address, &join_key(&at, "address"))?,
+            creator: ctx.address(&n.creator, &at.key("creator"))?,
+            nonce: ctx.u64(&n.nonce, &at.key("nonce"))?,
+            address: ctx.address(&n.address, &at.key("address"))?,
         });
     }
     Ok(SetState { accounts, block, arbitrum, new_addresses })
 }
 
-fn account(ctx: &Ctx<'_>, raw: &AccountRaw, at: &str) -> Result<AccountState> {
+fn account(ctx: &Ctx<'_>, raw: &AccountRaw, at: &At<'_>) -> Result<AccountState> {
     let activate = raw.activate.unwrap_or(false);
     if activate && raw.code.is_none() {
-        return Err(ctx.err_key(&join_key(at, "activate"), "`activate: true` needs `code` in the same account"));
+        return Err(ctx.err_key(&at.key("activate"), "`activate: true` needs `code` in the same account"));
     }
     let storage = match &raw.storage {
         Some(RawMap(entries)) => {
-            let at = join_key(at, "storage");
+            let at = at.key("storage");
             keyed_words(ctx, entries, &at, |ctx, v, at| ctx.word(v, at))?
         }
         None => Vec::new(),
@@ -53,7 +54,7 @@ fn account(ctx: &Ctx<'_>, raw: &AccountRaw, at: &str) -> Result<AccountState> {
     })
 }
 
-fn block(ctx: &Ctx<'_>, raw: &BlockRaw, at: &str) -> Result<BlockState> {
+fn block(ctx: &Ctx<'_>, raw: &BlockRaw, at: &At<'_>) -> Result<BlockState> {
     Ok(BlockState {
         number: ctx.opt(&raw.number, at, "number", Ctx::u256)?,
         timestamp: ctx.opt(&raw.timestamp, at, "timestamp", Ctx::u256)?,
@@ -67,17 +68,17 @@ fn block(ctx: &Ctx<'_>, raw: &BlockRaw, at: &str) -> Result<BlockState> {
 }
 
 /// A number that fits `T` (`u8`, `u16`), with the range in the message.
-fn small<T: TryFrom<u64>>(ctx: &Ctx<'_>, raw: &ValueRaw, at: &str) -> Result<T> {
+fn small<T: TryFrom<u64>>(ctx: &Ctx<'_>, raw: &ValueRaw, at: &At<'_>) -> Result<T> {
     let value = ctx.u64(raw, at)?;
     let max = (1u128 << (8 * std::mem::size_of::<T>())) - 1;
     T::try_from(value).map_err(|_| ctx.err(at, format!("{value} does not fit: expected at most {max}")))
 }
 
 /// A list of addresses; the same address twice is an error.
-fn addresses(ctx: &Ctx<'_>, list: &[ValueRaw], at: &str) -> Result<Vec<crate::value::AddressValue>> {
+fn addresses(ctx: &Ctx<'_>, list: &[ValueRaw], at: &At<'_>) -> Result<Vec<crate::value::AddressValue>> {
     let mut out: Vec<crate::value::AddressValue> = Vec::new();
     for (i, raw) in list.iter().enumerate() {
-        let item_at = join_index(at, i);
+        let item_at = at.index(i);
         let address = ctx.address(raw, &item_at)?;
         if let Some(first) = out.iter().find(|a| a.value == address.value) {
             return Err(ctx.err(&item_at, format!("`{}` is listed twice (as `{}`)", address.original, first.original)));
@@ -87,9 +88,9 @@ fn addresses(ctx: &Ctx<'_>, list: &[ValueRaw], at: &str) -> Result<Vec<crate::va
     Ok(out)
 }
 
-fn arbitrum(ctx: &Ctx<'_>, raw: &ArbitrumRaw, at: &str) -> Result<ArbitrumState> {
+fn arbitrum(ctx: &Ctx<'_>, raw: &ArbitrumRaw, at: &At<'_>) -> Result<ArbitrumState> {
     let list = |field: &Option<Vec<ValueRaw>>, key: &str| {
-        field.as_ref().map(|list| addresses(ctx, list, &join_key(at, key))).transpose()
+        field.as_ref().map(|list| addresses(ctx, list, &at.key(key))).transpose()
     };
     Ok(ArbitrumState {
         chain_owners: list(&raw.chain_owners, "chainOwners")?,
@@ -107,16 +108,16 @@ fn arbitrum(ctx: &Ctx<'_>, raw: &ArbitrumRaw, at: &str) -> Result<ArbitrumState>
     })
 }
 
-pub(super) fn check_state(ctx: &Ctx<'_>, raw: &CheckStateRaw, at: &str) -> Result<CheckState> {
-    let accounts_at = join_key(at, "accounts");
+pub(super) fn check_state(ctx: &Ctx<'_>, raw: &CheckStateRaw, at: &At<'_>) -> Result<CheckState> {
+    let accounts_at = at.key("accounts");
     let accounts = keyed_accounts(ctx, &raw.accounts.entries, &accounts_at, account_check)?;
     Ok(CheckState { accounts, open: raw.accounts.more })
 }
 
-fn account_check(ctx: &Ctx<'_>, raw: &AccountCheckRaw, at: &str) -> Result<AccountCheck> {
+fn account_check(ctx: &Ctx<'_>, raw: &AccountCheckRaw, at: &At<'_>) -> Result<AccountCheck> {
     let storage = match &raw.storage {
         Some(CheckMap { entries, more }) => {
-            let at = join_key(at, "storage");
+            let at = at.key("storage");
             let slots = keyed_words(ctx, entries, &at, |ctx, v, at| ctx.check(v, at, Ctx::word))?;
             Some(StorageCheck { slots, open: *more })
         }
@@ -124,8 +125,8 @@ fn account_check(ctx: &Ctx<'_>, raw: &AccountCheckRaw, at: &str) -> Result<Accou
     };
     let program = match &raw.program {
         Some(p) => {
-            let at = join_key(at, "program");
-            let num = |v: &ValueRaw, at: &str| ctx.check(v, at, Ctx::u64);
+            let at = at.key("program");
+            let num = |v: &ValueRaw, at: &At<'_>| ctx.check(v, at, Ctx::u64);
             let opt_num = |v: &Option<ValueRaw>, key| ctx.opt(v, &at, key, |_, v, at| num(v, at));
             Some(ProgramCheck {
                 activated: p.activated,
@@ -151,13 +152,13 @@ fn account_check(ctx: &Ctx<'_>, raw: &AccountCheckRaw, at: &str) -> Result<Accou
 fn keyed_accounts<R, T>(
     ctx: &Ctx<'_>,
     entries: &[(String, R)],
-    at: &str,
-    f: impl Fn(&Ctx<'_>, &R, &str) -> Result<T>,
+    at: &At<'_>,
+    f: impl Fn(&Ctx<'_>, &R, &At<'_>) -> Result<T>,
 ) -> Result<Vec<(AddressValue, T)>> {
     let mut seen: HashMap<Address, String> = HashMap::new();
     let mut out = Vec::new();
     for (key, value) in entries {
-        let key_at = join_key(at, key);
+        let key_at = at.key(key);
         let address = ctx
             .address(&ValueRaw::Str(key.clone()), &key_at)
             .map_err(|e| ctx.err_key(&key_at, format!("account key: {}", e.message)))?;
@@ -173,13 +174,13 @@ fn keyed_accounts<R, T>(
 fn keyed_words<T>(
     ctx: &Ctx<'_>,
     entries: &[(String, ValueRaw)],
-    at: &str,
-    f: impl Fn(&Ctx<'_>, &ValueRaw, &str) -> Result<T>,
+    at: &At<'_>,
+    f: impl Fn(&Ctx<'_>, &ValueRaw, &At<'_>) -> Result<T>,
 ) -> Result<Vec<(WordValue, T)>> {
     let mut seen: HashMap<B256, String> = HashMap::new();
     let mut out = Vec::new();
     for (key, value) in entries {
-        let key_at = join_key(at, key);
+        let key_at = at.key(key);
         let slot = ctx
             .word(&ValueRaw::Str(key.clone()), &key_at)
             .map_err(|e| ctx.err_key(&key_at, format!("storage key: {}", e.message)))?;

@@ -4,20 +4,20 @@ use super::expect::{Rules, expect};
 use super::state::{check_state, set_state};
 use super::{Ctx, Result};
 use crate::model::{Activate, ActivateTx, CallFields, CallTx, Deploy, DeployTx, DumpState, Step, Transfer, TransferTx};
-use crate::path::join_key;
+use crate::path::At;
 use crate::raw::{CallRaw, DeployRaw, StepRaw};
 use crate::signature::{SignatureKind, check_signature, has_returns};
 
 /// Interprets one step at `at` (`steps[3]`).
-pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &str) -> Result<Step> {
+pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &At<'_>) -> Result<Step> {
     Ok(match raw {
         StepRaw::SetState(s) => Step::SetState(set_state(ctx, s, at)?),
         StepRaw::Deploy(d) => Step::Deploy(deploy(ctx, d, at)?),
         StepRaw::Activate(a) => {
-            let tx_at = join_key(at, "tx");
+            let tx_at = at.key("tx");
             let tx = ActivateTx {
-                from: ctx.address(&a.tx.from, &join_key(&tx_at, "from"))?,
-                program: ctx.address(&a.tx.program, &join_key(&tx_at, "program"))?,
+                from: ctx.address(&a.tx.from, &tx_at.key("from"))?,
+                program: ctx.address(&a.tx.program, &tx_at.key("program"))?,
                 value: ctx.opt(&a.tx.value, &tx_at, "value", Ctx::u256)?,
                 gas_limit: ctx.opt(&a.tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
             };
@@ -28,11 +28,11 @@ pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &str) -> Result<S
         StepRaw::Call(c) => Step::Call(call(ctx, c, at, "call")?),
         StepRaw::Query(c) => Step::Query(call(ctx, c, at, "query")?),
         StepRaw::Transfer(t) => {
-            let tx_at = join_key(at, "tx");
+            let tx_at = at.key("tx");
             let tx = TransferTx {
-                from: ctx.address(&t.tx.from, &join_key(&tx_at, "from"))?,
-                to: ctx.address(&t.tx.to, &join_key(&tx_at, "to"))?,
-                value: ctx.u256(&t.tx.value, &join_key(&tx_at, "value"))?,
+                from: ctx.address(&t.tx.from, &tx_at.key("from"))?,
+                to: ctx.address(&t.tx.to, &tx_at.key("to"))?,
+                value: ctx.u256(&t.tx.value, &tx_at.key("value"))?,
             };
             let rules = Rules { step: "transfer", address: false, activation: false, returns: false };
             let expect = ctx.opt(&t.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
@@ -46,22 +46,22 @@ pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &str) -> Result<S
     })
 }
 
-fn deploy(ctx: &Ctx<'_>, raw: &DeployRaw, at: &str) -> Result<Deploy> {
-    let tx_at = join_key(at, "tx");
+fn deploy(ctx: &Ctx<'_>, raw: &DeployRaw, at: &At<'_>) -> Result<Deploy> {
+    let tx_at = at.key("tx");
     let tx = &raw.tx;
     if let Some(sig) = &tx.constructor {
         check_signature(&sig.0, SignatureKind::Constructor)
-            .map_err(|e| ctx.err(&join_key(&tx_at, "constructor"), e.message))?;
+            .map_err(|e| ctx.err(&tx_at.key("constructor"), e.message))?;
     } else if tx.args.is_some() {
         let msg = "`args` needs `constructor` (e.g. `constructor(uint256)`) to be ABI-encoded";
-        return Err(ctx.err_key(&join_key(&tx_at, "args"), msg));
+        return Err(ctx.err_key(&tx_at.key("args"), msg));
     }
     let activate = tx.activate.unwrap_or(false);
     let deploy_tx = DeployTx {
-        from: ctx.address(&tx.from, &join_key(&tx_at, "from"))?,
-        code: ctx.code(&tx.code, &join_key(&tx_at, "code"))?,
+        from: ctx.address(&tx.from, &tx_at.key("from"))?,
+        code: ctx.code(&tx.code, &tx_at.key("code"))?,
         constructor: tx.constructor.as_ref().map(|t| t.0.clone()),
-        args: ctx.abi_list(&tx.args, &join_key(&tx_at, "args"))?,
+        args: ctx.abi_list(&tx.args, &tx_at.key("args"))?,
         value: ctx.opt(&tx.value, &tx_at, "value", Ctx::u256)?,
         gas_limit: ctx.opt(&tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
         gas_price: ctx.opt(&tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
@@ -72,8 +72,8 @@ fn deploy(ctx: &Ctx<'_>, raw: &DeployRaw, at: &str) -> Result<Deploy> {
     Ok(Deploy { tx: deploy_tx, expect })
 }
 
-fn call(ctx: &Ctx<'_>, raw: &CallRaw, at: &str, step: &'static str) -> Result<CallTx> {
-    let tx_at = join_key(at, "tx");
+fn call(ctx: &Ctx<'_>, raw: &CallRaw, at: &At<'_>, step: &'static str) -> Result<CallTx> {
+    let tx_at = at.key("tx");
     let tx = &raw.tx;
     if step == "call" && tx.from.is_none() {
         let msg = "missing field `from` (a `call` needs a sender; only `query` defaults to the zero address)";
@@ -82,19 +82,18 @@ fn call(ctx: &Ctx<'_>, raw: &CallRaw, at: &str, step: &'static str) -> Result<Ca
     if let Some(sig) = &tx.function {
         if tx.data.is_some() {
             let msg = "got both `function` and `data`, expected one of them (`data` is the raw calldata)";
-            return Err(ctx.err_key(&join_key(&tx_at, "data"), msg));
+            return Err(ctx.err_key(&tx_at.key("data"), msg));
         }
-        check_signature(&sig.0, SignatureKind::Function)
-            .map_err(|e| ctx.err(&join_key(&tx_at, "function"), e.message))?;
+        check_signature(&sig.0, SignatureKind::Function).map_err(|e| ctx.err(&tx_at.key("function"), e.message))?;
     } else if tx.args.is_some() {
         let msg = "`args` needs `function` (e.g. `transfer(address,uint256)`) to be ABI-encoded";
-        return Err(ctx.err_key(&join_key(&tx_at, "args"), msg));
+        return Err(ctx.err_key(&tx_at.key("args"), msg));
     }
     let fields = CallFields {
         from: ctx.opt(&tx.from, &tx_at, "from", Ctx::address)?,
-        to: ctx.address(&tx.to, &join_key(&tx_at, "to"))?,
+        to: ctx.address(&tx.to, &tx_at.key("to"))?,
         function: tx.function.as_ref().map(|t| t.0.clone()),
-        args: ctx.abi_list(&tx.args, &join_key(&tx_at, "args"))?,
+        args: ctx.abi_list(&tx.args, &tx_at.key("args"))?,
         data: ctx.opt(&tx.data, &tx_at, "data", Ctx::bytes)?,
         value: ctx.opt(&tx.value, &tx_at, "value", Ctx::u256)?,
         gas_limit: ctx.opt(&tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,

@@ -229,7 +229,8 @@ pub fn check_structure(text: &str) -> Result<(), RawError> {
 }
 
 fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
-    let at = path::join_index("steps", index);
+    // Built only for an error: a large file has many steps.
+    let at = || path::join_index("steps", index);
     let plain = |json_path: String, message: String| RawError {
         json_path,
         message,
@@ -240,19 +241,19 @@ fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
     // Only error messages list the names: not built for every step of a large file.
     let names = || STEP_NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
     if !text.starts_with('{') {
-        return Err(plain(at, format!("got `{text}`, expected a step object")));
+        return Err(plain(at(), format!("got `{text}`, expected a step object")));
     }
     let name: Cow<'_, str> = match quick_tag(text) {
         Some(name) => Cow::Borrowed(name),
         None => {
-            let tag: Tag<'_> = serde_json::from_str(text).map_err(|e| plain(at.clone(), e.to_string()))?;
+            let tag: Tag<'_> = serde_json::from_str(text).map_err(|e| plain(at(), e.to_string()))?;
             let Some(tag) = tag.step else {
-                return Err(plain(at, format!("missing field `step`, expected one of {}", names())));
+                return Err(plain(at(), format!("missing field `step`, expected one of {}", names())));
             };
             Cow::Owned(serde_json::from_str(tag.get()).unwrap_or_else(|_| tag.get().to_owned()))
         }
     };
-    let sub = |e| convert(e, &at);
+    let sub = |e| convert(e, &at());
     Ok(match name.as_ref() {
         "setState" => StepRaw::SetState(parse_as(text).map_err(sub)?),
         "deploy" => StepRaw::Deploy(parse_as(text).map_err(sub)?),
@@ -265,7 +266,7 @@ fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
         "externalSteps" => StepRaw::ExternalSteps(parse_as(text).map_err(sub)?),
         _ => {
             let message = format!("unknown step `{name}`, expected one of {}", names());
-            return Err(plain(path::join_key(&at, "step"), message));
+            return Err(plain(path::join_key(&at(), "step"), message));
         }
     })
 }
