@@ -142,7 +142,7 @@ pub fn render_expect(expect: &Check<AbiExpect>) -> String {
     }
 }
 
-fn leaf_value(bytes: &[u8], ty: &DynSolType) -> Result<DynSolValue, String> {
+pub(super) fn leaf_value(bytes: &[u8], ty: &DynSolType) -> Result<DynSolValue, String> {
     // Named only in errors: the name of most types is built on each call.
     let name = || ty.sol_type_name();
     match ty {

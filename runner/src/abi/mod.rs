@@ -5,12 +5,14 @@ mod event;
 mod render;
 mod revert;
 mod signature;
+mod words;
 
 pub use convert::{expect_matches, render_expect, to_sol_value, to_sol_values, validate_expect};
 pub use event::{check_event, decode_event};
 pub use render::render;
 pub use revert::{decode_custom, describe, error_message, panic_meaning, raw_below};
 pub use signature::Signature;
+pub use words::{EventWords, Words};
 
 use alloy_dyn_abi::DynSolValue;
 use scenario_format::AbiValue;

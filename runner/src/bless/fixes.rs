@@ -160,7 +160,7 @@ impl<'a> StepFixes<'a> {
         let segments = parse(field).unwrap_or_default();
         match segments.as_slice() {
             [PathSegment::Key(out), PathSegment::Index(i)] if out == "out" => {
-                let Some(OutCheck::Typed { types, values }) = &expect.out else {
+                let Some(OutCheck::Typed { types, values, .. }) = &expect.out else {
                     return self.refuse(field, "`out` is not a list");
                 };
                 let decoded = DynSolType::Tuple(types.clone()).abi_decode_params(&tx.output);

@@ -9,7 +9,7 @@ use scenario_format::{
 };
 
 use super::{PrepareError, StepCx};
-use crate::abi::{Signature, validate_expect};
+use crate::abi::{EventWords, Signature, Words, validate_expect};
 
 /// How to check return data.
 #[derive(Clone, Debug)]
@@ -20,6 +20,8 @@ pub enum OutCheck {
         types: Vec<DynSolType>,
         /// Expected values (`*` allowed at any depth).
         values: Vec<Check<AbiExpect>>,
+        /// The values as words, when each is one: compared before decoding.
+        words: Option<Words>,
     },
     /// Compare the raw bytes.
     Raw(BytesValue),
@@ -59,6 +61,8 @@ pub enum LogCheck {
         sig: Arc<Signature>,
         /// Arguments in declaration order.
         args: Vec<Check<AbiExpect>>,
+        /// The arguments as words, when each is one: compared before decoding.
+        words: Option<EventWords>,
     },
 }
 
@@ -116,7 +120,8 @@ pub(crate) fn prepare(
                 for (i, (value, ty)) in values.iter().zip(&types).enumerate() {
                     validate_expect(value, ty).map_err(|e| cx.error(&format!("expect.out[{i}]"), e))?;
                 }
-                OutCheck::Typed { types, values }
+                let words = Words::of(&values, &types);
+                OutCheck::Typed { types, values, words }
             }
             None => {
                 return Err(cx.error(
@@ -149,7 +154,8 @@ pub(crate) fn prepare(
                         let sig =
                             cx.signatures.parse(&event).map_err(|e| cx.error(&format!("expect.logs[{i}].event"), e))?;
                         check_arity(cx, &|| format!("expect.logs[{i}].args"), &sig, &args)?;
-                        LogCheck::Event { address, sig, args }
+                        let words = EventWords::of(&sig, &args);
+                        LogCheck::Event { address, sig, args, words }
                     }
                 });
             }
