@@ -82,8 +82,8 @@ fn word(expect: &Check<AbiExpect>, ty: &DynSolType, indexed: bool) -> Option<Opt
         | DynSolType::Int(_)
         | DynSolType::Uint(_)
         | DynSolType::FixedBytes(_) => {
-            let encoded = leaf_value(&leaf.value, ty).ok()?.abi_encode();
-            (encoded.len() == 32).then(|| Some(B256::from_slice(&encoded)))
+            // A value type's ABI encoding is its word.
+            leaf_value(&leaf.value, ty).ok()?.as_word().map(Some)
         }
         // An indexed dynamic value is logged as its hash.
         DynSolType::String | DynSolType::Bytes if indexed => Some(Some(keccak256(&leaf.value))),
@@ -118,6 +118,22 @@ mod tests {
         // Not one word each: decoded instead.
         assert_eq!(Words::of(&[leaf(b"x")], &[DynSolType::String]), None);
         assert_eq!(Words::of(&[leaf(&[1, 2])], &[DynSolType::Uint(8)]), None, "does not fit: an error to report");
+    }
+
+    #[test]
+    fn a_value_types_word_is_its_abi_encoding() {
+        let cases: [(&[u8], DynSolType); 6] = [
+            (&[0xff, 0xfe], DynSolType::Int(16)),
+            (&[5], DynSolType::Int(256)),
+            (&[1], DynSolType::Bool),
+            (&[0xab; 3], DynSolType::FixedBytes(4)),
+            (&[0x11; 20], DynSolType::Address),
+            (&[0x01, 0x00], DynSolType::Uint(64)),
+        ];
+        for (bytes, ty) in cases {
+            let encoded = leaf_value(bytes, &ty).unwrap().abi_encode();
+            assert_eq!(word(&leaf(bytes), &ty, false), Some(Some(B256::from_slice(&encoded))), "{ty:?}");
+        }
     }
 
     #[test]

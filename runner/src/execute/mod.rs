@@ -472,8 +472,13 @@ fn apply_arbitrum(world: &mut World, arbitrum: &scenario_format::ArbitrumState) 
 
 /// `file:line:column` of a step.
 pub(crate) fn position(origin: &scenario_format::Origin) -> String {
-    match origin.position() {
-        Some((line, column)) => format!("{}:{line}:{column}", origin.file.display()),
-        None => origin.file.display().to_string(),
+    // Built by hand: every step's report has one, and `Path::display` through `format!` costs more.
+    let file = origin.file.to_string_lossy();
+    let mut location = String::with_capacity(file.len() + 12);
+    location.push_str(&file);
+    if let Some((line, column)) = origin.position() {
+        use std::fmt::Write;
+        let _ = write!(location, ":{line}:{column}");
     }
+    location
 }

@@ -117,6 +117,10 @@ fn interpret_at(expr: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, Va
     if depth > MAX_DEPTH {
         return Err(ValueError::TooDeep);
     }
+    // The usual expression is one part: its bytes are the result, not copied into another list.
+    if !expr.contains(CONCAT) && !expr.starts_with(KECCAK256) {
+        return interpret_part(expr, base_dir, depth);
+    }
     let mut out = Vec::new();
     let mut rest = expr;
     loop {

@@ -1,0 +1,23 @@
+//! Runs one scenario file through the library's suite runner (`--jobs 1`) a number of times,
+//! for profiling the whole path a benchmark times. Usage: `suite_loop FILE [ROUNDS]`.
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: suite_loop FILE.scen.json [ROUNDS]");
+        std::process::exit(2);
+    };
+    let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(10);
+    let options = diorama::suite::RunOptions { jobs: 1, ..Default::default() };
+    let mut best = f64::MAX;
+    for _ in 0..rounds {
+        let start = std::time::Instant::now();
+        let report = diorama::suite::run_paths(&[path.clone().into()], &options).expect("runs");
+        best = best.min(start.elapsed().as_secs_f64());
+        assert_eq!(report.exit_code(), 0);
+    }
+    println!("best of {rounds}: {:.2} ms", best * 1e3);
+}
