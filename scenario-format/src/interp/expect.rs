@@ -24,7 +24,7 @@ pub(super) struct Rules {
 const ACTIVATION_FIELDS: [&str; 7] =
     ["dataFee", "version", "moduleHash", "footprint", "initCost", "cachedCost", "asmEstimate"];
 
-pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &At<'_>, rules: Rules) -> Result<Expect> {
+pub(super) fn expect(ctx: &Ctx<'_>, raw: &mut ExpectRaw, at: &At<'_>, rules: Rules) -> Result<Expect> {
     if raw.address.is_some() && !rules.address {
         let msg = format!("`address` is only checked by `deploy` steps, not `{}`", rules.step);
         return Err(ctx.err_key(&at.key("address"), msg));
@@ -47,9 +47,9 @@ pub(super) fn expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &At<'_>, rules: Rules) 
     }
     Ok(Expect {
         status: ctx.opt(&raw.status, at, "status", status)?,
-        out: ctx.opt(&raw.out, at, "out", |c, v, at| out(c, v, at, rules))?.flatten(),
-        error: ctx.opt(&raw.error, at, "error", error)?.flatten(),
-        logs: ctx.opt(&raw.logs, at, "logs", logs)?.flatten(),
+        out: ctx.opt_mut(&mut raw.out, at, "out", |c, v, at| out(c, v, at, rules))?.flatten(),
+        error: ctx.opt_mut(&mut raw.error, at, "error", error)?.flatten(),
+        logs: ctx.opt_mut(&mut raw.logs, at, "logs", logs)?.flatten(),
         address: ctx.opt(&raw.address, at, "address", |c, v, at| c.check(v, at, Ctx::address))?,
         gas_used: ctx.opt(&raw.gas_used, at, "gasUsed", comparison)?,
         ink: ctx.opt(&raw.ink, at, "ink", comparison)?,
@@ -106,7 +106,7 @@ fn comparison(ctx: &Ctx<'_>, raw: &Text, at: &At<'_>) -> Result<Check<Comparison
     }
 }
 
-fn out(ctx: &Ctx<'_>, raw: &AbiRaw, at: &At<'_>, rules: Rules) -> Result<Option<Out>> {
+fn out(ctx: &Ctx<'_>, raw: &mut AbiRaw, at: &At<'_>, rules: Rules) -> Result<Option<Out>> {
     match raw {
         AbiRaw::Str(s) if s == ANY => Ok(None),
         AbiRaw::Str(s) => ctx.bytes(&ValueRaw::Str(s.clone()), at).map(|b| Some(Out::Raw(b))),
@@ -119,7 +119,7 @@ fn out(ctx: &Ctx<'_>, raw: &AbiRaw, at: &At<'_>, rules: Rules) -> Result<Option<
     }
 }
 
-fn error(ctx: &Ctx<'_>, raw: &ErrorRaw, at: &At<'_>) -> Result<Option<ErrorExpect>> {
+fn error(ctx: &Ctx<'_>, raw: &mut ErrorRaw, at: &At<'_>) -> Result<Option<ErrorExpect>> {
     match raw {
         ErrorRaw::Message(s) if s == ANY => Ok(None),
         ErrorRaw::Message(s) => ctx.bytes(&ValueRaw::Str(s.clone()), at).map(|b| Some(ErrorExpect::Message(b))),
@@ -127,23 +127,24 @@ fn error(ctx: &Ctx<'_>, raw: &ErrorRaw, at: &At<'_>) -> Result<Option<ErrorExpec
             let sig_at = at.key("signature");
             check_signature(&custom.signature.0, SignatureKind::Error).map_err(|e| ctx.err(&sig_at, e.message))?;
             let args_at = at.key("args");
-            let args = ctx.abi_expects(custom.args.as_deref().unwrap_or_default(), &args_at)?;
+            let args = ctx.abi_expects(custom.args.as_deref_mut().unwrap_or_default(), &args_at)?;
             Ok(Some(ErrorExpect::Custom { signature: custom.signature.0.clone(), args }))
         }
     }
 }
 
-fn logs(ctx: &Ctx<'_>, raw: &LogsRaw, at: &At<'_>) -> Result<Option<LogsExpect>> {
+fn logs(ctx: &Ctx<'_>, raw: &mut LogsRaw, at: &At<'_>) -> Result<Option<LogsExpect>> {
     let LogsRaw::List(entries) = raw else {
         return Ok(None);
     };
     // Sized up front: a pushed-to empty Vec holds room for four logs, and a large file has a
     // list per step.
     let mut out = LogsExpect { entries: Vec::with_capacity(entries.len()), more_allowed: false };
-    for (i, entry) in entries.iter().enumerate() {
+    let count = entries.len();
+    for (i, entry) in entries.iter_mut().enumerate() {
         let entry_at = at.index(i);
         match entry {
-            LogEntryRaw::More if i + 1 == entries.len() => out.more_allowed = true,
+            LogEntryRaw::More if i + 1 == count => out.more_allowed = true,
             LogEntryRaw::More => {
                 return Err(ctx.err(&entry_at, "got \"+\" before the end, expected it only as the last entry"));
             }
@@ -153,9 +154,9 @@ fn logs(ctx: &Ctx<'_>, raw: &LogsRaw, at: &At<'_>) -> Result<Option<LogsExpect>>
     Ok(Some(out))
 }
 
-fn log(ctx: &Ctx<'_>, raw: &LogRaw, at: &At<'_>) -> Result<LogExpect> {
+fn log(ctx: &Ctx<'_>, raw: &mut LogRaw, at: &At<'_>) -> Result<LogExpect> {
     let address = ctx.check(&raw.address, &at.key("address"), Ctx::address)?;
-    if let Some(event) = &raw.event {
+    if let Some(event) = &mut raw.event {
         for (present, key) in [(raw.topics.is_some(), "topics"), (raw.data.is_some(), "data")] {
             if present {
                 let msg = format!("`{key}` cannot be used with `event` (use `args`)");
@@ -163,8 +164,8 @@ fn log(ctx: &Ctx<'_>, raw: &LogRaw, at: &At<'_>) -> Result<LogExpect> {
             }
         }
         check_signature(&event.0, SignatureKind::Event).map_err(|e| ctx.err(&at.key("event"), e.message))?;
-        let args = ctx.abi_expects(raw.args.as_deref().unwrap_or_default(), &at.key("args"))?;
-        return Ok(LogExpect::Event { address, event: event.0.clone(), args });
+        let args = ctx.abi_expects(raw.args.as_deref_mut().unwrap_or_default(), &at.key("args"))?;
+        return Ok(LogExpect::Event { address, event: std::mem::take(&mut event.0), args });
     }
     if raw.args.is_some() {
         return Err(ctx.err_key(&at.key("args"), "`args` needs `event` (a signature)"));

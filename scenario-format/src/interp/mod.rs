@@ -128,14 +128,32 @@ impl Ctx<'_> {
         raw.as_ref().map(|r| f(self, r, &base.key(key))).transpose()
     }
 
+    /// An optional field at `base.key` whose text `f` may take (see [`Ctx::abi`]).
+    pub(crate) fn opt_mut<R, T>(
+        &self,
+        raw: &mut Option<R>,
+        base: &At<'_>,
+        key: &str,
+        f: impl FnOnce(&Self, &mut R, &At<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        raw.as_mut().map(|r| f(self, r, &base.key(key))).transpose()
+    }
+
+    /// One ABI leaf: its text becomes the value's `original` (taken from `text`, which is read
+    /// once and dropped with the raw step).
+    fn leaf(&self, text: &mut String, at: &At<'_>) -> Result<BytesValue> {
+        match value::interpret(text, self.base_dir) {
+            Ok(value) => Ok(BytesValue { original: std::mem::take(text), value }),
+            Err(e) => Err(self.value_err(at, text, &e)),
+        }
+    }
+
     /// ABI arguments (no `*`).
-    pub(crate) fn abi(&self, raw: &AbiRaw, at: &At<'_>) -> Result<AbiValue> {
+    pub(crate) fn abi(&self, raw: &mut AbiRaw, at: &At<'_>) -> Result<AbiValue> {
         match raw {
-            AbiRaw::Str(s) => {
-                BytesValue::interpret(s, self.base_dir).map(AbiValue::Leaf).map_err(|e| self.value_err(at, s, &e))
-            }
+            AbiRaw::Str(s) => self.leaf(s, at).map(AbiValue::Leaf),
             AbiRaw::List(items) => items
-                .iter()
+                .iter_mut()
                 .enumerate()
                 .map(|(i, item)| self.abi(item, &at.index(i)))
                 .collect::<Result<_>>()
@@ -144,25 +162,23 @@ impl Ctx<'_> {
     }
 
     /// A list of ABI arguments at `at`.
-    pub(crate) fn abi_list(&self, raw: &Option<Vec<AbiRaw>>, at: &At<'_>) -> Result<Vec<AbiValue>> {
-        let items = raw.as_deref().unwrap_or_default();
-        items.iter().enumerate().map(|(i, r)| self.abi(r, &at.index(i))).collect()
+    pub(crate) fn abi_list(&self, raw: &mut Option<Vec<AbiRaw>>, at: &At<'_>) -> Result<Vec<AbiValue>> {
+        let items = raw.as_deref_mut().unwrap_or_default();
+        items.iter_mut().enumerate().map(|(i, r)| self.abi(r, &at.index(i))).collect()
     }
 
     /// An expected ABI value (`*` allowed at any depth).
-    pub(crate) fn abi_expect(&self, raw: &AbiRaw, at: &At<'_>) -> Result<Check<AbiExpect>> {
+    pub(crate) fn abi_expect(&self, raw: &mut AbiRaw, at: &At<'_>) -> Result<Check<AbiExpect>> {
         match raw {
             AbiRaw::Str(s) if s == ANY => Ok(Check::Any),
-            AbiRaw::Str(s) => BytesValue::interpret(s, self.base_dir)
-                .map(|b| Check::Exact(AbiExpect::Leaf(b)))
-                .map_err(|e| self.value_err(at, s, &e)),
+            AbiRaw::Str(s) => self.leaf(s, at).map(|b| Check::Exact(AbiExpect::Leaf(b))),
             AbiRaw::List(items) => Ok(Check::Exact(AbiExpect::List(self.abi_expects(items, at)?))),
         }
     }
 
     /// A list of expected ABI values at `at`.
-    pub(crate) fn abi_expects(&self, items: &[AbiRaw], at: &At<'_>) -> Result<Vec<Check<AbiExpect>>> {
-        items.iter().enumerate().map(|(i, r)| self.abi_expect(r, &at.index(i))).collect()
+    pub(crate) fn abi_expects(&self, items: &mut [AbiRaw], at: &At<'_>) -> Result<Vec<Check<AbiExpect>>> {
+        items.iter_mut().enumerate().map(|(i, r)| self.abi_expect(r, &at.index(i))).collect()
     }
 }
 

@@ -9,7 +9,7 @@ use crate::raw::{CallRaw, DeployRaw, StepRaw};
 use crate::signature::{SignatureKind, check_signature, has_returns};
 
 /// Interprets one step at `at` (`steps[3]`).
-pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &At<'_>) -> Result<Step> {
+pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &mut StepRaw, at: &At<'_>) -> Result<Step> {
     Ok(match raw {
         StepRaw::SetState(s) => Step::SetState(set_state(ctx, s, at)?),
         StepRaw::Deploy(d) => Step::Deploy(deploy(ctx, d, at)?),
@@ -22,7 +22,7 @@ pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &At<'_>) -> Resul
                 gas_limit: ctx.opt(&a.tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
             };
             let rules = Rules { step: "activate", address: false, activation: true, returns: false };
-            let expect = ctx.opt(&a.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+            let expect = ctx.opt_mut(&mut a.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
             Step::Activate(Activate { tx, expect })
         }
         StepRaw::Call(c) => Step::Call(call(ctx, c, at, "call")?),
@@ -35,7 +35,7 @@ pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &At<'_>) -> Resul
                 value: ctx.u256(&t.tx.value, &tx_at.key("value"))?,
             };
             let rules = Rules { step: "transfer", address: false, activation: false, returns: false };
-            let expect = ctx.opt(&t.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+            let expect = ctx.opt_mut(&mut t.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
             Step::Transfer(Transfer { tx, expect })
         }
         StepRaw::CheckState(c) => Step::CheckState(check_state(ctx, c, at)?),
@@ -46,9 +46,9 @@ pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &StepRaw, at: &At<'_>) -> Resul
     })
 }
 
-fn deploy(ctx: &Ctx<'_>, raw: &DeployRaw, at: &At<'_>) -> Result<Deploy> {
+fn deploy(ctx: &Ctx<'_>, raw: &mut DeployRaw, at: &At<'_>) -> Result<Deploy> {
     let tx_at = at.key("tx");
-    let tx = &raw.tx;
+    let tx = &mut raw.tx;
     if let Some(sig) = &tx.constructor {
         check_signature(&sig.0, SignatureKind::Constructor)
             .map_err(|e| ctx.err(&tx_at.key("constructor"), e.message))?;
@@ -61,20 +61,20 @@ fn deploy(ctx: &Ctx<'_>, raw: &DeployRaw, at: &At<'_>) -> Result<Deploy> {
         from: ctx.address(&tx.from, &tx_at.key("from"))?,
         code: ctx.code(&tx.code, &tx_at.key("code"))?,
         constructor: tx.constructor.as_ref().map(|t| t.0.clone()),
-        args: ctx.abi_list(&tx.args, &tx_at.key("args"))?,
+        args: ctx.abi_list(&mut tx.args, &tx_at.key("args"))?,
         value: ctx.opt(&tx.value, &tx_at, "value", Ctx::u256)?,
         gas_limit: ctx.opt(&tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
         gas_price: ctx.opt(&tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
         activate,
     };
     let rules = Rules { step: "deploy", address: true, activation: activate, returns: false };
-    let expect = ctx.opt(&raw.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+    let expect = ctx.opt_mut(&mut raw.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
     Ok(Deploy { tx: deploy_tx, expect })
 }
 
-fn call(ctx: &Ctx<'_>, raw: &CallRaw, at: &At<'_>, step: &'static str) -> Result<CallTx> {
+fn call(ctx: &Ctx<'_>, raw: &mut CallRaw, at: &At<'_>, step: &'static str) -> Result<CallTx> {
     let tx_at = at.key("tx");
-    let tx = &raw.tx;
+    let tx = &mut raw.tx;
     if step == "call" && tx.from.is_none() {
         let msg = "missing field `from` (a `call` needs a sender; only `query` defaults to the zero address)";
         return Err(ctx.err(&tx_at, msg));
@@ -89,18 +89,18 @@ fn call(ctx: &Ctx<'_>, raw: &CallRaw, at: &At<'_>, step: &'static str) -> Result
         let msg = "`args` needs `function` (e.g. `transfer(address,uint256)`) to be ABI-encoded";
         return Err(ctx.err_key(&tx_at.key("args"), msg));
     }
+    let returns = tx.function.as_ref().is_some_and(|f| has_returns(&f.0));
     let fields = CallFields {
         from: ctx.opt(&tx.from, &tx_at, "from", Ctx::address)?,
         to: ctx.address(&tx.to, &tx_at.key("to"))?,
-        function: tx.function.as_ref().map(|t| t.0.clone()),
-        args: ctx.abi_list(&tx.args, &tx_at.key("args"))?,
+        function: tx.function.take().map(|t| t.0),
+        args: ctx.abi_list(&mut tx.args, &tx_at.key("args"))?,
         data: ctx.opt(&tx.data, &tx_at, "data", Ctx::bytes)?,
         value: ctx.opt(&tx.value, &tx_at, "value", Ctx::u256)?,
         gas_limit: ctx.opt(&tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
         gas_price: ctx.opt(&tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
     };
-    let returns = tx.function.as_ref().is_some_and(|f| has_returns(&f.0));
     let rules = Rules { step, address: false, activation: false, returns };
-    let expect = ctx.opt(&raw.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+    let expect = ctx.opt_mut(&mut raw.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
     Ok(CallTx { tx: fields, expect })
 }
