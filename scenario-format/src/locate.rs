@@ -35,7 +35,7 @@ pub fn locate_key(source: &str, json_path: &str) -> Option<(usize, usize)> {
 /// ```
 pub fn span(source: &str, json_path: &str) -> Option<std::ops::Range<usize>> {
     let (_, start) = find(source, json_path)?;
-    let mut sc = Scanner { s: source.as_bytes(), i: start, work: 0 };
+    let mut sc = Scanner { s: source.as_bytes(), i: start, work: 0, spare: Vec::new() };
     sc.skip_value()?;
     Some(start..sc.i)
 }
@@ -98,7 +98,7 @@ fn find(source: &str, json_path: &str) -> Option<(Option<usize>, usize)> {
 }
 
 fn find_segments(source: &str, segments: &[PathSegment]) -> Option<(Option<usize>, usize)> {
-    let mut sc = Scanner { s: source.as_bytes(), i: 0, work: 0 };
+    let mut sc = Scanner { s: source.as_bytes(), i: 0, work: 0, spare: Vec::new() };
     let mut key_offset = None;
     for seg in segments {
         sc.ws();
@@ -158,7 +158,7 @@ pub(crate) fn find_structural_error(source: &str) -> Option<(Structural, String,
 
 /// [`find_structural_error`] with the number of key comparisons and lookups it made.
 fn scan(source: &str) -> (Option<(Structural, String, usize)>, usize) {
-    let mut sc = Scanner { s: source.as_bytes(), i: 0, work: 0 };
+    let mut sc = Scanner { s: source.as_bytes(), i: 0, work: 0, spare: Vec::new() };
     sc.ws();
     let found = sc.structural("", 0).ok().flatten();
     (found, sc.work)
@@ -226,6 +226,9 @@ struct Scanner<'a> {
     i: usize,
     /// Key comparisons and set lookups of the structural scan (tests check it stays linear).
     work: usize,
+    /// Emptied key lists of objects already scanned, reused by the next ones (a large file has
+    /// several objects per step).
+    spare: Vec<Vec<std::borrow::Cow<'a, [u8]>>>,
 }
 
 impl<'a> Scanner<'a> {
@@ -314,10 +317,14 @@ impl<'a> Scanner<'a> {
         match self.peek().ok_or(())? {
             b'{' => {
                 self.i += 1;
-                let mut seen = Seen::Few(Vec::new());
+                let mut seen = Seen::Few(self.spare.pop().unwrap_or_default());
                 loop {
                     self.ws();
                     if self.eat(b'}').is_some() {
+                        if let Seen::Few(mut keys) = seen {
+                            keys.clear();
+                            self.spare.push(keys);
+                        }
                         return Ok(None);
                     }
                     let key_at = self.i;
