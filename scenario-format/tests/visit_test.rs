@@ -56,9 +56,9 @@ fn every_bundled_scenario_visits_as_it_loads() {
 
 /// A file of `count` transfer steps (more than one chunk), each with an id; `edit` may change
 /// the text of step `i`.
+/// The file is the test's own (`diorama-visit-PID-NAME` in the temporary folder); the test
+/// removes it when it passes.
 fn transfers(name: &str, count: usize, edit: impl Fn(usize, String) -> String) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("diorama-visit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     let steps: Vec<String> = (0..count)
         .map(|i| {
             let step = format!(
@@ -67,7 +67,7 @@ fn transfers(name: &str, count: usize, edit: impl Fn(usize, String) -> String) -
             edit(i, step)
         })
         .collect();
-    let path = dir.join(name);
+    let path = std::env::temp_dir().join(format!("diorama-visit-{}-{name}", std::process::id()));
     std::fs::write(&path, format!("{{\"steps\": [\n{}\n]}}", steps.join(",\n"))).unwrap();
     path
 }
@@ -81,6 +81,7 @@ fn a_file_of_many_chunks_visits_as_it_loads() {
     assert!(result.is_ok());
     assert_eq!(visited.len(), MANY);
     assert_alike(&path);
+    std::fs::remove_file(&path).unwrap();
 }
 
 #[test]
@@ -95,6 +96,7 @@ fn a_late_syntax_error_wins_over_an_early_value_error_in_both() {
     assert!(error.contains("steps[9000]"), "{error}");
     assert!(visited.is_empty(), "steps were handed on before a syntax error");
     assert_alike(&path);
+    std::fs::remove_file(&path).unwrap();
 }
 
 #[test]
@@ -106,6 +108,7 @@ fn a_value_error_in_a_later_chunk_comes_after_the_steps_before_it() {
     assert!(result.unwrap_err().contains("steps[9000].tx.value"));
     assert_eq!(visited.len(), 9_000);
     assert_alike(&path);
+    std::fs::remove_file(&path).unwrap();
 }
 
 #[test]
@@ -116,6 +119,7 @@ fn a_duplicate_id_across_chunks_is_found_in_both() {
     let error = result.unwrap_err();
     assert!(error.contains("duplicate step id `t100` (first used by steps[100])"), "{error}");
     assert_alike(&path);
+    std::fs::remove_file(&path).unwrap();
 }
 
 #[test]
@@ -127,4 +131,5 @@ fn a_duplicate_key_anywhere_wins_in_both() {
     assert!(result.unwrap_err().contains("duplicate key `id`"));
     assert!(visited.is_empty());
     assert_alike(&path);
+    std::fs::remove_file(&path).unwrap();
 }

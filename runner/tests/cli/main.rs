@@ -24,12 +24,36 @@ fn diorama(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_diorama")).current_dir(root()).env("NO_COLOR", "1").args(args).output().unwrap()
 }
 
-/// An empty folder for one test (removed first if a previous run left it).
-fn scratch(name: &str) -> PathBuf {
+/// An empty folder for one test (removed first if a previous run left it), removed again when
+/// the test ends, passed or failed.
+fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("diorama-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
+}
+
+/// A test's folder (see [`scratch`]).
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A JSON report's text with its wall times blanked, for comparing runs.
@@ -163,8 +187,7 @@ fn reports_are_identical_whatever_the_thread_count() {
 
 #[test]
 fn junit_report_lists_each_scenario() {
-    let dir = std::env::temp_dir().join(format!("diorama-junit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("junit");
     let report = dir.join("report.xml");
     let output = diorama(&[
         "run",
@@ -318,8 +341,7 @@ fn unimplemented_precompiles_are_named_in_the_report() {
 /// `dumpState` writes them apart from the scenario's accounts.
 #[test]
 fn system_accounts_are_apart_in_checks_and_dumps() {
-    let dir = std::env::temp_dir().join(format!("diorama-system-accounts-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("system-accounts");
     let wasm = root().join("fixtures/wasm/counter.wasm");
     let scenario = serde_json::json!({
         "steps": [

@@ -2,17 +2,11 @@
 //! functions, cross-VM stacks, and figures that profiling never changes.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
-use super::{diorama, text};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("diorama-profile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use super::{diorama, scratch, text};
 
 /// Parses `a;b;c ink` lines.
 fn folded(path: &Path) -> Vec<(Vec<String>, u64)> {
@@ -47,7 +41,7 @@ fn steps_ink(report: &Value) -> u64 {
 /// sieve loop's function; the folded stacks add up to the scenario's ink; functions are named.
 #[test]
 fn compute_profile_names_the_loop_and_adds_up() {
-    let dir = temp_dir("compute");
+    let dir = scratch("profile-compute");
     let output = diorama(&[
         "run",
         "--executor",
@@ -87,7 +81,7 @@ fn compute_profile_names_the_loop_and_adds_up() {
 /// The human report lists the costliest functions, the sieve first.
 #[test]
 fn human_report_has_the_top_functions() {
-    let dir = temp_dir("human");
+    let dir = scratch("profile-human");
     let output = diorama(&[
         "run",
         "--executor",
@@ -107,7 +101,7 @@ fn human_report_has_the_top_functions() {
 /// hostio that called them, weighed as gas × 10,000.
 #[test]
 fn cross_vm_frames_share_one_flame() {
-    let dir = temp_dir("cross-vm");
+    let dir = scratch("profile-cross-vm");
     let args = ["run", "--executor", "wasmer", "--format", "json", "--ink-profile", dir.to_str().unwrap()];
     let output = diorama(&[&args[..], &["fixtures/profiles/cross-vm.scen.json"]].concat());
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
@@ -126,7 +120,7 @@ fn cross_vm_frames_share_one_flame() {
 #[test]
 fn profiling_changes_no_figure() {
     let figures = |profile: bool| {
-        let dir = temp_dir("figures");
+        let dir = scratch("profile-figures");
         let mut args = vec!["run", "--executor", "wasmer", "--keep-going", "--format", "json"];
         if profile {
             args.extend(["--ink-profile", dir.to_str().unwrap()]);

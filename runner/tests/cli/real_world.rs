@@ -1,17 +1,9 @@
 //! What a user of real contracts hits first: dump → replay, raw Stylus code, stopping at the
 //! first failure, readable messages, size verdicts, report formats.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::{diorama, root, text};
-
-/// A fresh folder for files a test writes.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("diorama-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use super::{diorama, root, scratch, text};
 
 fn fixture(path: &str) -> String {
     root().join("fixtures").join(path).display().to_string()
