@@ -26,15 +26,16 @@ pub struct SignatureError {
 /// functions an optional parenthesized return list. The error says what was expected.
 pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), SignatureError> {
     // Suites repeat a few signatures thousands of times: remember the ones already accepted.
+    // One set per kind, so that a lookup needs no owned key.
     thread_local! {
-        static ACCEPTED: std::cell::RefCell<std::collections::HashSet<(String, u8)>> = Default::default();
+        static ACCEPTED: std::cell::RefCell<[std::collections::HashSet<String>; 4]> = Default::default();
     }
-    let key = (sig.to_owned(), kind as u8);
-    if ACCEPTED.with(|a| a.borrow().contains(&key)) {
+    let kind_index = kind as usize;
+    if ACCEPTED.with(|a| a.borrow()[kind_index].contains(sig)) {
         return Ok(());
     }
     check_signature_uncached(sig, kind).map_err(|message| SignatureError { message })?;
-    ACCEPTED.with(|a| a.borrow_mut().insert(key));
+    ACCEPTED.with(|a| a.borrow_mut()[kind_index].insert(sig.to_owned()));
     Ok(())
 }
 

@@ -32,8 +32,10 @@ impl From<AbiError> for String {
 /// Encodes a call: selector + ABI-encoded arguments.
 pub fn encode_call(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, AbiError> {
     let values = to_sol_values(args, &sig.params)?;
-    let mut data = sig.selector().to_vec();
-    data.extend(DynSolValue::Tuple(values).abi_encode_params());
+    let encoded = DynSolValue::Tuple(values).abi_encode_params();
+    let mut data = Vec::with_capacity(4 + encoded.len());
+    data.extend_from_slice(&sig.selector());
+    data.extend_from_slice(&encoded);
     Ok(data)
 }
 

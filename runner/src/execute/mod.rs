@@ -238,7 +238,7 @@ fn run_step(
                 Some(call) => crate::deployer::send(world, request, call).map_err(|e| e.to_string())?,
                 None => world.execute(request, commit).unwrap_or_else(|rejected| rejected_outcome(rejected.0)),
             };
-            report.status = Some(outcome.status.to_string());
+            report.status = Some(outcome.status.as_str().to_owned());
             report.gas_used = Some(outcome.gas_used);
             report.ink_used = outcome.ink_used;
             report.unmetered = outcome.unmetered;
@@ -291,7 +291,7 @@ fn run_step(
         }
         Action::Activate { request, program, value, expect } => {
             let outcome = activation::activate(world, request, *value);
-            report.status = Some(outcome.status.to_string());
+            report.status = Some(outcome.status.as_str().to_owned());
             report.gas_used = Some(outcome.gas_used);
             report.unmetered = outcome.unmetered;
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;

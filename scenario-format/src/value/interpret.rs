@@ -221,7 +221,9 @@ pub(crate) fn address_name(name: &str) -> Result<Vec<u8>, ValueError> {
     if name.is_empty() || name.len() > ADDRESS_NAME_MAX || !name.bytes().all(valid) {
         return Err(ValueError::AddressName(abbreviate(name)));
     }
-    let mut out = name.as_bytes().to_vec();
+    // Sized once: a copy of the name grown to 20 bytes would be allocated twice.
+    let mut out = Vec::with_capacity(ADDRESS_NAME_MAX);
+    out.extend_from_slice(name.as_bytes());
     out.resize(ADDRESS_NAME_MAX, ADDRESS_PAD);
     Ok(out)
 }
