@@ -40,15 +40,18 @@ pub fn verified_body<'a>(bytes: &'a [u8], magic: &str, fingerprint: B256) -> Res
     Ok(rest)
 }
 
-/// Reads the file at `path`: `Ok(None)` when there is none, `Err(why)` when it cannot be used.
+/// Reads the body of the file at `path`: `Ok(None)` when there is none, `Err(why)` when it
+/// cannot be used.
 pub fn read(path: &Path, magic: &str, fingerprint: B256) -> Result<Option<Vec<u8>>, String> {
-    let bytes = match std::fs::read(path) {
+    let mut bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(format!("cannot read it: {error}")),
     };
-    let body = verified_body(&bytes, magic, fingerprint)?;
-    Ok(Some(body.to_vec()))
+    let header_len = bytes.len() - verified_body(&bytes, magic, fingerprint)?.len();
+    // The body is the buffer's tail: the header is dropped in place, not the body copied.
+    bytes.drain(..header_len);
+    Ok(Some(bytes))
 }
 
 /// Writes `body` with its header to `path`: a temporary file in the same folder, flushed, then

@@ -17,8 +17,7 @@ pub struct Words(Vec<Option<B256>>);
 impl Words {
     /// The words of `expects` as values of `types`, when every type is a value type (one word)
     /// and every expectation is `*` or one expression that fits its type; else `None`.
-    pub fn of<'t>(expects: &[Check<AbiExpect>], types: impl IntoIterator<Item = &'t DynSolType>) -> Option<Self> {
-        let types: Vec<&DynSolType> = types.into_iter().collect();
+    pub fn of(expects: &[Check<AbiExpect>], types: &[DynSolType]) -> Option<Self> {
         if types.len() != expects.len() {
             return None;
         }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use alloy_primitives::{B256, keccak256};
 use executor_wasmer::{CacheOptions, cache_file};
@@ -25,11 +25,11 @@ fn encoder_fingerprint() -> B256 {
 
 /// The on-chain code for `wasm`.
 pub(crate) fn encoded_program(wasm: &[u8]) -> Vec<u8> {
-    static MEMORY: OnceLock<Mutex<HashMap<B256, Arc<Vec<u8>>>>> = OnceLock::new();
+    static MEMORY: OnceLock<Mutex<HashMap<B256, Vec<u8>>>> = OnceLock::new();
     let memory = MEMORY.get_or_init(Mutex::default);
     let key = keccak256(wasm);
     if let Some(found) = memory.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
-        return found.to_vec();
+        return found.clone();
     }
     let path = CacheOptions::from_env().dir.map(|dir| file(&dir, key));
     let code = path.as_deref().and_then(|path| load(path, wasm)).unwrap_or_else(|| {
@@ -40,7 +40,7 @@ pub(crate) fn encoded_program(wasm: &[u8]) -> Vec<u8> {
         }
         code
     });
-    memory.lock().unwrap_or_else(PoisonError::into_inner).insert(key, Arc::new(code.clone()));
+    memory.lock().unwrap_or_else(PoisonError::into_inner).insert(key, code.clone());
     code
 }
 
