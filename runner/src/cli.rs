@@ -62,7 +62,8 @@ pub struct SuiteArgs {
     /// `statetest`: only files or tests whose path or name contains it.
     #[arg(long)]
     pub filter: Option<String>,
-    /// Files run in parallel (0 = one per core); the report order never changes.
+    /// Threads: files run in parallel, and a large file loads beside its run on a spare one (0 =
+    /// one per core); the report order never changes.
     #[arg(long, short, default_value_t = 0)]
     pub jobs: usize,
     /// Output format on stdout.

@@ -24,6 +24,7 @@ pub mod discover;
 pub mod execute;
 pub mod executors;
 pub mod isolate;
+pub mod overlap;
 pub mod parity;
 pub mod partition;
 pub mod prepare;

@@ -74,25 +74,26 @@ pub(crate) fn feed(path: &Path, artifacts: &Artifacts, steps: usize, run: &mut S
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    /// The JSON report of the bundled passing, failing, unusable and traced scenarios, with
-    /// files streamed above `stream_above_bytes`, wall times blanked.
-    fn report(stream_above_bytes: u64, keep_going: bool) -> serde_json::Value {
+    /// The JSON report of the bundled passing, failing, unusable and traced scenarios on two
+    /// threads, with call trees, under options `adjust` sets, wall times blanked.
+    pub(crate) fn fixtures_report(adjust: impl FnOnce(&mut RunOptions)) -> serde_json::Value {
         let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
         let paths: Vec<PathBuf> = ["scenarios", "should-fail", "bad-input", "traces"].map(|d| fixtures.join(d)).into();
-        let options = RunOptions {
+        let mut options = RunOptions {
             jobs: 2,
-            keep_going,
             trace: world_mock::TraceLevel { calls: true, ..Default::default() },
-            stream_above_bytes: Some(stream_above_bytes),
             ..Default::default()
         };
+        adjust(&mut options);
         let report = crate::suite::run_paths(&paths, &options).unwrap();
         let mut json: serde_json::Value = serde_json::from_str(&crate::report::render_json(&report)).unwrap();
         blank_times(&mut json);
+        let scenarios = json["scenarios"].as_array().map_or(0, Vec::len);
+        assert!(scenarios > 60, "only {scenarios} scenario reports");
         json
     }
 
@@ -115,10 +116,8 @@ mod tests {
     #[test]
     fn streamed_runs_report_what_whole_runs_report() {
         for keep_going in [false, true] {
-            let whole = report(u64::MAX, keep_going);
-            let streamed = report(0, keep_going);
-            let scenarios = whole["scenarios"].as_array().map_or(0, Vec::len);
-            assert!(scenarios > 60, "only {scenarios} scenario reports");
+            let whole = fixtures_report(|o| (o.keep_going, o.stream_above_bytes) = (keep_going, Some(u64::MAX)));
+            let streamed = fixtures_report(|o| (o.keep_going, o.stream_above_bytes) = (keep_going, Some(0)));
             assert_eq!(streamed, whole, "keep_going: {keep_going}");
         }
     }

@@ -57,6 +57,8 @@ pub struct RunOptions {
     /// Stream scenario files larger than this many bytes (see [`crate::stream`]); `None`:
     /// [`crate::stream::STREAM_ABOVE_BYTES`].
     pub stream_above_bytes: Option<u64>,
+    /// Whether large files load on a second thread while they run (see [`crate::overlap`]).
+    pub overlap: crate::overlap::Overlap,
 }
 
 /// A report for a file that could not be used.
@@ -86,6 +88,14 @@ pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec
             Err(report) => vec![*report],
         };
     }
+    if crate::overlap::overlaps(path, options) {
+        return crate::overlap::run(path, artifacts, options);
+    }
+    run_file_whole(path, artifacts, options)
+}
+
+/// [`run_file`] for a file loaded whole before it runs.
+pub(crate) fn run_file_whole(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
     match prepare_file(path, artifacts) {
         Ok(prepared) => run_prepared(&prepared, artifacts, options),
         Err(report) => vec![*report],
@@ -282,6 +292,7 @@ pub fn run_artifacts(options: &RunOptions) -> Artifacts {
 /// Runs every scenario file under `paths`.
 pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunReport, SuiteError> {
     let (files, partition) = select_files(paths, options.filter.as_deref(), options.partition)?;
+    let options = &crate::overlap::budget(options, files.len());
     let artifacts = run_artifacts(options);
     let isolated = options.isolate || options.timeout.is_some();
     let exe = if isolated { Some(std::env::current_exe().map_err(SuiteError::WorkerBinary)?) } else { None };

@@ -17,7 +17,7 @@ pub mod signature;
 pub mod value;
 
 pub use error::FormatError;
-pub use load::{EXECUTORS, load_scenario, load_scenario_str, read_scenario_text, visit_scenario};
+pub use load::{EXECUTORS, load_scenario, load_scenario_str, read_scenario_text, visit_scenario, visit_scenario_early};
 pub use locate::{line_col, locate, locate_key, span};
 pub use model::{
     AccountCheck, AccountState, Activate, ActivateTx, ActivationExpect, ArbitrumState, BlockState, CallFields, CallTx,

@@ -5,7 +5,9 @@ use crate::error::FormatError;
 use crate::interp::{Ctx, interpret_step};
 use crate::model::{Origin, Scenario, Step, StepEntry};
 use crate::path::{At, join_index, join_key};
-use crate::raw::{RawError, ScenarioRaw, StepRaw, Text, check_structure, parse_top};
+use crate::raw::{
+    RawError, ScenarioRaw, StepRaw, Text, TopError, check_structure, parse_step, parse_top, parse_top_each,
+};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -72,6 +74,20 @@ pub fn visit_scenario(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<S
     Ok(scenario_of(path, raw, Vec::new()))
 }
 
+/// Loads a scenario file as [`visit_scenario`] does, but hands each step on as soon as it is
+/// parsed and interpreted, before the rest of the file is (checks of the whole text come last):
+/// steps can be used while the file is still being read. On an error, the steps handed on may
+/// belong to an invalid file, and the error, though an error of the file, may not be the one
+/// [`load_scenario`] reports first (when the file has several): load it for that. When this
+/// succeeds, loading succeeds with the same steps.
+pub fn visit_scenario_early(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<Scenario, FormatError> {
+    let text = read_scenario_text(path)?;
+    let mut loader = Loader::new(Sink::Visit(visit), None);
+    loader.early = true;
+    let raw = loader.load_file(path, Arc::new(text), &[])?;
+    Ok(scenario_of(path, raw, Vec::new()))
+}
+
 fn scenario_of(path: &Path, raw: ScenarioRaw, steps: Vec<StepEntry>) -> Scenario {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let stem = file_name.strip_suffix(".scen.json").or_else(|| file_name.strip_suffix(".json")).unwrap_or(&file_name);
@@ -116,11 +132,13 @@ struct Loader<'s> {
     count: usize,
     /// Interpret (and hand on) this many steps at a time; `None`: a file's steps all at once.
     chunk: Option<usize>,
+    /// Hand each step on as soon as it is interpreted ([`visit_scenario_early`]).
+    early: bool,
 }
 
 impl<'s> Loader<'s> {
     fn new(sink: Sink<'s>, chunk: Option<usize>) -> Self {
-        Loader { stack: Vec::new(), sink, count: 0, chunk }
+        Loader { stack: Vec::new(), sink, count: 0, chunk, early: false }
     }
 
     fn load_file(&mut self, file: &Path, source: Arc<String>, chain: &[PathBuf]) -> Result<ScenarioRaw, FormatError> {
@@ -143,6 +161,9 @@ impl<'s> Loader<'s> {
     ) -> Result<ScenarioRaw, FormatError> {
         let base_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
         let ctx = Ctx { file, source, base_dir: &base_dir };
+        if self.early {
+            return self.load_early(&ctx, source, chain);
+        }
         let raw_err = |e| raw_error(file, source, e);
         let top = parse_top(source).map_err(raw_err)?;
         let count = top.len();
@@ -151,16 +172,7 @@ impl<'s> Loader<'s> {
         // of a large file are never all in memory, beside its model. Steps interpret
         // independently (in parallel for large files); includes, ids and the order of errors are
         // handled below, one step after the other.
-        let interpret = |i: usize, mut step: StepRaw| {
-            let body = match &mut step {
-                StepRaw::ExternalSteps(ext) => Body::Include(std::mem::replace(&mut ext.path, Text(String::new()))),
-                other => Body::Step(
-                    interpret_step(&ctx, other, &At::Rendered("steps").index(i)).map(Box::new).map_err(Box::new),
-                ),
-            };
-            let (id, comment) = take_common(&mut step);
-            Pending { id, comment, body }
-        };
+        let interpret = |i: usize, step: StepRaw| pending_step(&ctx, i, step);
         // The duplicate-key scan reads the whole text; it runs beside the step parsing. Its
         // errors come first, then the first step that does not parse, then the rest in order.
         let mut whole = if count > chunk {
@@ -174,9 +186,13 @@ impl<'s> Loader<'s> {
             Some(pending.map_err(raw_err)?)
         };
         check_top_level(&ctx, &top.raw)?;
-        let file_arc = Arc::new(file.to_path_buf());
-        let mut inner_chain = chain.to_vec();
-        inner_chain.push(file.to_path_buf());
+        let place = Place {
+            ctx: &ctx,
+            source,
+            file: Arc::new(file.to_path_buf()),
+            chain,
+            inner_chain: [chain, &[file.to_path_buf()]].concat(),
+        };
         let positions = crate::locate::offsets_to_positions(source, &top.raw.step_offsets);
         let mut ids: HashMap<String, usize> = HashMap::new();
         self.sink.reserve(count);
@@ -185,38 +201,80 @@ impl<'s> Loader<'s> {
                 Some(pending) => pending,
                 None => top.steps(start..count.min(start + chunk), interpret).map_err(raw_err)?,
             };
-            for (i, Pending { id, comment, body }) in (start..).zip(pending) {
-                let at = join_index("steps", i);
-                if let Some(id) = &id
-                    && let Some(first) = ids.insert(id.0.clone(), i)
-                {
-                    let msg = format!("duplicate step id `{}` (first used by steps[{first}])", id.0);
-                    return Err(ctx.err(&At::Rendered(&at).key("id"), msg));
-                }
-                let step = match body {
-                    Body::Include(path) => {
-                        self.include(&ctx, &path, &join_key(&at, "path"), &inner_chain)?;
-                        continue;
-                    }
-                    Body::Step(result) => result.map_err(|e| *e)?,
-                };
-                self.sink.push(StepEntry {
-                    origin: Origin {
-                        file: Arc::clone(&file_arc),
-                        json_path: at,
-                        index: self.count,
-                        position: positions.get(i).copied(),
-                        source: Arc::clone(source),
-                        include_chain: chain.to_vec(),
-                    },
-                    id: id.map(|t| t.0),
-                    comment: comment.map(|t| t.0),
-                    step,
-                });
-                self.count += 1;
+            for (i, pending) in (start..).zip(pending) {
+                self.place(&place, &mut ids, i, positions.get(i).copied(), pending)?;
             }
         }
         Ok(top.raw)
+    }
+
+    /// [`Loader::load_file_inner`] for [`visit_scenario_early`]: each step parsed, interpreted
+    /// and handed on in turn; the checks of the whole text come last.
+    fn load_early(
+        &mut self,
+        ctx: &Ctx<'_>,
+        source: &Arc<String>,
+        chain: &[PathBuf],
+    ) -> Result<ScenarioRaw, FormatError> {
+        let file = ctx.file;
+        let raw_err = |e| raw_error(file, source, e);
+        let place = Place {
+            ctx,
+            source,
+            file: Arc::new(file.to_path_buf()),
+            chain,
+            inner_chain: [chain, &[file.to_path_buf()]].concat(),
+        };
+        let mut positions = crate::locate::Positions::new(source);
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let raw = parse_top_each(source, &mut |i, text, offset| {
+            let pending = parse_step(text, i).map(|step| pending_step(ctx, i, step)).map_err(raw_err)?;
+            self.place(&place, &mut ids, i, Some(positions.at(offset)), pending)
+        })
+        .map_err(|e| match e {
+            TopError::Raw(e) => raw_err(e),
+            TopError::Step(e) => e,
+        })?;
+        check_top_level(ctx, &raw)?;
+        check_structure(source).map_err(raw_err)?;
+        Ok(raw)
+    }
+
+    /// Checks a step's id, then loads it (an include) or hands it on.
+    fn place(
+        &mut self,
+        place: &Place<'_>,
+        ids: &mut HashMap<String, usize>,
+        i: usize,
+        position: Option<(usize, usize)>,
+        Pending { id, comment, body }: Pending,
+    ) -> Result<(), FormatError> {
+        let at = join_index("steps", i);
+        if let Some(id) = &id
+            && let Some(first) = ids.insert(id.0.clone(), i)
+        {
+            let msg = format!("duplicate step id `{}` (first used by steps[{first}])", id.0);
+            return Err(place.ctx.err(&At::Rendered(&at).key("id"), msg));
+        }
+        let step = match body {
+            Body::Include(path) => return self.include(place.ctx, &path, &join_key(&at, "path"), &place.inner_chain),
+            Body::Step(result) => result.map_err(|e| *e)?,
+        };
+        self.sink.push(StepEntry {
+            origin: Origin {
+                file: Arc::clone(&place.file),
+                json_path: at,
+                index: self.count,
+                position,
+                source: Arc::clone(place.source),
+                include_chain: place.chain.to_vec(),
+            },
+            id: id.map(|t| t.0),
+            comment: comment.map(|t| t.0),
+            step,
+        });
+        self.count += 1;
+        Ok(())
     }
 
     fn include(&mut self, ctx: &Ctx<'_>, rel: &Text, at: &str, chain: &[PathBuf]) -> Result<(), FormatError> {
@@ -262,6 +320,29 @@ fn check_top_level(ctx: &Ctx<'_>, raw: &ScenarioRaw) -> Result<(), FormatError> 
         }
     }
     Ok(())
+}
+
+/// Where a file's steps are placed in the scenario.
+struct Place<'a> {
+    ctx: &'a Ctx<'a>,
+    source: &'a Arc<String>,
+    file: Arc<PathBuf>,
+    /// The includes that led to this file.
+    chain: &'a [PathBuf],
+    /// The same, with this file: for its own includes.
+    inner_chain: Vec<PathBuf>,
+}
+
+/// Interprets step `i` of a file (an include is only named).
+fn pending_step(ctx: &Ctx<'_>, i: usize, mut step: StepRaw) -> Pending {
+    let body = match &mut step {
+        StepRaw::ExternalSteps(ext) => Body::Include(std::mem::replace(&mut ext.path, Text(String::new()))),
+        other => {
+            Body::Step(interpret_step(ctx, other, &At::Rendered("steps").index(i)).map(Box::new).map_err(Box::new))
+        }
+    };
+    let (id, comment) = take_common(&mut step);
+    Pending { id, comment, body }
 }
 
 /// A step of a file between its interpretation and its place in the scenario.

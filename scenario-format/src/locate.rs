@@ -52,26 +52,41 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// Line and column of each of `offsets` (ascending byte offsets), in one pass over the text:
-/// lines and columns are counted incrementally, so a file written on one line stays linear.
+/// Line and column of each of `offsets` (ascending byte offsets), in one pass over the text.
 pub(crate) fn offsets_to_positions(source: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
-    let bytes = source.as_bytes();
-    let (mut line, mut line_start, mut column, mut from) = (1usize, 0usize, 1usize, 0usize);
-    offsets
-        .iter()
-        .map(|&offset| {
-            let offset = offset.min(bytes.len()).max(from);
-            if let Some(last) = memchr::memrchr(b'\n', &bytes[from..offset]) {
-                line += memchr::memchr_iter(b'\n', &bytes[from..offset]).count();
-                line_start = from + last + 1;
-                column = 1 + char_count(&bytes[line_start..offset]);
-            } else {
-                column += char_count(&bytes[from..offset]);
-            }
-            from = offset;
-            (line, column)
-        })
-        .collect()
+    let mut positions = Positions::new(source);
+    offsets.iter().map(|&offset| positions.at(offset)).collect()
+}
+
+/// Lines and columns of ascending byte offsets of a text, counted incrementally from one offset
+/// to the next, so that a file written on one line stays linear.
+pub(crate) struct Positions<'a> {
+    bytes: &'a [u8],
+    line: usize,
+    column: usize,
+    /// The last offset asked for.
+    from: usize,
+}
+
+impl<'a> Positions<'a> {
+    pub(crate) fn new(source: &'a str) -> Self {
+        Positions { bytes: source.as_bytes(), line: 1, column: 1, from: 0 }
+    }
+
+    /// Line and column (1-based, characters) of `offset` (not before the last one asked for).
+    pub(crate) fn at(&mut self, offset: usize) -> (usize, usize) {
+        let (bytes, from) = (self.bytes, self.from);
+        let offset = offset.min(bytes.len()).max(from);
+        if let Some(last) = memchr::memrchr(b'\n', &bytes[from..offset]) {
+            self.line += memchr::memchr_iter(b'\n', &bytes[from..offset]).count();
+            let line_start = from + last + 1;
+            self.column = 1 + char_count(&bytes[line_start..offset]);
+        } else {
+            self.column += char_count(&bytes[from..offset]);
+        }
+        self.from = offset;
+        (self.line, self.column)
+    }
 }
 
 /// Characters in UTF-8 bytes (continuation bytes are not counted).

@@ -1,5 +1,7 @@
 //! `visit_scenario` (steps handed on a chunk at a time) against `load_scenario` (all at once):
-//! the same steps, in the same order, and the same error, whatever the size of the file.
+//! the same steps, in the same order, and the same error, whatever the size of the file; and
+//! `visit_scenario_early` (each step handed on as soon as it is read), which fails exactly when
+//! loading fails.
 
 use scenario_format::*;
 use std::path::{Path, PathBuf};
@@ -31,6 +33,26 @@ fn assert_alike(path: &Path) {
     }
 }
 
+/// Visiting early succeeds exactly when loading does, with the same steps; on an error, the
+/// steps handed on are those before the step it is at (or every step, for an error of the whole
+/// text found last).
+fn assert_early_alike(path: &Path) {
+    let mut visited = Vec::new();
+    let result = visit_scenario_early(path, &mut |entry| visited.push(entry));
+    match (load_scenario(path), result) {
+        (Ok(loaded), Ok(header)) => {
+            assert!(header.steps.is_empty());
+            assert_eq!(
+                (header.name, header.comment, header.executors),
+                (loaded.name, loaded.comment, loaded.executors)
+            );
+            assert_eq!(visited, loaded.steps, "{}", path.display());
+        }
+        (Err(_), Err(_)) => {}
+        (loaded, early) => panic!("{}: loading gives {loaded:?}, visiting early {early:?}", path.display()),
+    }
+}
+
 fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -51,6 +73,7 @@ fn every_bundled_scenario_visits_as_it_loads() {
     assert!(files.len() >= 20, "only {} scenario files", files.len());
     for file in files {
         assert_alike(&file);
+        assert_early_alike(&file);
     }
 }
 
@@ -81,6 +104,7 @@ fn a_file_of_many_chunks_visits_as_it_loads() {
     assert!(result.is_ok());
     assert_eq!(visited.len(), MANY);
     assert_alike(&path);
+    assert_early_alike(&path);
     std::fs::remove_file(&path).unwrap();
 }
 
@@ -96,6 +120,7 @@ fn a_late_syntax_error_wins_over_an_early_value_error_in_both() {
     assert!(error.contains("steps[9000]"), "{error}");
     assert!(visited.is_empty(), "steps were handed on before a syntax error");
     assert_alike(&path);
+    assert_early_alike(&path);
     std::fs::remove_file(&path).unwrap();
 }
 
@@ -108,6 +133,7 @@ fn a_value_error_in_a_later_chunk_comes_after_the_steps_before_it() {
     assert!(result.unwrap_err().contains("steps[9000].tx.value"));
     assert_eq!(visited.len(), 9_000);
     assert_alike(&path);
+    assert_early_alike(&path);
     std::fs::remove_file(&path).unwrap();
 }
 
@@ -119,6 +145,7 @@ fn a_duplicate_id_across_chunks_is_found_in_both() {
     let error = result.unwrap_err();
     assert!(error.contains("duplicate step id `t100` (first used by steps[100])"), "{error}");
     assert_alike(&path);
+    assert_early_alike(&path);
     std::fs::remove_file(&path).unwrap();
 }
 
@@ -131,5 +158,19 @@ fn a_duplicate_key_anywhere_wins_in_both() {
     assert!(result.unwrap_err().contains("duplicate key `id`"));
     assert!(visited.is_empty());
     assert_alike(&path);
+    assert_early_alike(&path);
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn visiting_early_hands_steps_on_before_a_late_error() {
+    let path = transfers("early.scen.json", MANY, |i, s| match i {
+        9_000 => s.replace("\"tx\"", "\"tix\""),
+        _ => s,
+    });
+    let mut visited = 0;
+    let error = visit_scenario_early(&path, &mut |_| visited += 1).unwrap_err().to_string();
+    assert!(error.contains("steps[9000]"), "{error}");
+    assert_eq!(visited, 9_000);
     std::fs::remove_file(&path).unwrap();
 }

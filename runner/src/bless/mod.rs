@@ -260,8 +260,8 @@ fn describe(out: &mut String, file: &std::path::Path, source: &str, fixes: &[&Fi
 fn verify(files: &BTreeSet<PathBuf>, run: &RunOptions) -> Vec<String> {
     let artifacts = run_artifacts(run);
     let files: Vec<PathBuf> = files.iter().cloned().collect();
-    let quiet = RunOptions { progress: None, ..run.clone() };
-    let runs = for_each_file(&files, &quiet, |file| Some(run_file(file, &artifacts, run)), |_| false);
+    let quiet = RunOptions { progress: None, ..crate::overlap::budget(run, files.len()) };
+    let runs = for_each_file(&files, &quiet, |file| Some(run_file(file, &artifacts, &quiet)), |_| false);
     let mut failing = Vec::new();
     for report in runs.unwrap_or_default().iter().flatten() {
         if !report.passed() && !matches!(report.outcome, ScenarioOutcome::Skipped(_)) {

@@ -154,6 +154,11 @@ impl<'a> ScenarioRun<'a> {
         report.steps.push(step_report);
     }
 
+    /// Whether every step so far passed (and the run goes on).
+    pub fn passing(&self) -> bool {
+        !self.ended && self.report.outcome == ScenarioOutcome::Passed
+    }
+
     /// Ends the run on an input error found while feeding it (later steps are ignored).
     pub fn input_error(&mut self, message: String) {
         if !self.ended {

@@ -85,6 +85,11 @@ pub(crate) fn config_started(executor: &str, name: &str) {
     }
 }
 
+/// Whether this process is a worker reporting to its parent.
+pub(crate) fn reporting() -> bool {
+    REPORTING.load(Ordering::Relaxed)
+}
+
 /// Called by the runner as a step starts (no-op outside a worker).
 pub(crate) fn step_started(label: impl FnOnce() -> String, location: &str) {
     if REPORTING.load(Ordering::Relaxed) {

@@ -124,6 +124,23 @@ pub struct PreparedScenario {
     pub unsupported: Option<String>,
 }
 
+impl PreparedScenario {
+    /// A scenario of `file` known by nothing else yet: no steps, no Stylus code, no signatures.
+    pub(crate) fn without_steps(file: &std::path::Path) -> Self {
+        PreparedScenario {
+            file: file.to_path_buf(),
+            name: String::new(),
+            steps: Vec::new(),
+            uses_stylus: false,
+            contracts: Vec::new(),
+            executors: None,
+            errors: Vec::new(),
+            functions: Vec::new(),
+            unsupported: None,
+        }
+    }
+}
+
 /// A `contract:NAME` program of a scenario.
 #[derive(Clone, Debug)]
 pub struct PreparedContract {
@@ -176,6 +193,11 @@ impl<'a> Preparer<'a> {
         let meta = meta::step_meta(&entry.step, &self.signatures);
         let (kind, action) = prepare_step(&cx, &mut entry.step, &mut self.needs)?;
         Ok(PreparedStep { origin: entry.origin, id: entry.id, kind, action, meta })
+    }
+
+    /// Whether the steps so far run on `revm` alone (no Stylus code, nothing unsupported).
+    pub(crate) fn revm_only(&self) -> bool {
+        !self.needs.stylus && self.needs.unsupported.is_none()
     }
 
     /// The prepared scenario of `header` (its own steps are not used) with `steps`.

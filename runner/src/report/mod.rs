@@ -241,7 +241,8 @@ pub struct ScenarioReport {
     /// Where the ink went (`--ink-profile`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::profile::InkProfile>,
-    /// Wall time of this run (preparation is shared by the executors and not included).
+    /// Wall time of this run (preparation is shared by the executors and not included, but for
+    /// an overlapped run, where it goes on beside the steps: see [`crate::overlap`]).
     #[serde(rename = "wallTimeMs", serialize_with = "millis")]
     pub wall_time: Duration,
 }

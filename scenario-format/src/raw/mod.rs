@@ -10,6 +10,7 @@ mod common;
 mod expect;
 mod state;
 mod steps;
+mod top_each;
 
 pub use common::{AbiRaw, CheckMap, RawMap, Text, ValueRaw};
 pub use expect::{CustomErrorRaw, ErrorRaw, ExpectRaw, LogEntryRaw, LogRaw, LogsRaw};
@@ -18,6 +19,7 @@ pub use steps::{
     ActivateRaw, ActivateTxRaw, CallRaw, CallTxRaw, CheckStateRaw, DeployRaw, DeployTxRaw, DumpStateRaw,
     ExternalStepsRaw, SetStateRaw, TransferRaw, TransferTxRaw,
 };
+pub use top_each::{TopError, parse_top_each};
 
 use std::borrow::Cow;
 
@@ -228,7 +230,7 @@ pub fn check_structure(text: &str) -> Result<(), RawError> {
     Err(RawError { message, json_path, position: Some(line_col(text, offset)), at_key, parser_position: None })
 }
 
-fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
+pub(crate) fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> {
     // Built only for an error: a large file has many steps.
     let at = || path::join_index("steps", index);
     let plain = |json_path: String, message: String| RawError {

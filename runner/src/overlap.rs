@@ -1,0 +1,293 @@
+//! Overlapped runs of large scenario files: a second thread loads and prepares the steps while
+//! this one runs them, instead of the whole file being loaded before its first step runs.
+//!
+//! The run is speculative. The report of a file that turns out unusable is its input error, as
+//! always, so the steps run before the error is found are thrown away; so is the run when
+//! anything it could not know up front matters: Stylus code (the configurations depend on the
+//! whole scenario), a `dumpState` to a file (writing it cannot be undone), or a step that failed
+//! (its messages name the custom errors of the whole scenario). The scenario is then run as if
+//! it had not been overlapped, from the steps already prepared. What is kept is exactly what
+//! the plain run reports: a passing run on `revm` of the same prepared steps.
+
+use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use crate::artifacts::Artifacts;
+use crate::execute::{ExecOptions, REVM, ScenarioRun};
+use crate::prepare::{Action, PreparedScenario, PreparedStep, Preparer};
+use crate::report::ScenarioReport;
+use crate::suite::{RunOptions, TX_STACK_SIZE};
+
+/// Files at least this large are overlapped (under [`Overlap::Auto`]): below it, the second
+/// thread costs more than it saves.
+pub const OVERLAP_FROM_BYTES: u64 = 64 << 10;
+
+/// Steps handed from the loading thread to the running one at a time (one wake-up each).
+const BATCH: usize = 16;
+
+/// Batches in flight: the loading thread stays at most this far ahead.
+const IN_FLIGHT: usize = 256;
+
+/// Whether large files load on a second thread while they run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Overlap {
+    /// Files from [`OVERLAP_FROM_BYTES`] on, when a thread of the run's `jobs` is spare (a
+    /// suite of more files than half the jobs keeps every thread busy with files already).
+    #[default]
+    Auto,
+    /// Every file that can be (tests).
+    Always,
+    /// None.
+    Never,
+}
+
+/// The options for running `files`: [`Overlap::Auto`] becomes [`Overlap::Never`] when no
+/// thread of the `jobs` budget would be spare to load beside each running file.
+pub(crate) fn budget(options: &RunOptions, files: usize) -> RunOptions {
+    let jobs = match options.jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        jobs => jobs,
+    };
+    let mut options = options.clone();
+    if options.overlap == Overlap::Auto && jobs < 2 * files.max(1) {
+        options.overlap = Overlap::Never;
+    }
+    options
+}
+
+/// Whether `path` is run overlapped. Runs that need the whole scenario before any step (ink
+/// profiles, traces of every step) and worker processes (which report steps as they start) are
+/// not.
+pub(crate) fn overlaps(path: &Path, options: &RunOptions) -> bool {
+    let possible = !options.ink_profile && !options.trace_all_steps && !crate::isolate::reporting();
+    possible
+        && match options.overlap {
+            Overlap::Never => false,
+            Overlap::Always => true,
+            Overlap::Auto => std::fs::metadata(path).is_ok_and(|m| m.len() >= OVERLAP_FROM_BYTES),
+        }
+}
+
+/// A prepared step, and whether the speculative run may still run it.
+type Fed = (PreparedStep, bool);
+
+/// Runs `path` overlapped; see the module's documentation. The result is what
+/// [`crate::suite::run_file`] gives without overlapping.
+pub(crate) fn run(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
+    match run_ran(path, artifacts, options) {
+        Ran::Speculatively(report) => vec![*report],
+        Ran::Again(reports) => reports,
+    }
+}
+
+/// How an overlapped file ran.
+enum Ran {
+    /// The speculative run was kept.
+    Speculatively(Box<ScenarioReport>),
+    /// The scenario ran again after loading (or the file is unusable).
+    Again(Vec<ScenarioReport>),
+}
+
+fn run_ran(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Ran {
+    let (sender, receiver) = sync_channel(IN_FLIGHT);
+    let overlapped = std::thread::scope(|scope| {
+        let loader = std::thread::Builder::new()
+            .name("diorama-load".to_owned())
+            .stack_size(TX_STACK_SIZE)
+            .spawn_scoped(scope, || load(path, artifacts, sender))
+            .ok()?;
+        let (report, steps) = run_fed(path, options, receiver);
+        match loader.join() {
+            Ok(prepared) => Some((prepared?, report, steps)),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    // Unusable (the plain run finds its first error), or no second thread.
+    let Some((mut prepared, report, batches)) = overlapped else {
+        return Ran::Again(crate::suite::run_file_whole(path, artifacts, options));
+    };
+    if let Some(mut report) = report
+        && report.passed()
+        && !prepared.uses_stylus
+        && prepared.unsupported.is_none()
+    {
+        report.name.clone_from(&prepared.name);
+        drop_aside(batches);
+        return Ran::Speculatively(Box::new(report));
+    }
+    prepared.steps = batches.into_iter().flatten().map(|(step, _)| step).collect();
+    Ran::Again(crate::suite::run_prepared(&prepared, artifacts, options))
+}
+
+/// Drops a scenario's steps on a thread of their own: freeing thousands of steps takes as long
+/// as running a few hundred, and nothing waits for it.
+fn drop_aside(steps: Vec<Vec<Fed>>) {
+    let spawned = std::thread::Builder::new().name("diorama-drop".to_owned()).spawn(move || drop(steps));
+    // Without a thread, the steps were dropped here.
+    let _ = spawned;
+}
+
+/// The loading thread: loads and prepares each step, hands it on in batches, and gives the
+/// prepared scenario (without its steps), or `None` when the file is not usable.
+fn load(path: &Path, artifacts: &Artifacts, sender: SyncSender<Vec<Fed>>) -> Option<PreparedScenario> {
+    let mut preparer = Preparer::new(artifacts);
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut failed = false;
+    let visited = scenario_format::visit_scenario_early(path, &mut |entry| {
+        if failed {
+            return;
+        }
+        match preparer.step(entry) {
+            Ok(step) => {
+                let runnable = preparer.revm_only() && !matches!(step.action, Action::DumpState(Some(_)));
+                batch.push((step, runnable));
+                if batch.len() == BATCH {
+                    // A closed channel: the running thread is gone (it panicked).
+                    let _ = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+            }
+            Err(_) => failed = true,
+        }
+    });
+    if !batch.is_empty() {
+        let _ = sender.send(batch);
+    }
+    match visited {
+        Ok(header) if !failed => Some(preparer.finish(header, Vec::new())),
+        _ => None,
+    }
+}
+
+/// The running thread: runs the steps fed to it on `revm` while they may run, and keeps every
+/// step (in the batches they came in: a list of thousands of steps is not grown by copies).
+/// Gives the speculative report, unless the run was given up, and the steps.
+fn run_fed(path: &Path, options: &RunOptions, receiver: Receiver<Vec<Fed>>) -> (Option<ScenarioReport>, Vec<Vec<Fed>>) {
+    // All the run uses of the scenario before it is whole is its file (the name is set after).
+    let scenario = PreparedScenario::without_steps(path);
+    let exec = ExecOptions { keep_going: options.keep_going, trace: options.trace, ..ExecOptions::default() };
+    let mut run = Some(ScenarioRun::new(&scenario, REVM, &[], &exec));
+    if let (Some(run), Ok(meta)) = (&mut run, std::fs::metadata(path)) {
+        // A guess (steps of a few hundred bytes) that spares most regrowing of the step reports;
+        // too large a guess only reserves address space.
+        run.reserve(usize::try_from(meta.len() / 256).unwrap_or(0));
+    }
+    let mut batches = Vec::new();
+    for batch in receiver {
+        for (step, runnable) in &batch {
+            if let Some(going) = &mut run {
+                if *runnable {
+                    going.step(step);
+                }
+                if !runnable || !going.passing() {
+                    run = None;
+                }
+            }
+        }
+        batches.push(batch);
+    }
+    (run.map(ScenarioRun::finish), batches)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::tests::fixtures_report;
+    use std::path::PathBuf;
+
+    fn fixture(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures").join(name)
+    }
+
+    #[test]
+    fn overlapped_runs_report_what_plain_runs_report() {
+        for keep_going in [false, true] {
+            let plain = fixtures_report(|o| (o.keep_going, o.overlap) = (keep_going, Overlap::Never));
+            let overlapped = fixtures_report(|o| (o.keep_going, o.overlap) = (keep_going, Overlap::Always));
+            assert_eq!(overlapped, plain, "keep_going: {keep_going}");
+        }
+    }
+
+    fn ran(path: &Path) -> Ran {
+        let options = RunOptions { overlap: Overlap::Always, ..RunOptions::default() };
+        run_ran(path, &Artifacts::default(), &options)
+    }
+
+    #[test]
+    fn a_passing_evm_scenario_keeps_its_speculative_run_and_others_run_again() {
+        let evm = fixture("scenarios/erc20.scen.json");
+        assert!(matches!(ran(&evm), Ran::Speculatively(ref r) if r.passed() && !r.steps.is_empty()));
+        let stylus = fixture("scenarios/stylus/counter.scen.json");
+        assert!(
+            matches!(ran(&stylus), Ran::Again(ref r) if r.len() == 1 && r[0].passed() && r[0].executor == "wasmer")
+        );
+    }
+
+    /// A scenario of transfers between two accounts, `edit` changing the text of step `i`
+    /// (step 0 sets the accounts, steps 1.. transfer one wei each); in its own folder.
+    fn transfers(name: &str, count: usize, edit: impl Fn(usize, String) -> String) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("diorama-overlap-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let accounts =
+            r#"{"step": "setState", "accounts": {"address:alice": {"balance": "1,000,000"}, "address:bob": {}}}"#;
+        let steps: Vec<String> = std::iter::once(accounts.to_owned())
+            .chain((1..count).map(|i| {
+                format!(r#"{{"step": "transfer", "tx": {{"from": "address:alice", "to": "address:bob", "value": "1"}}, "expect": {{"status": "success"}}, "comment": "{i}"}}"#)
+            }))
+            .enumerate()
+            .map(|(i, step)| edit(i, step))
+            .collect();
+        let path = dir.join("transfers.scen.json");
+        std::fs::write(&path, format!("{{\"steps\": [\n{}\n]}}", steps.join(",\n"))).unwrap();
+        path
+    }
+
+    fn plain(path: &Path) -> Vec<ScenarioReport> {
+        crate::suite::run_file_whole(path, &Artifacts::default(), &RunOptions::default())
+    }
+
+    fn json(reports: &[ScenarioReport]) -> Vec<String> {
+        reports.iter().map(|r| format!("{:?}", (&r.name, &r.executor, &r.outcome, r.steps.len(), &r.not_run))).collect()
+    }
+
+    #[test]
+    fn an_input_error_after_many_run_steps_is_the_report_and_nothing_else() {
+        let path = transfers("late-error", 2_000, |i, s| if i == 1_999 { s.replace("\"1\"", "\"one\"") } else { s });
+        let Ran::Again(reports) = ran(&path) else { panic!("an unusable file kept its speculative run") };
+        assert!(
+            matches!(&reports[0].outcome, crate::report::ScenarioOutcome::Error(m) if m.contains("steps[1999].tx.value"))
+        );
+        assert!(reports[0].steps.is_empty());
+        assert_eq!(json(&reports), json(&plain(&path)));
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_failing_step_or_a_dump_to_a_file_makes_the_scenario_run_again() {
+        let failing =
+            transfers("failing", 500, |i, s| if i == 300 { s.replace("\"success\"", "\"revert\"") } else { s });
+        let Ran::Again(reports) = ran(&failing) else { panic!("a failing run was kept") };
+        assert_eq!(reports[0].outcome, crate::report::ScenarioOutcome::Failed);
+        assert_eq!(json(&reports), json(&plain(&failing)));
+        let dumping = transfers("dumping", 500, |i, s| {
+            if i == 250 { r#"{"step": "dumpState", "path": "dump.json"}"#.to_owned() } else { s }
+        });
+        let dump = dumping.with_file_name("dump.json");
+        let Ran::Again(reports) = ran(&dumping) else { panic!("a run that dumps to a file was kept") };
+        assert!(reports[0].passed());
+        assert!(std::fs::read_to_string(&dump).unwrap().contains("accounts"));
+        // A file found unusable after the dump: nothing is written, as when it is loaded whole.
+        let unusable = transfers("dump-then-error", 500, |i, s| match i {
+            250 => r#"{"step": "dumpState", "path": "dump.json"}"#.to_owned(),
+            499 => s.replace("\"1\"", "\"one\""),
+            _ => s,
+        });
+        assert!(
+            matches!(ran(&unusable), Ran::Again(ref r) if matches!(r[0].outcome, crate::report::ScenarioOutcome::Error(_)))
+        );
+        assert!(!unusable.with_file_name("dump.json").exists());
+        std::fs::remove_dir_all(unusable.parent().unwrap()).unwrap();
+        for path in [failing, dumping] {
+            std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+        }
+    }
+}
