@@ -1,5 +1,8 @@
-//! Overlapped runs of large scenario files: a second thread loads and prepares the steps while
-//! this one runs them, instead of the whole file being loaded before its first step runs.
+//! Overlapped runs of large scenario files: steps run as the file loads, instead of the whole
+//! file being loaded before its first step runs. With a thread to spare, a second thread loads
+//! and prepares the steps while this one runs them; without, each batch of steps is loaded and
+//! run in turn (its text is still in the cache when it runs, and the file's model is never
+//! whole in memory).
 //!
 //! The run is speculative. The report of a file that turns out unusable is its input error, as
 //! always, so the steps run before the error is found are thrown away; so is the run when
@@ -10,7 +13,7 @@
 //! the plain run reports: a passing run on `revm` of the same prepared steps.
 
 use std::path::Path;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::sync_channel;
 
 use crate::artifacts::Artifacts;
 use crate::execute::{ExecOptions, REVM, ScenarioRun};
@@ -18,40 +21,38 @@ use crate::prepare::{Action, PreparedScenario, PreparedStep, Preparer};
 use crate::report::ScenarioReport;
 use crate::suite::{RunOptions, TX_STACK_SIZE};
 
-/// Files at least this large are overlapped (under [`Overlap::Auto`]): below it, the second
-/// thread costs more than it saves.
-pub const OVERLAP_FROM_BYTES: u64 = 64 << 10;
-
-/// Steps handed from the loading thread to the running one at a time (one wake-up each).
+/// Steps handed from loading to running at a time (one wake-up of the running thread each).
 const BATCH: usize = 16;
 
 /// Batches in flight: the loading thread stays at most this far ahead.
 const IN_FLIGHT: usize = 256;
 
-/// Whether large files load on a second thread while they run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Overlap {
-    /// Files from [`OVERLAP_FROM_BYTES`] on, when a thread of the run's `jobs` is spare (a
-    /// suite of more files than half the jobs keeps every thread busy with files already).
-    #[default]
-    Auto,
-    /// Every file that can be (tests).
-    Always,
-    /// None.
-    Never,
+/// Which files run as they load, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overlap {
+    /// Files at least this large (`None`: none): below 64 KiB, the default, overlapping saves
+    /// less than it costs.
+    pub from_bytes: Option<u64>,
+    /// Load on a second thread (else load and run in turn on one); `None`: when a thread of the
+    /// run's `jobs` is spare, two per file being run (a file run alone: yes).
+    pub second_thread: Option<bool>,
 }
 
-/// The options for running `files`: [`Overlap::Auto`] becomes [`Overlap::Never`] when no
-/// thread of the `jobs` budget would be spare to load beside each running file.
+impl Default for Overlap {
+    fn default() -> Self {
+        Overlap { from_bytes: Some(64 << 10), second_thread: None }
+    }
+}
+
+/// The options for running `files`: a second thread, unless chosen, only when the `jobs`
+/// budget has one spare beside each running file.
 pub(crate) fn budget(options: &RunOptions, files: usize) -> RunOptions {
     let jobs = match options.jobs {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         jobs => jobs,
     };
     let mut options = options.clone();
-    if options.overlap == Overlap::Auto && jobs < 2 * files.max(1) {
-        options.overlap = Overlap::Never;
-    }
+    options.overlap.second_thread.get_or_insert(jobs >= 2 * files.max(1));
     options
 }
 
@@ -60,12 +61,7 @@ pub(crate) fn budget(options: &RunOptions, files: usize) -> RunOptions {
 /// not.
 pub(crate) fn overlaps(path: &Path, options: &RunOptions) -> bool {
     let possible = !options.ink_profile && !options.trace_all_steps && !crate::isolate::reporting();
-    possible
-        && match options.overlap {
-            Overlap::Never => false,
-            Overlap::Always => true,
-            Overlap::Auto => std::fs::metadata(path).is_ok_and(|m| m.len() >= OVERLAP_FROM_BYTES),
-        }
+    possible && options.overlap.from_bytes.is_some_and(|from| std::fs::metadata(path).is_ok_and(|m| m.len() >= from))
 }
 
 /// A prepared step, and whether the speculative run may still run it.
@@ -89,21 +85,18 @@ enum Ran {
 }
 
 fn run_ran(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Ran {
-    let (sender, receiver) = sync_channel(IN_FLIGHT);
-    let overlapped = std::thread::scope(|scope| {
-        let loader = std::thread::Builder::new()
-            .name("diorama-load".to_owned())
-            .stack_size(TX_STACK_SIZE)
-            .spawn_scoped(scope, || load(path, artifacts, sender))
-            .ok()?;
-        let (report, steps) = run_fed(path, options, receiver);
-        match loader.join() {
-            Ok(prepared) => Some((prepared?, report, steps)),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
+    // All the run uses of the scenario before it is whole is its file (the name is set after).
+    let scenario = PreparedScenario::without_steps(path);
+    let exec = ExecOptions { keep_going: options.keep_going, trace: options.trace, ..ExecOptions::default() };
+    let mut speculation = Speculation::new(path, &scenario, &exec);
+    let loaded = if options.overlap.second_thread.unwrap_or(true) {
+        load_beside(path, artifacts, &mut speculation)
+    } else {
+        Some(load(path, artifacts, &mut |batch| speculation.feed(batch)))
+    };
+    let (report, batches) = speculation.finish();
     // Unusable (the plain run finds its first error), or no second thread.
-    let Some((mut prepared, report, batches)) = overlapped else {
+    let Some(Some(mut prepared)) = loaded else {
         return Ran::Again(crate::suite::run_file_whole(path, artifacts, options));
     };
     if let Some(mut report) = report
@@ -119,6 +112,31 @@ fn run_ran(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Ran {
     Ran::Again(crate::suite::run_prepared(&prepared, artifacts, options))
 }
 
+/// Loads on a second thread, feeding `speculation` here; `None` without a second thread.
+fn load_beside(
+    path: &Path,
+    artifacts: &Artifacts,
+    speculation: &mut Speculation<'_>,
+) -> Option<Option<PreparedScenario>> {
+    let (sender, receiver) = sync_channel(IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let loader = std::thread::Builder::new()
+            .name("diorama-load".to_owned())
+            .stack_size(TX_STACK_SIZE)
+            // A closed channel: the running thread is gone (it panicked).
+            // The sender moves to the loading thread: the channel closes when loading ends.
+            .spawn_scoped(scope, move || load(path, artifacts, &mut |batch| drop(sender.send(batch))))
+            .ok()?;
+        for batch in receiver {
+            speculation.feed(batch);
+        }
+        match loader.join() {
+            Ok(prepared) => Some(prepared),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Drops a scenario's steps on a thread of their own: freeing thousands of steps takes as long
 /// as running a few hundred, and nothing waits for it.
 fn drop_aside(steps: Vec<Vec<Fed>>) {
@@ -127,9 +145,9 @@ fn drop_aside(steps: Vec<Vec<Fed>>) {
     let _ = spawned;
 }
 
-/// The loading thread: loads and prepares each step, hands it on in batches, and gives the
-/// prepared scenario (without its steps), or `None` when the file is not usable.
-fn load(path: &Path, artifacts: &Artifacts, sender: SyncSender<Vec<Fed>>) -> Option<PreparedScenario> {
+/// Loads and prepares each step, hands them on in batches, and gives the prepared scenario
+/// (without its steps), or `None` when the file is not usable.
+fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>)) -> Option<PreparedScenario> {
     let mut preparer = Preparer::new(artifacts);
     let mut batch = Vec::with_capacity(BATCH);
     let mut failed = false;
@@ -142,15 +160,14 @@ fn load(path: &Path, artifacts: &Artifacts, sender: SyncSender<Vec<Fed>>) -> Opt
                 let runnable = preparer.revm_only() && !matches!(step.action, Action::DumpState(Some(_)));
                 batch.push((step, runnable));
                 if batch.len() == BATCH {
-                    // A closed channel: the running thread is gone (it panicked).
-                    let _ = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                    hand_on(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
                 }
             }
             Err(_) => failed = true,
         }
     });
     if !batch.is_empty() {
-        let _ = sender.send(batch);
+        hand_on(batch);
     }
     match visited {
         Ok(header) if !failed => Some(preparer.finish(header, Vec::new())),
@@ -158,34 +175,43 @@ fn load(path: &Path, artifacts: &Artifacts, sender: SyncSender<Vec<Fed>>) -> Opt
     }
 }
 
-/// The running thread: runs the steps fed to it on `revm` while they may run, and keeps every
+/// The speculative run: runs the steps fed to it on `revm` while they may run, and keeps every
 /// step (in the batches they came in: a list of thousands of steps is not grown by copies).
-/// Gives the speculative report, unless the run was given up, and the steps.
-fn run_fed(path: &Path, options: &RunOptions, receiver: Receiver<Vec<Fed>>) -> (Option<ScenarioReport>, Vec<Vec<Fed>>) {
-    // All the run uses of the scenario before it is whole is its file (the name is set after).
-    let scenario = PreparedScenario::without_steps(path);
-    let exec = ExecOptions { keep_going: options.keep_going, trace: options.trace, ..ExecOptions::default() };
-    let mut run = Some(ScenarioRun::new(&scenario, REVM, &[], &exec));
-    if let (Some(run), Ok(meta)) = (&mut run, std::fs::metadata(path)) {
-        // A guess (steps of a few hundred bytes) that spares most regrowing of the step reports;
-        // too large a guess only reserves address space.
-        run.reserve(usize::try_from(meta.len() / 256).unwrap_or(0));
+struct Speculation<'a> {
+    /// `None` once given up.
+    run: Option<ScenarioRun<'a>>,
+    batches: Vec<Vec<Fed>>,
+}
+
+impl<'a> Speculation<'a> {
+    fn new(path: &Path, scenario: &'a PreparedScenario, exec: &'a ExecOptions) -> Self {
+        let mut run = ScenarioRun::new(scenario, REVM, &[], exec);
+        if let Ok(meta) = std::fs::metadata(path) {
+            // A guess (steps of a few hundred bytes) that spares most regrowing of the step
+            // reports; too large a guess only reserves address space.
+            run.reserve(usize::try_from(meta.len() / 256).unwrap_or(0));
+        }
+        Speculation { run: Some(run), batches: Vec::new() }
     }
-    let mut batches = Vec::new();
-    for batch in receiver {
+
+    fn feed(&mut self, batch: Vec<Fed>) {
         for (step, runnable) in &batch {
-            if let Some(going) = &mut run {
+            if let Some(run) = &mut self.run {
                 if *runnable {
-                    going.step(step);
+                    run.step(step);
                 }
-                if !runnable || !going.passing() {
-                    run = None;
+                if !runnable || !run.passing() {
+                    self.run = None;
                 }
             }
         }
-        batches.push(batch);
+        self.batches.push(batch);
     }
-    (run.map(ScenarioRun::finish), batches)
+
+    /// The report, unless the run was given up, and the steps.
+    fn finish(self) -> (Option<ScenarioReport>, Vec<Vec<Fed>>) {
+        (self.run.map(ScenarioRun::finish), self.batches)
+    }
 }
 
 #[cfg(test)]
@@ -201,15 +227,34 @@ mod tests {
     #[test]
     fn overlapped_runs_report_what_plain_runs_report() {
         for keep_going in [false, true] {
-            let plain = fixtures_report(|o| (o.keep_going, o.overlap) = (keep_going, Overlap::Never));
-            let overlapped = fixtures_report(|o| (o.keep_going, o.overlap) = (keep_going, Overlap::Always));
-            assert_eq!(overlapped, plain, "keep_going: {keep_going}");
+            let never = Overlap { from_bytes: None, second_thread: None };
+            let plain = fixtures_report(|o| (o.keep_going, o.overlap) = (keep_going, never));
+            for second_thread in [true, false] {
+                let overlapped =
+                    fixtures_report(|o| (o.keep_going, o.overlap) = (keep_going, everything(second_thread)));
+                assert_eq!(overlapped, plain, "keep_going: {keep_going}, second thread: {second_thread}");
+            }
         }
     }
 
+    /// Overlapped runs of every file, on a second thread or on one.
+    fn everything(second_thread: bool) -> Overlap {
+        Overlap { from_bytes: Some(0), second_thread: Some(second_thread) }
+    }
+
+    /// How `path` runs overlapped, on a second thread, checked to give what it gives on one.
     fn ran(path: &Path) -> Ran {
-        let options = RunOptions { overlap: Overlap::Always, ..RunOptions::default() };
-        run_ran(path, &Artifacts::default(), &options)
+        let on = |second_thread| {
+            let options = RunOptions { overlap: everything(second_thread), ..RunOptions::default() };
+            run_ran(path, &Artifacts::default(), &options)
+        };
+        let (beside, alone) = (on(true), on(false));
+        let summary = |ran: &Ran| match ran {
+            Ran::Speculatively(report) => ("kept", json(std::slice::from_ref(report))),
+            Ran::Again(reports) => ("again", json(reports)),
+        };
+        assert_eq!(summary(&beside), summary(&alone), "{}", path.display());
+        beside
     }
 
     #[test]
