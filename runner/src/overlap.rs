@@ -21,7 +21,8 @@ use crate::prepare::{Action, PreparedScenario, PreparedStep, Preparer};
 use crate::report::ScenarioReport;
 use crate::suite::{RunOptions, TX_STACK_SIZE};
 
-/// Steps handed from loading to running at a time (one wake-up of the running thread each).
+/// Steps handed from loading to running at a time (one wake-up of the running thread each);
+/// the first batches are smaller, so that running starts as soon as a step is ready.
 const BATCH: usize = 16;
 
 /// Batches in flight: the loading thread stays at most this far ahead.
@@ -149,7 +150,9 @@ fn drop_aside(steps: Vec<Vec<Fed>>) {
 /// (without its steps), or `None` when the file is not usable.
 fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>)) -> Option<PreparedScenario> {
     let mut preparer = Preparer::new(artifacts);
-    let mut batch = Vec::with_capacity(BATCH);
+    // 1, 2, 4, … BATCH steps.
+    let mut size = 1;
+    let mut batch = Vec::with_capacity(size);
     let mut failed = false;
     let visited = scenario_format::visit_scenario_early(path, &mut |entry| {
         if failed {
@@ -159,8 +162,9 @@ fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>)) -
             Ok(step) => {
                 let runnable = preparer.revm_only() && !matches!(step.action, Action::DumpState(Some(_)));
                 batch.push((step, runnable));
-                if batch.len() == BATCH {
-                    hand_on(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                if batch.len() == size {
+                    size = (size * 2).min(BATCH);
+                    hand_on(std::mem::replace(&mut batch, Vec::with_capacity(size)));
                 }
             }
             Err(_) => failed = true,

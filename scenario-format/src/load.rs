@@ -75,8 +75,8 @@ pub fn visit_scenario(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<S
 }
 
 /// Loads a scenario file as [`visit_scenario`] does, but hands each step on as soon as it is
-/// parsed and interpreted, before the rest of the file is (checks of the whole text come last):
-/// steps can be used while the file is still being read. On an error, the steps handed on may
+/// parsed and interpreted, before the rest of the file is (its duplicate keys and `null`s are
+/// found in the same pass): steps can be used while the file is still being read. On an error, the steps handed on may
 /// belong to an invalid file, and the error, though an error of the file, may not be the one
 /// [`load_scenario`] reports first (when the file has several): load it for that. When this
 /// succeeds, loading succeeds with the same steps.
@@ -209,7 +209,7 @@ impl<'s> Loader<'s> {
     }
 
     /// [`Loader::load_file_inner`] for [`visit_scenario_early`]: each step parsed, interpreted
-    /// and handed on in turn; the checks of the whole text come last.
+    /// and handed on in turn, the duplicate keys and `null`s found in the same pass.
     fn load_early(
         &mut self,
         ctx: &Ctx<'_>,
@@ -236,7 +236,6 @@ impl<'s> Loader<'s> {
             TopError::Step(e) => e,
         })?;
         check_top_level(ctx, &raw)?;
-        check_structure(source).map_err(raw_err)?;
         Ok(raw)
     }
 

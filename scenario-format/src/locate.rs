@@ -113,7 +113,7 @@ fn find(source: &str, json_path: &str) -> Option<(Option<usize>, usize)> {
 }
 
 fn find_segments(source: &str, segments: &[PathSegment]) -> Option<(Option<usize>, usize)> {
-    let mut sc = Scanner { s: source.as_bytes(), i: 0, work: 0, spare: Vec::new() };
+    let mut sc = Scanner::new(source);
     let mut key_offset = None;
     for seg in segments {
         sc.ws();
@@ -173,14 +173,14 @@ pub(crate) fn find_structural_error(source: &str) -> Option<(Structural, String,
 
 /// [`find_structural_error`] with the number of key comparisons and lookups it made.
 fn scan(source: &str) -> (Option<(Structural, String, usize)>, usize) {
-    let mut sc = Scanner { s: source.as_bytes(), i: 0, work: 0, spare: Vec::new() };
+    let mut sc = Scanner::new(source);
     sc.ws();
     let found = sc.structural("", 0).ok().flatten();
     (found, sc.work)
 }
 
 /// One step of the path to a structural error.
-enum Seg {
+pub(crate) enum Seg {
     Key(String),
     Index(usize),
 }
@@ -223,7 +223,7 @@ impl<'a> Seen<'a> {
 }
 
 /// The decoded bytes of a raw JSON string: borrowed when it has no escapes.
-fn key_bytes(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+pub(crate) fn key_bytes(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
     if memchr::memchr(b'\\', inner).is_none() {
         std::borrow::Cow::Borrowed(inner)
@@ -236,9 +236,10 @@ fn decode_key(raw: &[u8]) -> String {
     serde_json::from_slice(raw).unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned())
 }
 
-struct Scanner<'a> {
+pub(crate) struct Scanner<'a> {
     s: &'a [u8],
-    i: usize,
+    /// The cursor (a byte offset).
+    pub(crate) i: usize,
     /// Key comparisons and set lookups of the structural scan (tests check it stays linear).
     work: usize,
     /// Emptied key lists of objects already scanned, reused by the next ones (a large file has
@@ -247,17 +248,22 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
+    /// A scanner at the start of `source`.
+    pub(crate) fn new(source: &'a str) -> Self {
+        Scanner { s: source.as_bytes(), i: 0, work: 0, spare: Vec::new() }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
 
-    fn ws(&mut self) {
+    pub(crate) fn ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.i += 1;
         }
     }
 
-    fn eat(&mut self, byte: u8) -> Option<()> {
+    pub(crate) fn eat(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.i += 1)
     }
 
@@ -325,7 +331,11 @@ impl<'a> Scanner<'a> {
 
     /// Finds the first duplicate key or `null` without allocating for the keys and indexes it
     /// passes; `trail` holds the path to it (innermost last) when one is found.
-    fn first_structural(&mut self, trail: &mut Vec<Seg>, depth: usize) -> Result<Option<(Structural, usize)>, ()> {
+    pub(crate) fn first_structural(
+        &mut self,
+        trail: &mut Vec<Seg>,
+        depth: usize,
+    ) -> Result<Option<(Structural, usize)>, ()> {
         if depth > 256 {
             return Err(());
         }
@@ -381,7 +391,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The raw bytes of a JSON string at the cursor, quotes included, escapes undecoded.
-    fn raw_string(&mut self) -> Option<&'a [u8]> {
+    pub(crate) fn raw_string(&mut self) -> Option<&'a [u8]> {
         let start = self.i;
         self.eat(b'"')?;
         loop {

@@ -1,149 +1,152 @@
-//! The top level of a file read in one pass that hands each step on as the parser passes its
-//! end ([`parse_top_each`]): the steps at the start of a large file can be used before the rest
-//! of it is read.
+//! The top level of a file read in one pass that hands each step on as soon as the pass is
+//! past it ([`parse_top_each`]), checking for duplicate keys and `null`s as it goes: the steps
+//! at the start of a large file can be used before the rest of it is read, and the text is read
+//! once for its structure instead of twice (by serde, then by [`check_structure`]).
+//!
+//! The pass reads the top level strictly (its punctuation, keys and values, the latter with
+//! serde) and each step only as far as its end: the step's own text is parsed by serde where it
+//! is used. The document is valid JSON exactly when both are.
 
-use std::fmt;
+use std::borrow::Cow;
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
+use crate::locate::{Scanner, key_bytes};
 
-use super::{RawError, ScenarioRaw, Text, parse_top};
+use super::{RawError, ScenarioRaw, Text, check_structure, parse_top};
 
 /// How [`parse_top_each`] failed.
 #[derive(Debug)]
 pub enum TopError<E> {
-    /// The file's top level is not valid (the error [`parse_top`] gives).
+    /// The file is not valid at its top level, or has a duplicate key or a `null` (the error
+    /// [`check_structure`], else [`parse_top`], gives).
     Raw(RawError),
     /// `each` failed on a step.
     Step(E),
 }
 
-/// Parses the top level of a file as [`parse_top`] does, but hands each step to `each` (its
-/// index, its text, its byte offset) as soon as the parser has passed it, before the rest of the
-/// file is read. The first error of `each` stops the parse. A file whose top level is invalid
-/// fails with the error [`parse_top`] gives (found after the steps before it were handed on).
+/// Parses the top level of a file as [`parse_top`] does and checks its structure as
+/// [`check_structure`] does, but hands each step to `each` (its index, its text, its byte
+/// offset) as soon as it is read, before the rest of the file is. The first error of `each`
+/// stops the parse. A step's text is only delimited: `each` parses it. A file found invalid
+/// fails (after the steps before the fault were handed on) with the error [`check_structure`]
+/// gives, else the one [`parse_top`] gives.
 pub fn parse_top_each<'t, E>(
     text: &'t str,
     each: &mut dyn FnMut(usize, &'t str, usize) -> Result<(), E>,
 ) -> Result<ScenarioRaw, TopError<E>> {
     let mut failed = None;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let shell =
-        ShellSeed { text, each, failed: &mut failed }.deserialize(&mut de).and_then(|raw| de.end().map(|()| raw));
-    match (shell, failed) {
-        (_, Some(e)) => Err(TopError::Step(e)),
-        (Ok(raw), None) => Ok(raw),
-        (Err(e), None) => Err(TopError::Raw(parse_top(text).err().unwrap_or_else(|| RawError {
-            // Not expected: both parsers accept the same files (tests hold them to it).
-            json_path: String::new(),
-            message: format!("the top level of the file cannot be read: {e}"),
-            position: Some((e.line(), e.column().max(1))),
-            at_key: false,
-            parser_position: None,
-        }))),
+    match scan_top(text, each, &mut failed) {
+        Some(raw) => Ok(raw),
+        None => Err(failed.map_or_else(|| TopError::Raw(first_error(text)), TopError::Step)),
     }
 }
 
-/// The fields [`super::Shell`] accepts.
-const FIELDS: &[&str] = &["$schema", "name", "comment", "executors", "steps"];
+/// The error of a file the scan found invalid, as loading would report it.
+fn first_error(text: &str) -> RawError {
+    check_structure(text).err().or_else(|| parse_top(text).err()).unwrap_or_else(|| RawError {
+        // Not expected: the scan and the two checks accept the same files (tests hold them to it).
+        json_path: String::new(),
+        message: "the top level of the file cannot be read".to_owned(),
+        position: None,
+        at_key: false,
+        parser_position: None,
+    })
+}
 
-struct ShellSeed<'t, 'f, E> {
+/// The scan; `None` on anything invalid (or when `each` failed, with its error in `failed`).
+fn scan_top<'t, E>(
     text: &'t str,
-    each: &'f mut dyn FnMut(usize, &'t str, usize) -> Result<(), E>,
-    failed: &'f mut Option<E>,
-}
-
-impl<'t, E> DeserializeSeed<'t> for ShellSeed<'t, '_, E> {
-    type Value = ScenarioRaw;
-
-    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<ScenarioRaw, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-/// A field given twice is an error, as in derived structs.
-fn once<T, Er: de::Error>(slot: &mut Option<T>, key: &'static str, value: T) -> Result<(), Er> {
-    if slot.replace(value).is_some() {
-        return Err(Er::duplicate_field(key));
-    }
-    Ok(())
-}
-
-impl<'t, E> Visitor<'t> for ShellSeed<'t, '_, E> {
-    type Value = ScenarioRaw;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a scenario object with `steps`")
-    }
-
-    fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<ScenarioRaw, A::Error> {
-        let mut raw = ScenarioRaw {
-            schema: None,
-            name: None,
-            comment: None,
-            executors: None,
-            steps: Vec::new(),
-            step_offsets: Vec::new(),
-        };
-        let (mut schema, mut name, mut comment, mut executors) = (None, None, None, None);
-        let mut steps = None;
-        let ShellSeed { text, each, failed } = self;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'t, str>>()? {
-            match key.as_ref() {
-                "$schema" => once(&mut schema, "$schema", map.next_value::<Option<Text>>()?)?,
-                "name" => once(&mut name, "name", map.next_value::<Option<Text>>()?)?,
-                "comment" => once(&mut comment, "comment", map.next_value::<Option<Text>>()?)?,
-                "executors" => once(&mut executors, "executors", map.next_value::<Option<Vec<Text>>>()?)?,
-                "steps" => {
-                    if steps.is_some() {
-                        return Err(de::Error::duplicate_field("steps"));
-                    }
-                    let seed = StepsSeed { text, each: &mut *each, failed: &mut *failed };
-                    steps = Some(map.next_value_seed(seed)?);
+    each: &mut dyn FnMut(usize, &'t str, usize) -> Result<(), E>,
+    failed: &mut Option<E>,
+) -> Option<ScenarioRaw> {
+    let mut raw = ScenarioRaw {
+        schema: None,
+        name: None,
+        comment: None,
+        executors: None,
+        steps: Vec::new(),
+        step_offsets: Vec::new(),
+    };
+    let mut sc = Scanner::new(text);
+    let mut keys: Vec<Cow<'t, [u8]>> = Vec::new();
+    let mut steps = None;
+    sc.ws();
+    sc.eat(b'{')?;
+    sc.ws();
+    if sc.eat(b'}').is_none() {
+        loop {
+            sc.ws();
+            let key = key_bytes(sc.raw_string()?);
+            if keys.contains(&key) {
+                return None;
+            }
+            sc.ws();
+            sc.eat(b':')?;
+            sc.ws();
+            if *key == *b"steps" {
+                steps = Some(scan_steps(&mut sc, text, each, failed)?);
+            } else {
+                let value = scan_value(&mut sc, text, 1)?;
+                match &*key {
+                    b"$schema" => raw.schema = Some(serde_json::from_str::<Text>(value).ok()?),
+                    b"name" => raw.name = Some(serde_json::from_str::<Text>(value).ok()?),
+                    b"comment" => raw.comment = Some(serde_json::from_str::<Text>(value).ok()?),
+                    b"executors" => raw.executors = Some(serde_json::from_str::<Vec<Text>>(value).ok()?),
+                    _ => return None,
                 }
-                other => return Err(de::Error::unknown_field(other, FIELDS)),
+            }
+            keys.push(key);
+            sc.ws();
+            if sc.eat(b',').is_none() {
+                sc.eat(b'}')?;
+                break;
             }
         }
-        raw.step_offsets = steps.ok_or_else(|| de::Error::missing_field("steps"))?;
-        (raw.schema, raw.name, raw.comment, raw.executors) =
-            (schema.flatten(), name.flatten(), comment.flatten(), executors.flatten());
-        Ok(raw)
     }
+    sc.ws();
+    if sc.i != text.len() {
+        return None;
+    }
+    raw.step_offsets = steps?;
+    Some(raw)
 }
 
-/// The `steps` array: each element handed on; gives the elements' offsets.
-struct StepsSeed<'t, 'f, E> {
+/// The `steps` array: each element handed on as soon as it is read; gives their offsets.
+fn scan_steps<'t, E>(
+    sc: &mut Scanner<'t>,
     text: &'t str,
-    each: &'f mut dyn FnMut(usize, &'t str, usize) -> Result<(), E>,
-    failed: &'f mut Option<E>,
-}
-
-impl<'t, E> DeserializeSeed<'t> for StepsSeed<'t, '_, E> {
-    type Value = Vec<usize>;
-
-    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Vec<usize>, D::Error> {
-        d.deserialize_seq(self)
+    each: &mut dyn FnMut(usize, &'t str, usize) -> Result<(), E>,
+    failed: &mut Option<E>,
+) -> Option<Vec<usize>> {
+    let mut offsets = Vec::new();
+    sc.eat(b'[')?;
+    sc.ws();
+    if sc.eat(b']').is_some() {
+        return Some(offsets);
     }
-}
-
-impl<'t, E> Visitor<'t> for StepsSeed<'t, '_, E> {
-    type Value = Vec<usize>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-
-    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Vec<usize>, A::Error> {
-        let mut offsets = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(step) = seq.next_element::<&'t RawValue>()? {
-            let offset = step.get().as_ptr() as usize - self.text.as_ptr() as usize;
-            if let Err(e) = (self.each)(offsets.len(), step.get(), offset) {
-                *self.failed = Some(e);
-                return Err(de::Error::custom("stopped"));
-            }
-            offsets.push(offset);
+    loop {
+        sc.ws();
+        let start = sc.i;
+        let step = scan_value(sc, text, 2)?;
+        if let Err(e) = each(offsets.len(), step, start) {
+            *failed = Some(e);
+            return None;
         }
-        Ok(offsets)
+        offsets.push(start);
+        sc.ws();
+        if sc.eat(b',').is_none() {
+            sc.eat(b']')?;
+            return Some(offsets);
+        }
+    }
+}
+
+/// The text of the value at the cursor (at `depth` in the document), which must have no
+/// duplicate key and no `null`.
+fn scan_value<'t>(sc: &mut Scanner<'t>, text: &'t str, depth: usize) -> Option<&'t str> {
+    let start = sc.i;
+    match sc.first_structural(&mut Vec::new(), depth) {
+        Ok(None) => text.get(start..sc.i),
+        Ok(Some(_)) | Err(()) => None,
     }
 }
 
@@ -154,17 +157,20 @@ mod tests {
     type Parsed = Result<ScenarioRaw, RawError>;
 
     /// Both parsers on `text`: what `parse_top` gives, and what `parse_top_each` gives with the
-    /// steps it handed on (index, text, offset).
-    fn both(text: &str) -> (Parsed, Parsed, Vec<(usize, String, usize)>) {
-        let whole = parse_top(text).map(|top| top.raw);
+    /// steps it handed on (index, text, offset), each step's text parsed as JSON by the caller
+    /// as the loader parses it (a step that is not JSON fails the parse: `Err` with no message).
+    fn both(text: &str) -> (Parsed, Result<ScenarioRaw, Option<RawError>>, Vec<(usize, String, usize)>) {
+        // What loading accepts: the structure, then the top level.
+        let whole = check_structure(text).and_then(|()| parse_top(text).map(|top| top.raw));
         let mut steps = Vec::new();
-        let each = parse_top_each::<()>(text, &mut |i, step, offset| {
+        let each = parse_top_each(text, &mut |i, step, offset| {
+            serde_json::from_str::<serde::de::IgnoredAny>(step).map_err(|_| ())?;
             steps.push((i, step.to_owned(), offset));
             Ok(())
         });
         let each = each.map_err(|e| match e {
-            TopError::Raw(e) => e,
-            TopError::Step(()) => unreachable!("the callback never fails"),
+            TopError::Raw(e) => Some(e),
+            TopError::Step(()) => None,
         });
         (whole, each, steps)
     }
@@ -177,6 +183,16 @@ mod tests {
             r#"{"steps": [{"x": 1}], "name": "after the steps"}"#,
             r#"{"n\u0061me": "escaped key", "steps": []}"#,
             r#"{"name": null, "steps": []}"#,
+            r#"{"steps": [{"a": null}]}"#,
+            r#"{"steps": [{"a": 1, "a": 2}]}"#,
+            r#"{"steps": [{"a": 1}, ]}"#,
+            r#"{"steps": [{"a": 1} {"b": 2}]}"#,
+            r#"{"steps": [{"a": 1}],}"#,
+            r#"{"steps": [{"a": 1}]"#,
+            r#"{"steps": [5, "x", [1]]}"#,
+            r#"{"executors": ["wasmer", "debugger"], "steps": [{"a": "x\"y"}]}"#,
+            r#"  {"steps": []}  "#,
+            "{\"name\": \"tab\tinside\", \"steps\": []}",
             r#"{"name": "a", "name": "b", "steps": []}"#,
             r#"{"steps": [], "steps": []}"#,
             r#"{"stepz": []}"#,
@@ -203,7 +219,8 @@ mod tests {
                             .all(|(i, (j, step, at))| i == *j && text[*at..].starts_with(step.as_str()))
                     );
                 }
-                (Err(whole), Err(each)) => assert_eq!(each, whole, "{text}"),
+                (Err(whole), Err(Some(each))) => assert_eq!(each, whole, "{text}"),
+                (Err(_), Err(None)) => {}
                 _ => panic!("{text}: parse_top gives {whole:?}, parse_top_each {each:?}"),
             }
         }
