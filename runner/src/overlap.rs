@@ -90,7 +90,8 @@ fn run_ran(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Ran {
     let scenario = PreparedScenario::without_steps(path);
     let exec = ExecOptions { keep_going: options.keep_going, trace: options.trace, ..ExecOptions::default() };
     let mut speculation = Speculation::new(path, &scenario, &exec);
-    let loaded = if options.overlap.second_thread.unwrap_or(true) {
+    let second_thread = options.overlap.second_thread.unwrap_or(true);
+    let loaded = if second_thread {
         load_beside(path, artifacts, &mut speculation)
     } else {
         Some(load(path, artifacts, &mut |batch| speculation.feed(batch)))
@@ -106,7 +107,9 @@ fn run_ran(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Ran {
         && prepared.unsupported.is_none()
     {
         report.name.clone_from(&prepared.name);
-        drop_aside(batches);
+        if second_thread {
+            drop_aside(batches);
+        }
         return Ran::Speculatively(Box::new(report));
     }
     prepared.steps = batches.into_iter().flatten().map(|(step, _)| step).collect();

@@ -164,13 +164,17 @@ fn a_duplicate_key_anywhere_wins_in_both() {
 
 #[test]
 fn visiting_early_hands_steps_on_before_a_late_error() {
-    let path = transfers("early.scen.json", MANY, |i, s| match i {
-        9_000 => s.replace("\"tx\"", "\"tix\""),
-        _ => s,
-    });
-    let mut visited = 0;
-    let error = visit_scenario_early(&path, &mut |_| visited += 1).unwrap_err().to_string();
-    assert!(error.contains("steps[9000]"), "{error}");
-    assert_eq!(visited, 9_000);
-    std::fs::remove_file(&path).unwrap();
+    // A step that does not parse, then a duplicate key (found in the same pass as the steps).
+    let edits = [
+        ("early-syntax.scen.json", "\"tx\"", "\"tix\"", "steps[9000]"),
+        ("early-key.scen.json", "\"id\"", "\"id\": \"x\", \"id\"", "duplicate key `id`"),
+    ];
+    for (name, from, to, expected) in edits {
+        let path = transfers(name, MANY, |i, s| if i == 9_000 { s.replace(from, to) } else { s });
+        let mut visited = 0;
+        let error = visit_scenario_early(&path, &mut |_| visited += 1).unwrap_err().to_string();
+        assert!(error.contains(expected), "{error}");
+        assert_eq!(visited, 9_000, "{name}");
+        std::fs::remove_file(&path).unwrap();
+    }
 }

@@ -155,11 +155,13 @@ mod tests {
     use super::*;
 
     type Parsed = Result<ScenarioRaw, RawError>;
+    /// Handed-on steps: index, text, offset.
+    type Steps = Vec<(usize, String, usize)>;
 
     /// Both parsers on `text`: what `parse_top` gives, and what `parse_top_each` gives with the
     /// steps it handed on (index, text, offset), each step's text parsed as JSON by the caller
     /// as the loader parses it (a step that is not JSON fails the parse: `Err` with no message).
-    fn both(text: &str) -> (Parsed, Result<ScenarioRaw, Option<RawError>>, Vec<(usize, String, usize)>) {
+    fn both(text: &str) -> (Parsed, Result<ScenarioRaw, Option<RawError>>, Steps) {
         // What loading accepts: the structure, then the top level.
         let whole = check_structure(text).and_then(|()| parse_top(text).map(|top| top.raw));
         let mut steps = Vec::new();
