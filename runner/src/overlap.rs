@@ -127,8 +127,8 @@ fn load_beside(
         let loader = std::thread::Builder::new()
             .name("diorama-load".to_owned())
             .stack_size(TX_STACK_SIZE)
-            // A closed channel: the running thread is gone (it panicked).
-            // The sender moves to the loading thread: the channel closes when loading ends.
+            // The sender moves to the loading thread, so the channel closes when loading ends; a
+            // send fails only when this thread is gone (it panicked).
             .spawn_scoped(scope, move || load(path, artifacts, &mut |batch| drop(sender.send(batch))))
             .ok()?;
         for batch in receiver {

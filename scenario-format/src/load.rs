@@ -76,10 +76,10 @@ pub fn visit_scenario(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<S
 
 /// Loads a scenario file as [`visit_scenario`] does, but hands each step on as soon as it is
 /// parsed and interpreted, before the rest of the file is (its duplicate keys and `null`s are
-/// found in the same pass): steps can be used while the file is still being read. On an error, the steps handed on may
-/// belong to an invalid file, and the error, though an error of the file, may not be the one
-/// [`load_scenario`] reports first (when the file has several): load it for that. When this
-/// succeeds, loading succeeds with the same steps.
+/// found in the same pass): steps can be used while the file is still being read. On an error,
+/// the steps handed on may belong to an invalid file, and the error, though an error of the
+/// file, may not be the one [`load_scenario`] reports first (when the file has several): load it
+/// for that. When this succeeds, loading succeeds with the same steps.
 pub fn visit_scenario_early(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<Scenario, FormatError> {
     let text = read_scenario_text(path)?;
     let mut loader = Loader::new(Sink::Visit(visit), None);
@@ -186,13 +186,7 @@ impl<'s> Loader<'s> {
             Some(pending.map_err(raw_err)?)
         };
         check_top_level(&ctx, &top.raw)?;
-        let place = Place {
-            ctx: &ctx,
-            source,
-            file: Arc::new(file.to_path_buf()),
-            chain,
-            inner_chain: [chain, &[file.to_path_buf()]].concat(),
-        };
+        let place = Place::new(&ctx, source, chain);
         let positions = crate::locate::offsets_to_positions(source, &top.raw.step_offsets);
         let mut ids: HashMap<String, usize> = HashMap::new();
         self.sink.reserve(count);
@@ -218,13 +212,7 @@ impl<'s> Loader<'s> {
     ) -> Result<ScenarioRaw, FormatError> {
         let file = ctx.file;
         let raw_err = |e| raw_error(file, source, e);
-        let place = Place {
-            ctx,
-            source,
-            file: Arc::new(file.to_path_buf()),
-            chain,
-            inner_chain: [chain, &[file.to_path_buf()]].concat(),
-        };
+        let place = Place::new(ctx, source, chain);
         let mut positions = crate::locate::Positions::new(source);
         let mut ids: HashMap<String, usize> = HashMap::new();
         let raw = parse_top_each(source, &mut |i, text, offset| {
@@ -330,6 +318,14 @@ struct Place<'a> {
     chain: &'a [PathBuf],
     /// The same, with this file: for its own includes.
     inner_chain: Vec<PathBuf>,
+}
+
+impl<'a> Place<'a> {
+    /// The place of the steps of `ctx`'s file, reached through the includes of `chain`.
+    fn new(ctx: &'a Ctx<'a>, source: &'a Arc<String>, chain: &'a [PathBuf]) -> Self {
+        let file = ctx.file.to_path_buf();
+        Place { ctx, source, inner_chain: [chain, &[file.clone()]].concat(), file: Arc::new(file), chain }
+    }
 }
 
 /// Interprets step `i` of a file (an include is only named).
