@@ -324,7 +324,7 @@ impl<'a> Place<'a> {
     /// The place of the steps of `ctx`'s file, reached through the includes of `chain`.
     fn new(ctx: &'a Ctx<'a>, source: &'a Arc<String>, chain: &'a [PathBuf]) -> Self {
         let file = ctx.file.to_path_buf();
-        Place { ctx, source, inner_chain: [chain, &[file.clone()]].concat(), file: Arc::new(file), chain }
+        Place { ctx, source, inner_chain: [chain, std::slice::from_ref(&file)].concat(), file: Arc::new(file), chain }
     }
 }
 
