@@ -57,21 +57,21 @@ pub(crate) fn budget(options: &RunOptions, files: usize) -> RunOptions {
     options
 }
 
-/// Whether `path` is run overlapped. Runs that need the whole scenario before any step (ink
-/// profiles, traces of every step) and worker processes (which report steps as they start) are
-/// not.
-pub(crate) fn overlaps(path: &Path, options: &RunOptions) -> bool {
+/// Whether a file of `size` bytes is run overlapped. Runs that need the whole scenario before
+/// any step (ink profiles, traces of every step) and worker processes (which report steps as
+/// they start) are not.
+pub(crate) fn overlaps(size: u64, options: &RunOptions) -> bool {
     let possible = !options.ink_profile && !options.trace_all_steps && !crate::isolate::reporting();
-    possible && options.overlap.from_bytes.is_some_and(|from| std::fs::metadata(path).is_ok_and(|m| m.len() >= from))
+    possible && options.overlap.from_bytes.is_some_and(|from| size >= from)
 }
 
 /// A prepared step, and whether the speculative run may still run it.
 type Fed = (PreparedStep, bool);
 
-/// Runs `path` overlapped; see the module's documentation. The result is what
+/// Runs `path` (of `size` bytes) overlapped; see the module's documentation. The result is what
 /// [`crate::suite::run_file`] gives without overlapping.
-pub(crate) fn run(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
-    match run_ran(path, artifacts, options) {
+pub(crate) fn run(path: &Path, size: u64, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
+    match run_ran(path, size, artifacts, options) {
         Ran::Speculatively(report) => vec![*report],
         Ran::Again(reports) => reports,
     }
@@ -85,20 +85,20 @@ enum Ran {
     Again(Vec<ScenarioReport>),
 }
 
-fn run_ran(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Ran {
+fn run_ran(path: &Path, size: u64, artifacts: &Artifacts, options: &RunOptions) -> Ran {
     // All the run uses of the scenario before it is whole is its file (the name is set after).
     let scenario = PreparedScenario::without_steps(path);
     let exec = ExecOptions { keep_going: options.keep_going, trace: options.trace, ..ExecOptions::default() };
-    let mut speculation = Speculation::new(path, &scenario, &exec);
+    let mut speculation = Speculation::new(size, &scenario, &exec);
     let second_thread = options.overlap.second_thread.unwrap_or(true);
     let loaded = if second_thread {
         load_beside(path, artifacts, &mut speculation)
     } else {
-        Some(load(path, artifacts, &mut |batch| speculation.feed(batch)))
+        load(path, artifacts, &mut |batch| speculation.feed(batch))
     };
     let (report, batches) = speculation.finish();
     // Unusable (the plain run finds its first error), or no second thread.
-    let Some(Some(mut prepared)) = loaded else {
+    let Some(mut prepared) = loaded else {
         return Ran::Again(crate::suite::run_file_whole(path, artifacts, options));
     };
     if let Some(mut report) = report
@@ -116,12 +116,9 @@ fn run_ran(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Ran {
     Ran::Again(crate::suite::run_prepared(&prepared, artifacts, options))
 }
 
-/// Loads on a second thread, feeding `speculation` here; `None` without a second thread.
-fn load_beside(
-    path: &Path,
-    artifacts: &Artifacts,
-    speculation: &mut Speculation<'_>,
-) -> Option<Option<PreparedScenario>> {
+/// Loads on a second thread, feeding `speculation` here, as [`load`] does; also `None` without
+/// a second thread.
+fn load_beside(path: &Path, artifacts: &Artifacts, speculation: &mut Speculation<'_>) -> Option<PreparedScenario> {
     let (sender, receiver) = sync_channel(IN_FLIGHT);
     std::thread::scope(|scope| {
         let loader = std::thread::Builder::new()
@@ -135,7 +132,7 @@ fn load_beside(
             speculation.feed(batch);
         }
         match loader.join() {
-            Ok(prepared) => Some(prepared),
+            Ok(prepared) => prepared,
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
@@ -191,13 +188,12 @@ struct Speculation<'a> {
 }
 
 impl<'a> Speculation<'a> {
-    fn new(path: &Path, scenario: &'a PreparedScenario, exec: &'a ExecOptions) -> Self {
+    /// A run of a file of `size` bytes.
+    fn new(size: u64, scenario: &'a PreparedScenario, exec: &'a ExecOptions) -> Self {
         let mut run = ScenarioRun::new(scenario, REVM, &[], exec);
-        if let Ok(meta) = std::fs::metadata(path) {
-            // A guess (steps of a few hundred bytes) that spares most regrowing of the step
-            // reports; too large a guess only reserves address space.
-            run.reserve(usize::try_from(meta.len() / 256).unwrap_or(0));
-        }
+        // A guess (steps of a few hundred bytes) that spares most regrowing of the step reports;
+        // too large a guess only reserves address space.
+        run.reserve(usize::try_from(size / 256).unwrap_or(0));
         Speculation { run: Some(run), batches: Vec::new() }
     }
 
@@ -253,12 +249,13 @@ mod tests {
     fn ran(path: &Path) -> Ran {
         let on = |second_thread| {
             let options = RunOptions { overlap: everything(second_thread), ..RunOptions::default() };
-            run_ran(path, &Artifacts::default(), &options)
+            let size = std::fs::metadata(path).unwrap().len();
+            run_ran(path, size, &Artifacts::default(), &options)
         };
         let (beside, alone) = (on(true), on(false));
         let summary = |ran: &Ran| match ran {
-            Ran::Speculatively(report) => ("kept", json(std::slice::from_ref(report))),
-            Ran::Again(reports) => ("again", json(reports)),
+            Ran::Speculatively(report) => ("kept", outline(std::slice::from_ref(report))),
+            Ran::Again(reports) => ("again", outline(reports)),
         };
         assert_eq!(summary(&beside), summary(&alone), "{}", path.display());
         beside
@@ -297,7 +294,8 @@ mod tests {
         crate::suite::run_file_whole(path, &Artifacts::default(), &RunOptions::default())
     }
 
-    fn json(reports: &[ScenarioReport]) -> Vec<String> {
+    /// What tells two runs' reports apart here: name, executor, outcome, steps run, not run.
+    fn outline(reports: &[ScenarioReport]) -> Vec<String> {
         reports.iter().map(|r| format!("{:?}", (&r.name, &r.executor, &r.outcome, r.steps.len(), &r.not_run))).collect()
     }
 
@@ -309,7 +307,7 @@ mod tests {
             matches!(&reports[0].outcome, crate::report::ScenarioOutcome::Error(m) if m.contains("steps[1999].tx.value"))
         );
         assert!(reports[0].steps.is_empty());
-        assert_eq!(json(&reports), json(&plain(&path)));
+        assert_eq!(outline(&reports), outline(&plain(&path)));
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
@@ -319,7 +317,7 @@ mod tests {
             transfers("failing", 500, |i, s| if i == 300 { s.replace("\"success\"", "\"revert\"") } else { s });
         let Ran::Again(reports) = ran(&failing) else { panic!("a failing run was kept") };
         assert_eq!(reports[0].outcome, crate::report::ScenarioOutcome::Failed);
-        assert_eq!(json(&reports), json(&plain(&failing)));
+        assert_eq!(outline(&reports), outline(&plain(&failing)));
         let dumping = transfers("dumping", 500, |i, s| {
             if i == 250 { r#"{"step": "dumpState", "path": "dump.json"}"#.to_owned() } else { s }
         });

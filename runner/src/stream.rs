@@ -17,10 +17,10 @@ use crate::suite::RunOptions;
 /// otherwise): below it, holding the prepared steps costs little and saves the second parse.
 pub const STREAM_ABOVE_BYTES: u64 = 16 << 20;
 
-/// Whether `path` is run streamed.
-pub(crate) fn streams(path: &Path, options: &RunOptions) -> bool {
+/// Whether a file of `size` bytes (`None`: unknown) is run streamed.
+pub(crate) fn streams(size: Option<u64>, options: &RunOptions) -> bool {
     let limit = options.stream_above_bytes.unwrap_or(STREAM_ABOVE_BYTES);
-    std::fs::metadata(path).is_ok_and(|m| m.len() > limit)
+    size.is_some_and(|size| size > limit)
 }
 
 /// A streamed scenario after its first pass: everything but its steps.

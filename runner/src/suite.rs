@@ -80,7 +80,9 @@ pub(crate) fn error_report(path: &Path, executor: &str, message: String) -> Scen
 /// Loads, prepares and runs one scenario file on each of its configurations; input errors
 /// become an `Error` outcome.
 pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
-    if crate::stream::streams(path, options) {
+    // Read once: streaming and overlapping both go by the file's size.
+    let size = std::fs::metadata(path).ok().map(|m| m.len());
+    if crate::stream::streams(size, options) {
         return match crate::stream::prepare(path, artifacts) {
             Ok(streamed) => run_configs(&streamed.header, artifacts, options, &|run| {
                 crate::stream::feed(path, artifacts, streamed.steps, run);
@@ -88,8 +90,8 @@ pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec
             Err(report) => vec![*report],
         };
     }
-    if crate::overlap::overlaps(path, options) {
-        return crate::overlap::run(path, artifacts, options);
+    if let Some(size) = size.filter(|&size| crate::overlap::overlaps(size, options)) {
+        return crate::overlap::run(path, size, artifacts, options);
     }
     run_file_whole(path, artifacts, options)
 }
