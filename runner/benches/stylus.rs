@@ -126,9 +126,9 @@ fn module_cache() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Best time of `diorama run` (in process, one job) on a file of one activation and `calls`
-/// counter `increment()` calls.
-fn time_counter_file(dir: &Path, calls: usize) -> Duration {
+/// Best time of `diorama run` (in process, `jobs` jobs: 0 is the default) on a file of one
+/// activation and `calls` counter `increment()` calls.
+fn time_counter_file(dir: &Path, calls: usize, jobs: usize) -> Duration {
     let wasm = fixtures().join("wasm/counter.wasm");
     let mut steps = vec![serde_json::json!({
         "step": "setState",
@@ -143,7 +143,7 @@ fn time_counter_file(dir: &Path, calls: usize) -> Duration {
     }
     let path = dir.join(format!("counter-{calls}.scen.json"));
     std::fs::write(&path, serde_json::to_string(&serde_json::json!({ "steps": steps })).unwrap()).unwrap();
-    let options = diorama::suite::RunOptions { filter: None, jobs: 1, ..Default::default() };
+    let options = diorama::suite::RunOptions { filter: None, jobs, ..Default::default() };
     best_of(|| {
         let start = Instant::now();
         let report = diorama::suite::run_paths(std::slice::from_ref(&path), &options).unwrap();
@@ -161,11 +161,17 @@ fn counter_calls_through_runner() {
     const MANY: usize = 20_000;
     let dir = std::env::temp_dir().join(format!("diorama-bench-counter-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let elapsed = time_counter_file(&dir, CALLS);
-    let many = time_counter_file(&dir, MANY);
+    let elapsed = time_counter_file(&dir, CALLS, 1);
+    let many = time_counter_file(&dir, MANY, 1);
+    // With the default jobs, the file loads on a second thread while it runs.
+    let default_jobs = time_counter_file(&dir, CALLS, 0);
     println!(
         "Stylus counter increment() through `diorama run`: {CALLS} calls in {elapsed:.2?} = {:.0} calls/s (target >= 80,000/s)",
         CALLS as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "  default --jobs: {CALLS} calls in {default_jobs:.2?} = {:.0} calls/s",
+        CALLS as f64 / default_jobs.as_secs_f64()
     );
     let per_call = (many.as_secs_f64() - elapsed.as_secs_f64()) / (MANY - CALLS) as f64;
     println!(
@@ -175,6 +181,7 @@ fn counter_calls_through_runner() {
         (elapsed.as_secs_f64() - per_call * CALLS as f64) * 1e3
     );
     println!("BENCH stylus.counter_calls_per_s={:.0}", CALLS as f64 / elapsed.as_secs_f64());
+    println!("BENCH stylus.counter_default_jobs_calls_per_s={:.0}", CALLS as f64 / default_jobs.as_secs_f64());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -6,11 +6,14 @@
 //!
 //! The run is speculative. The report of a file that turns out unusable is its input error, as
 //! always, so the steps run before the error is found are thrown away; so is the run when
-//! anything it could not know up front matters: Stylus code (the configurations depend on the
-//! whole scenario), a `dumpState` to a file (writing it cannot be undone), or a step that failed
-//! (its messages name the custom errors of the whole scenario). The scenario is then run as if
-//! it had not been overlapped, from the steps already prepared. What is kept is exactly what
-//! the plain run reports: a passing run on `revm` of the same prepared steps.
+//! anything it could not know up front matters: a program with a native form or a scenario
+//! planned for other configurations than the one run (they depend on the whole scenario), a
+//! `dumpState` to a file (writing it cannot be undone), or a step that failed (its messages
+//! name the custom errors of the whole scenario). The scenario is then run as if it had not
+//! been overlapped, from the steps already prepared. What is kept is exactly what the plain run
+//! reports: a passing run of the same prepared steps on its one configuration (`revm`, or
+//! `wasmer` for Stylus code: every world runs Stylus code on Wasmer, so the two differ only by
+//! their label until the debugger is planned).
 
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
@@ -103,10 +106,11 @@ fn run_ran(path: &Path, size: u64, artifacts: &Artifacts, options: &RunOptions) 
     };
     if let Some(mut report) = report
         && report.passed()
-        && !prepared.uses_stylus
         && prepared.unsupported.is_none()
+        && let Some(label) = one_configuration(&prepared, options)
     {
         report.name.clone_from(&prepared.name);
+        report.executor = label.to_owned();
         if second_thread {
             drop_aside(batches);
         }
@@ -114,6 +118,15 @@ fn run_ran(path: &Path, size: u64, artifacts: &Artifacts, options: &RunOptions) 
     }
     prepared.steps = batches.into_iter().flatten().map(|(step, _)| step).collect();
     Ran::Again(crate::suite::run_prepared(&prepared, artifacts, options))
+}
+
+/// The configuration the plain run of `prepared` would run it on, if it is only one and
+/// without native forms (the speculative run's world).
+fn one_configuration(prepared: &PreparedScenario, options: &RunOptions) -> Option<&'static str> {
+    match crate::executors::plan(prepared, options.executor).ok()?[..] {
+        [label] if prepared.contracts.is_empty() => Some(label),
+        _ => None,
+    }
 }
 
 /// Loads on a second thread, feeding `speculation` here, as [`load`] does; also `None` without
@@ -160,7 +173,7 @@ fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>)) -
         }
         match preparer.step(entry) {
             Ok(step) => {
-                let runnable = preparer.revm_only() && !matches!(step.action, Action::DumpState(Some(_)));
+                let runnable = preparer.one_configuration() && !matches!(step.action, Action::DumpState(Some(_)));
                 batch.push((step, runnable));
                 if batch.len() == size {
                     size = (size * 2).min(BATCH);
@@ -179,7 +192,7 @@ fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>)) -
     }
 }
 
-/// The speculative run: runs the steps fed to it on `revm` while they may run, and keeps every
+/// The speculative run: runs the steps fed to it (labelled `revm` until the end) while they may run, and keeps every
 /// step (in the batches they came in: a list of thousands of steps is not grown by copies).
 struct Speculation<'a> {
     /// `None` once given up.
@@ -253,22 +266,52 @@ mod tests {
             run_ran(path, size, &Artifacts::default(), &options)
         };
         let (beside, alone) = (on(true), on(false));
-        let summary = |ran: &Ran| match ran {
-            Ran::Speculatively(report) => ("kept", outline(std::slice::from_ref(report))),
-            Ran::Again(reports) => ("again", outline(reports)),
-        };
         assert_eq!(summary(&beside), summary(&alone), "{}", path.display());
         beside
     }
 
+    /// Whether a run was kept, and its outline.
+    fn summary(ran: &Ran) -> (&'static str, Vec<String>) {
+        match ran {
+            Ran::Speculatively(report) => ("kept", outline(std::slice::from_ref(report))),
+            Ran::Again(reports) => ("again", outline(reports)),
+        }
+    }
+
     #[test]
-    fn a_passing_evm_scenario_keeps_its_speculative_run_and_others_run_again() {
+    fn a_passing_scenario_on_one_configuration_keeps_its_speculative_run() {
         let evm = fixture("scenarios/erc20.scen.json");
-        assert!(matches!(ran(&evm), Ran::Speculatively(ref r) if r.passed() && !r.steps.is_empty()));
-        let stylus = fixture("scenarios/stylus/counter.scen.json");
         assert!(
-            matches!(ran(&stylus), Ran::Again(ref r) if r.len() == 1 && r[0].passed() && r[0].executor == "wasmer")
+            matches!(ran(&evm), Ran::Speculatively(ref r) if r.passed() && !r.steps.is_empty() && r.executor == "revm")
         );
+        let stylus = fixture("scenarios/stylus/counter.scen.json");
+        let kept = ran(&stylus);
+        assert!(matches!(kept, Ran::Speculatively(ref r) if r.passed() && r.executor == "wasmer"));
+        assert_eq!(summary(&kept).1, outline(&plain(&stylus)));
+    }
+
+    #[test]
+    fn stylus_scenarios_planned_for_other_configurations_run_again() {
+        // A native form: run on wasmer and on the debugger, and compared.
+        let native = fixture("scenarios/contracts/counter.scen.json");
+        let Ran::Again(reports) = ran(&native) else { panic!("a scenario with a native form was kept") };
+        let executors: Vec<_> = reports.iter().map(|r| (r.executor.as_str(), r.passed())).collect();
+        assert_eq!(executors, [("wasmer", true), ("debugger", true)]);
+        // Restricted to the debugger without a native form: skipped, as the plain run says.
+        let stylus = fixture("scenarios/stylus/counter.scen.json");
+        let wasm = fixture("wasm/counter.wasm");
+        let text = std::fs::read_to_string(&stylus).unwrap().replacen('{', r#"{"executors": ["debugger"], "#, 1);
+        let text = text.replace("wasm:../../wasm/counter.wasm", &format!("wasm:{}", wasm.display()));
+        let dir = std::env::temp_dir().join(format!("diorama-overlap-{}-restricted", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let restricted = dir.join("restricted.scen.json");
+        std::fs::write(&restricted, text).unwrap();
+        let Ran::Again(reports) = ran(&restricted) else { panic!("a scenario planned for no configuration was kept") };
+        assert!(
+            matches!(&reports[0].outcome, crate::report::ScenarioOutcome::Skipped(why) if why.contains("native form"))
+        );
+        assert_eq!(outline(&reports), outline(&plain(&restricted)));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     /// A scenario of transfers between two accounts, `edit` changing the text of step `i`

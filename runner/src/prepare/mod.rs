@@ -195,9 +195,11 @@ impl<'a> Preparer<'a> {
         Ok(PreparedStep { origin: entry.origin, id: entry.id, kind, action, meta })
     }
 
-    /// Whether the steps so far run on `revm` alone (no Stylus code, nothing unsupported).
-    pub(crate) fn revm_only(&self) -> bool {
-        !self.needs.stylus && self.needs.unsupported.is_none()
+    /// Whether the steps so far run alike on every configuration that could be planned for
+    /// them: nothing unsupported, and no program with a native form (`contract:NAME`), which
+    /// the debugger would run. Stylus code without one runs on Wasmer wherever it runs.
+    pub(crate) fn one_configuration(&self) -> bool {
+        self.needs.contracts.is_empty() && self.needs.unsupported.is_none()
     }
 
     /// The prepared scenario of `header` (its own steps are not used) with `steps`.
