@@ -355,6 +355,20 @@ mod tests {
     }
 
     #[test]
+    fn a_file_malformed_after_many_steps_ends_in_its_input_error() {
+        // Text after a step where a `,` belongs once made the structural scan spin forever.
+        let path = transfers("malformed", 1_000, |i, s| if i == 999 { format!(r#"{s}x": 1}}"#) } else { s });
+        let Ran::Again(reports) = ran(&path) else { panic!("a malformed file kept its speculative run") };
+        assert!(
+            matches!(&reports[0].outcome, crate::report::ScenarioOutcome::Error(m) if m.contains("expected `,` or `]`")),
+            "{:?}",
+            reports[0].outcome
+        );
+        assert_eq!(outline(&reports), outline(&plain(&path)));
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
     fn a_failing_step_or_a_dump_to_a_file_makes_the_scenario_run_again() {
         let failing =
             transfers("failing", 500, |i, s| if i == 300 { s.replace("\"success\"", "\"revert\"") } else { s });

@@ -300,8 +300,14 @@ impl<'a> Scanner<'a> {
                 }
                 b',' | b':' | b' ' | b'\t' | b'\n' | b'\r' if depth > 0 => self.i += 1,
                 _ => {
+                    let start = self.i;
                     while self.peek().is_some_and(|b| !b",:]} \t\n\r".contains(&b)) {
                         self.i += 1;
+                    }
+                    // A delimiter where a value belongs (`[:]`): malformed, and the callers'
+                    // loops would not move on.
+                    if self.i == start {
+                        return None;
                     }
                 }
             }
@@ -466,6 +472,14 @@ mod tests {
         assert_eq!(line_col(src, at), (1, 27));
         let escaped = "{\"k\": 1, \"\\u006b\": 2}";
         assert_eq!(find_structural_error(escaped).map(|f| f.1), Some("k".to_owned()));
+    }
+
+    #[test]
+    fn malformed_text_ends_the_scan() {
+        // A delimiter where a value belongs once made the scan spin in place.
+        for src in ["[:]", "[,]", "{\"a\": [1 : 2]}", "{\"steps\": [{}:]}", "[1,,]", "{\"a\": :}"] {
+            assert_eq!(scan(src).0, None, "{src}");
+        }
     }
 
     #[test]
