@@ -215,9 +215,14 @@ impl<'s> Loader<'s> {
         let place = Place::new(ctx, source, chain);
         let mut positions = crate::locate::Positions::new(source);
         let mut ids: HashMap<String, usize> = HashMap::new();
-        let raw = parse_top_each(source, &mut |i, text, offset| {
-            let pending = parse_step(text, i).map(|step| pending_step(ctx, i, step)).map_err(raw_err)?;
-            self.place(&place, &mut ids, i, Some(positions.at(offset)), pending)
+        let raw = parse_top_each(source, &mut |handed| {
+            let i = handed.index;
+            let step = match handed.read {
+                Some(step) => step,
+                None => parse_step(handed.text, i).map_err(raw_err)?,
+            };
+            let pending = pending_step(ctx, i, step);
+            self.place(&place, &mut ids, i, Some(positions.at(handed.offset)), pending)
         })
         .map_err(|e| match e {
             TopError::Raw(e) => raw_err(e),

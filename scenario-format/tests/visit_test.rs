@@ -178,3 +178,99 @@ fn visiting_early_hands_steps_on_before_a_late_error() {
         std::fs::remove_file(&path).unwrap();
     }
 }
+
+/// The first entry of the object whose `{` is at `open` (`"key": value`), if it has one.
+fn first_entry(text: &[u8], open: usize) -> Option<std::ops::Range<usize>> {
+    let start = open + 1 + text[open + 1..].iter().position(|b| !b.is_ascii_whitespace())?;
+    if text[start] != b'"' {
+        return None;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in text.iter().enumerate().skip(start) {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => in_string = false,
+            (true, _) => {}
+            (false, b'"') => in_string = true,
+            (false, b'{' | b'[') => depth += 1,
+            (false, b'}' | b']') if depth == 0 => return Some(start..i),
+            (false, b'}' | b']') => depth -= 1,
+            (false, b',') if depth == 0 => return Some(start..i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Seeded edits of bundled scenarios, mostly still JSON, that the structural scan must judge
+/// when a step is read ahead of it: an object's first entry repeated (a repeated key), entries
+/// added (`null`s, `"+"` markers, the text "null", fields a step does not have), a string value
+/// made `null`. Visiting early must accept and reject what loading does.
+#[test]
+fn edited_scenarios_visit_early_as_they_load() {
+    const ENTRIES: &[&str] = &[
+        r#""comment": null, "#,
+        r#""comment": "null", "#,
+        r#""+": "", "#,
+        r#""id": "x", "#,
+        r#""\u0061ddress:bob": {}, "#,
+        r#""address:alice": {}, "#,
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/scenarios");
+    // Their relative code paths made absolute: the edited copies are written elsewhere.
+    let seeds: Vec<Vec<u8>> = ["erc20.scen.json", "events.scen.json", "calls.scen.json", "stylus/counter.scen.json"]
+        .iter()
+        .map(|name| {
+            let file = root.join(name);
+            let dir = file.parent().unwrap().display().to_string();
+            let text = std::fs::read_to_string(&file).unwrap();
+            text.replace(":../", &format!(":{dir}/../")).into_bytes()
+        })
+        .collect();
+    // A small linear congruential generator: the cases are the same on every run.
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut below = |n: usize| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % n.max(1)
+    };
+    let path = std::env::temp_dir().join(format!("diorama-visit-{}-edited.scen.json", std::process::id()));
+    let (mut accepted, mut rejected) = (0, 0);
+    for case in 0..1_000 {
+        let mut text = seeds[case % seeds.len()].clone();
+        let opens: Vec<usize> = text.iter().enumerate().filter(|(_, b)| **b == b'{').map(|(i, _)| i).collect();
+        let open = opens[below(opens.len())];
+        match below(3) {
+            0 => {
+                if let Some(entry) = first_entry(&text, open) {
+                    let mut copy = text[entry.clone()].to_vec();
+                    copy.extend_from_slice(b", ");
+                    text.splice(entry.start..entry.start, copy);
+                }
+            }
+            1 => {
+                let entry = ENTRIES[below(ENTRIES.len())];
+                text.splice(open + 1..open + 1, entry.bytes());
+            }
+            _ => {
+                let value = first_entry(&text, open).and_then(|entry| {
+                    let colon = text[entry.clone()].iter().position(|b| *b == b':')?;
+                    let value = entry.start + colon + 1..entry.end;
+                    text[value.clone()].trim_ascii().starts_with(b"\"").then_some(value)
+                });
+                if let Some(value) = value {
+                    text.splice(value, *b" null");
+                }
+            }
+        }
+        std::fs::write(&path, &text).unwrap();
+        match load_scenario(&path) {
+            Ok(_) => accepted += 1,
+            Err(_) => rejected += 1,
+        }
+        assert_early_alike(&path);
+    }
+    std::fs::remove_file(&path).unwrap();
+    // Both verdicts occur, so the comparison means something either way.
+    assert!(accepted >= 30 && rejected >= 300, "{accepted} accepted, {rejected} rejected");
+}

@@ -167,7 +167,9 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for RawMap<V> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMap<V>, A::Error> {
                 let mut entries = Vec::new();
+                let mut keys = Keys::default();
                 while let Some(key) = map.next_key::<String>()? {
+                    keys.insert(&key, entries.iter().map(|(k, _)| k))?;
                     entries.push((key, map.next_value()?));
                 }
                 Ok(RawMap(entries))
@@ -187,11 +189,16 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for CheckMap<V> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CheckMap<V>, A::Error> {
                 let mut out = CheckMap { entries: Vec::new(), more: false };
+                let mut keys = Keys::default();
                 while let Some(key) = map.next_key::<String>()? {
                     if key == crate::value::prefixes::MORE {
+                        if out.more {
+                            return Err(Keys::repeated(&key));
+                        }
                         map.next_value::<MoreMarker>()?;
                         out.more = true;
                     } else {
+                        keys.insert(&key, out.entries.iter().map(|(k, _)| k))?;
                         out.entries.push((key, map.next_value()?));
                     }
                 }
@@ -199,6 +206,38 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for CheckMap<V> {
             }
         }
         d.deserialize_map(Vis(PhantomData))
+    }
+}
+
+/// The keys of an object read so far, to reject a repeated one. The loader's scan of the text
+/// finds repeated keys first (with their place) when it runs; a step read ahead of the scan
+/// (`parse_step_ahead`) relies on this, and on serde's own check of struct fields.
+#[derive(Default)]
+struct Keys(Option<std::collections::HashSet<String>>);
+
+impl Keys {
+    /// Entries compared one by one below this many.
+    const SMALL: usize = 16;
+
+    /// Adds `key` to the object whose keys so far are `earlier`; an error if it is among them.
+    fn insert<'k, E: de::Error>(
+        &mut self,
+        key: &str,
+        earlier: impl ExactSizeIterator<Item = &'k String>,
+    ) -> Result<(), E> {
+        let fresh = match &mut self.0 {
+            Some(set) => set.insert(key.to_owned()),
+            None if earlier.len() < Self::SMALL => !earlier.into_iter().any(|k| k == key),
+            None => {
+                let set = self.0.insert(earlier.cloned().collect());
+                set.insert(key.to_owned())
+            }
+        };
+        if fresh { Ok(()) } else { Err(Self::repeated(key)) }
+    }
+
+    fn repeated<E: de::Error>(key: &str) -> E {
+        E::custom(format!("duplicate key `{key}`"))
     }
 }
 

@@ -19,7 +19,7 @@ pub use steps::{
     ActivateRaw, ActivateTxRaw, CallRaw, CallTxRaw, CheckStateRaw, DeployRaw, DeployTxRaw, DumpStateRaw,
     ExternalStepsRaw, SetStateRaw, TransferRaw, TransferTxRaw,
 };
-pub use top_each::{TopError, parse_top_each};
+pub use top_each::{HandedStep, TopError, parse_top_each};
 
 use std::borrow::Cow;
 
@@ -255,22 +255,60 @@ pub(crate) fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> 
             Cow::Owned(serde_json::from_str(tag.get()).unwrap_or_else(|_| tag.get().to_owned()))
         }
     };
-    let sub = |e| convert(e, &at());
-    Ok(match name.as_ref() {
-        "setState" => StepRaw::SetState(parse_as(text).map_err(sub)?),
-        "deploy" => StepRaw::Deploy(parse_as(text).map_err(sub)?),
-        "activate" => StepRaw::Activate(parse_as(text).map_err(sub)?),
-        "call" => StepRaw::Call(parse_as(text).map_err(sub)?),
-        "query" => StepRaw::Query(parse_as(text).map_err(sub)?),
-        "transfer" => StepRaw::Transfer(parse_as(text).map_err(sub)?),
-        "checkState" => StepRaw::CheckState(parse_as(text).map_err(sub)?),
-        "dumpState" => StepRaw::DumpState(parse_as(text).map_err(sub)?),
-        "externalSteps" => StepRaw::ExternalSteps(parse_as(text).map_err(sub)?),
-        _ => {
-            let message = format!("unknown step `{name}`, expected one of {}", names());
-            return Err(plain(path::join_key(&at(), "step"), message));
+    /// The whole step text, with the error's path when it does not parse.
+    struct Whole<'a>(&'a str);
+    impl ReadAs<Result<StepRaw, TrackedError>> for Whole<'_> {
+        fn read<T: DeserializeOwned>(self, wrap: fn(T) -> StepRaw) -> Result<StepRaw, TrackedError> {
+            parse_as(self.0).map(wrap)
         }
+    }
+    match read_named(&name, Whole(text)) {
+        Some(read) => read.map_err(|e| convert(e, &at())),
+        None => {
+            let message = format!("unknown step `{name}`, expected one of {}", names());
+            Err(plain(path::join_key(&at(), "step"), message))
+        }
+    }
+}
+
+/// Reads a step given the constructor of its [`StepRaw`] variant.
+trait ReadAs<R> {
+    fn read<T: DeserializeOwned>(self, wrap: fn(T) -> StepRaw) -> R;
+}
+
+/// Reads a step of type `name` with `reader`; `None` for an unknown type.
+fn read_named<R>(name: &str, reader: impl ReadAs<R>) -> Option<R> {
+    Some(match name {
+        "setState" => reader.read(StepRaw::SetState),
+        "deploy" => reader.read(StepRaw::Deploy),
+        "activate" => reader.read(StepRaw::Activate),
+        "call" => reader.read(StepRaw::Call),
+        "query" => reader.read(StepRaw::Query),
+        "transfer" => reader.read(StepRaw::Transfer),
+        "checkState" => reader.read(StepRaw::CheckState),
+        "dumpState" => reader.read(StepRaw::DumpState),
+        "externalSteps" => reader.read(StepRaw::ExternalSteps),
+        _ => return None,
     })
+}
+
+/// The step at the start of `rest` (a file's text from a step on) and its length, when serde
+/// reads it where it stands and the structural scan could not object: its `step` tag comes
+/// first, it parses (serde rejects a repeated field, and [`RawMap`] and [`CheckMap`] a repeated
+/// key), and its text has no `null` (which serde would read as a missing field). `None` says
+/// nothing about the step: the caller delimits it with the scan and parses it as usual.
+pub(crate) fn parse_step_ahead(rest: &str) -> Option<(StepRaw, usize)> {
+    /// One JSON value read from the start of the text, and where it ends.
+    struct Ahead<'a>(&'a str);
+    impl ReadAs<Option<(StepRaw, usize)>> for Ahead<'_> {
+        fn read<T: DeserializeOwned>(self, wrap: fn(T) -> StepRaw) -> Option<(StepRaw, usize)> {
+            let mut values = serde_json::Deserializer::from_str(self.0).into_iter::<T>();
+            let value = values.next()?.ok()?;
+            Some((wrap(value), values.byte_offset()))
+        }
+    }
+    let (step, len) = read_named(quick_tag(rest)?, Ahead(rest))??;
+    (!rest.get(..len)?.contains("null")).then_some((step, len))
 }
 
 /// The step name when `"step"` is the object's first key with a plain string value (the usual

@@ -4,14 +4,29 @@
 //! once for its structure instead of twice (by serde, then by [`check_structure`]).
 //!
 //! The pass reads the top level strictly (its punctuation, keys and values, the latter with
-//! serde) and each step only as far as its end: the step's own text is parsed by serde where it
-//! is used. The document is valid JSON exactly when both are.
+//! serde). A step is usually read by serde where it stands, which also finds its end, and needs
+//! no scan when it has no `null` ([`parse_step_ahead`]); any other step is only delimited by the
+//! scan, and parsed by serde where it is used. The document is valid JSON exactly when both are.
 
 use std::borrow::Cow;
 
 use crate::locate::{Scanner, key_bytes};
 
-use super::{RawError, ScenarioRaw, Text, check_structure, parse_top};
+use super::{RawError, ScenarioRaw, StepRaw, Text, check_structure, parse_step_ahead, parse_top};
+
+/// A step as [`parse_top_each`] hands it on.
+#[derive(Debug)]
+pub struct HandedStep<'t> {
+    /// Its index in `steps`.
+    pub index: usize,
+    /// Its text.
+    pub text: &'t str,
+    /// Its byte offset in the file.
+    pub offset: usize,
+    /// The step, when the pass read it (it is then known to have no duplicate key and no
+    /// `null`); else the caller parses `text`.
+    pub read: Option<StepRaw>,
+}
 
 /// How [`parse_top_each`] failed.
 #[derive(Debug)]
@@ -24,14 +39,14 @@ pub enum TopError<E> {
 }
 
 /// Parses the top level of a file as [`parse_top`] does and checks its structure as
-/// [`check_structure`] does, but hands each step to `each` (its index, its text, its byte
-/// offset) as soon as it is read, before the rest of the file is. The first error of `each`
-/// stops the parse. A step's text is only delimited: `each` parses it. A file found invalid
+/// [`check_structure`] does, but hands each step to `each` as soon as it is read, before the
+/// rest of the file is. The first error of `each` stops the parse. A step the pass did not read
+/// itself is only delimited: `each` parses its text. A file found invalid
 /// fails (after the steps before the fault were handed on) with the error [`check_structure`]
 /// gives, else the one [`parse_top`] gives.
 pub fn parse_top_each<'t, E>(
     text: &'t str,
-    each: &mut dyn FnMut(usize, &'t str, usize) -> Result<(), E>,
+    each: &mut dyn FnMut(HandedStep<'t>) -> Result<(), E>,
 ) -> Result<ScenarioRaw, TopError<E>> {
     let mut failed = None;
     match scan_top(text, each, &mut failed) {
@@ -55,7 +70,7 @@ fn first_error(text: &str) -> RawError {
 /// The scan; `None` on anything invalid (or when `each` failed, with its error in `failed`).
 fn scan_top<'t, E>(
     text: &'t str,
-    each: &mut dyn FnMut(usize, &'t str, usize) -> Result<(), E>,
+    each: &mut dyn FnMut(HandedStep<'t>) -> Result<(), E>,
     failed: &mut Option<E>,
 ) -> Option<ScenarioRaw> {
     let mut raw = ScenarioRaw {
@@ -114,7 +129,7 @@ fn scan_top<'t, E>(
 fn scan_steps<'t, E>(
     sc: &mut Scanner<'t>,
     text: &'t str,
-    each: &mut dyn FnMut(usize, &'t str, usize) -> Result<(), E>,
+    each: &mut dyn FnMut(HandedStep<'t>) -> Result<(), E>,
     failed: &mut Option<E>,
 ) -> Option<Vec<usize>> {
     let mut offsets = Vec::new();
@@ -126,8 +141,17 @@ fn scan_steps<'t, E>(
     loop {
         sc.ws();
         let start = sc.i;
-        let step = scan_value(sc, text, 2)?;
-        if let Err(e) = each(offsets.len(), step, start) {
+        let handed = match parse_step_ahead(text.get(start..)?) {
+            Some((step, len)) => {
+                sc.i = start + len;
+                HandedStep { index: offsets.len(), text: text.get(start..sc.i)?, offset: start, read: Some(step) }
+            }
+            None => {
+                let step = scan_value(sc, text, 2)?;
+                HandedStep { index: offsets.len(), text: step, offset: start, read: None }
+            }
+        };
+        if let Err(e) = each(handed) {
             *failed = Some(e);
             return None;
         }
@@ -165,9 +189,11 @@ mod tests {
         // What loading accepts: the structure, then the top level.
         let whole = check_structure(text).and_then(|()| parse_top(text).map(|top| top.raw));
         let mut steps = Vec::new();
-        let each = parse_top_each(text, &mut |i, step, offset| {
-            serde_json::from_str::<serde::de::IgnoredAny>(step).map_err(|_| ())?;
-            steps.push((i, step.to_owned(), offset));
+        let each = parse_top_each(text, &mut |step| {
+            if step.read.is_none() {
+                serde_json::from_str::<serde::de::IgnoredAny>(step.text).map_err(|_| ())?;
+            }
+            steps.push((step.index, step.text.to_owned(), step.offset));
             Ok(())
         });
         let each = each.map_err(|e| match e {
@@ -234,11 +260,74 @@ mod tests {
         assert!(each.is_err());
         assert_eq!(steps.len(), 2);
         let mut seen = 0;
-        let stopped = parse_top_each(r#"{"steps": [{"a": 1}, {"b": 2}, {"c": 3}]}"#, &mut |i, _, _| {
+        let stopped = parse_top_each(r#"{"steps": [{"a": 1}, {"b": 2}, {"c": 3}]}"#, &mut |step| {
             seen += 1;
-            if i == 1 { Err("stop") } else { Ok(()) }
+            if step.index == 1 { Err("stop") } else { Ok(()) }
         });
         assert!(matches!(stopped, Err(TopError::Step("stop"))));
         assert_eq!(seen, 2);
+    }
+
+    /// Whether each step of `{"steps": [step]}` was read ahead; the file must give what loading
+    /// gives, and a step read ahead what parsing its text gives.
+    fn read_ahead(step: &str) -> bool {
+        let text = format!(r#"{{"steps": [{step}]}}"#);
+        let whole = check_structure(&text).and_then(|()| parse_top(&text).map(|top| top.raw));
+        let mut ahead = None;
+        let each = parse_top_each(&text, &mut |handed| {
+            let parsed = super::super::parse_step(handed.text, handed.index);
+            if let Some(read) = &handed.read {
+                assert_eq!(Ok(read), parsed.as_ref(), "{step}");
+            }
+            ahead = Some(handed.read.is_some());
+            parsed.map(drop)
+        });
+        match (whole, each) {
+            (Ok(whole), Ok(each)) => assert_eq!(each, whole, "{step}"),
+            (Err(whole), Err(TopError::Raw(each))) => assert_eq!(each, whole, "{step}"),
+            (Ok(_), Err(TopError::Step(_))) => {}
+            (whole, each) => panic!("{step}: parse_top gives {whole:?}, parse_top_each {each:?}"),
+        }
+        ahead.unwrap_or(false)
+    }
+
+    #[test]
+    fn a_step_is_read_ahead_only_when_the_scan_could_not_object() {
+        let tx = r#""tx": {"from": "address:a", "to": "address:b", "value": "1"}"#;
+        let accounts = |n: usize, repeat: bool| {
+            let mut names: Vec<String> = (0..n).map(|i| format!(r#""address:a{i}": {{}}"#)).collect();
+            if repeat {
+                names.push(r#""address:a0": {}"#.to_owned());
+            }
+            format!(r#"{{"step": "setState", "accounts": {{{}}}}}"#, names.join(", "))
+        };
+        let read = [
+            format!(r#"{{"step": "transfer", {tx}}}"#),
+            format!(r#"{{ "step" : "transfer", {tx}, "comment": "c"}}"#),
+            r#"{"step": "checkState", "accounts": {"address:a": {"nonce": "1"}, "+": ""}}"#.to_owned(),
+            accounts(3, false),
+            accounts(40, false),
+        ];
+        for step in read {
+            assert!(read_ahead(&step), "not read ahead: {step}");
+        }
+        let scanned = [
+            // `null`, or only the text "null": the scan decides.
+            format!(r#"{{"step": "transfer", {tx}, "comment": null}}"#),
+            format!(r#"{{"step": "transfer", {tx}, "comment": "null"}}"#),
+            // Repeated fields and keys, also escaped, in small and large maps.
+            format!(r#"{{"step": "transfer", {tx}, {tx}}}"#),
+            r#"{"step": "setState", "accounts": {"address:a": {}, "address:a": {}}}"#.to_owned(),
+            accounts(3, true),
+            accounts(40, true),
+            r#"{"step": "checkState", "accounts": {"address:a": {}, "+": "", "+": ""}}"#.to_owned(),
+            // The tag not first; an unknown step; a step that does not parse.
+            format!(r#"{{{tx}, "step": "transfer"}}"#),
+            r#"{"step": "teleport"}"#.to_owned(),
+            format!(r#"{{"step": "transfer", {tx}, "extra": 1}}"#),
+        ];
+        for step in scanned {
+            assert!(!read_ahead(&step), "read ahead: {step}");
+        }
     }
 }
