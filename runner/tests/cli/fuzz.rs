@@ -1,6 +1,7 @@
 //! Mutated scenario files (issue 13, item 9): seeded random damage to the bundled EVM scenarios
 //! (deleted and duplicated bytes, stray JSON tokens, `null`, bytes that are not UTF-8, hostile
-//! values), each through `diorama check` and `diorama run`. Unusable input must exit 2 from both
+//! values), each through `diorama check` and `diorama run` (every other one padded to be run as
+//! it loads). Unusable input must exit 2 from both
 //! with the same message at a line:column; usable input must pass `check` and run to 0 or 1;
 //! nothing may panic. CI runs a small corpus, `ci/fuzz` a large one (`DIORAMA_FUZZ_CASES`).
 
@@ -103,7 +104,13 @@ fn fuzz_mutated_scenarios_get_one_verdict_from_check_and_run() {
         let mut rng = Rng(fastrand::Rng::with_seed(case as u64 + 1));
         let (name, seed) = &seeds[rng.below(seeds.len())];
         let file = dir.join("scenarios").join(format!("m{case}-{name}"));
-        std::fs::write(&file, mutate(&mut rng, seed)).unwrap();
+        let mut mutant = mutate(&mut rng, seed);
+        if case % 2 == 1 {
+            // Padded past 64 KiB, so that `run` reads it as it runs it (see `overlap`), while
+            // `check` loads it whole.
+            mutant.extend(std::iter::repeat_n(b'\n', 64 << 10));
+        }
+        std::fs::write(&file, mutant).unwrap();
         let path = file.to_str().unwrap();
         let check = diorama(&["check", path]);
         let run = diorama(&["run", path]);
