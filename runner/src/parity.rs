@@ -195,4 +195,23 @@ mod tests {
         assert_ne!(shown_x, shown_y);
         assert_eq!(observation(Vec::new()).first_difference(&x).map(|d| d.1), Some("no writes".to_string()));
     }
+
+    /// A run that observes records each transaction's storage writes (the world keeps state
+    /// diffs for it; a single run does not).
+    #[test]
+    fn an_observed_run_records_storage_writes() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/scenarios/erc20.scen.json");
+        let scenario = scenario_format::load_scenario(&path).unwrap();
+        let prepared = crate::prepare::prepare(scenario, &crate::artifacts::Artifacts::default()).unwrap();
+        let writes = |observe| {
+            let options = crate::execute::ExecOptions { observe, ..Default::default() };
+            let report = crate::execute::run_scenario_on(&prepared, crate::execute::REVM, &[], &options);
+            assert!(report.passed());
+            let observed: Vec<_> = report.steps.iter().filter_map(|s| s.observed.as_ref()).collect();
+            (observed.len(), observed.iter().map(|o| o.storage.len()).sum::<usize>())
+        };
+        let (observed, written) = writes(true);
+        assert!(observed > 0 && written > 0, "{observed} observations, {written} accounts written");
+        assert_eq!(writes(false), (0, 0));
+    }
 }

@@ -75,7 +75,8 @@ pub struct TxOutcome {
     pub logs: Vec<Log>,
     /// The address of a contract created by a deploy transaction.
     pub created: Option<Address>,
-    /// What the transaction changed (empty for queries that were not committed... it is still computed).
+    /// What the transaction changed (also for a query, which is not committed); empty when the
+    /// world does not record diffs (`World::set_diffs`).
     pub diff: StateDiff,
 }
 

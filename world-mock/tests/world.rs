@@ -50,6 +50,24 @@ fn deploy_call_and_query() {
 }
 
 #[test]
+fn a_world_without_diffs_still_commits() {
+    let mut world = World::default();
+    let contract = deploy(&mut world, &store_runtime());
+    world.set_diffs(false);
+    let word = U256::from(7).to_be_bytes::<32>();
+    let call = TxRequest { from: ALICE, to: Some(contract), data: word.to_vec().into(), ..Default::default() };
+    let outcome = world.execute(&call, Commit::Yes).unwrap();
+    assert_eq!(outcome.status, TxStatus::Success);
+    assert!(outcome.diff.accounts.is_empty());
+    assert_eq!(world.state().storage_at(&contract, &U256::ZERO), U256::from(7));
+    world.set_diffs(true);
+    let eight = U256::from(8).to_be_bytes::<32>();
+    let call = TxRequest { data: eight.to_vec().into(), ..call };
+    let slot = world.execute(&call, Commit::Yes).unwrap().diff.accounts[&contract].storage[&U256::ZERO];
+    assert_eq!((slot.before, slot.after), (U256::from(7), U256::from(8)));
+}
+
+#[test]
 fn revert_keeps_nonce_and_drops_writes() {
     let mut world = World::default();
     // SSTORE(0, 1) then REVERT(0, 0).

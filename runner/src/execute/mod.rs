@@ -104,6 +104,8 @@ impl<'a> ScenarioRun<'a> {
             None => options.trace,
         };
         world.set_trace(level);
+        // Only the parity check between two configurations reads the state diffs.
+        world.set_diffs(options.observe);
         ScenarioRun { scenario, options, report, world, profiling, names: CodeNames::default(), started, ended }
     }
 
