@@ -192,8 +192,9 @@ fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>)) -
     }
 }
 
-/// The speculative run: runs the steps fed to it (labelled `revm` until the end) while they may run, and keeps every
-/// step (in the batches they came in: a list of thousands of steps is not grown by copies).
+/// The speculative run: runs the steps fed to it (labelled `revm` until the end) while they may
+/// run, and keeps every step (in the batches they came in: a list of thousands of steps is not
+/// grown by copies).
 struct Speculation<'a> {
     /// `None` once given up.
     run: Option<ScenarioRun<'a>>,

@@ -223,11 +223,11 @@ impl Keys {
     fn insert<'k, E: de::Error>(
         &mut self,
         key: &str,
-        earlier: impl ExactSizeIterator<Item = &'k String>,
+        mut earlier: impl ExactSizeIterator<Item = &'k String>,
     ) -> Result<(), E> {
         let fresh = match &mut self.0 {
             Some(set) => set.insert(key.to_owned()),
-            None if earlier.len() < Self::SMALL => !earlier.into_iter().any(|k| k == key),
+            None if earlier.len() < Self::SMALL => !earlier.any(|k| k == key),
             None => {
                 let set = self.0.insert(earlier.cloned().collect());
                 set.insert(key.to_owned())
