@@ -19,7 +19,10 @@ use revm::{Context, ExecuteCommitEvm, MainBuilder};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const TRANSFERS: usize = 2_000;
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 7;
+
+mod timing;
+use timing::best_of_each;
 
 fn name_address(name: &str) -> Address {
     let mut bytes = [b'_'; 20];
@@ -62,10 +65,6 @@ fn write_scenario(dir: &Path) -> PathBuf {
     let path = dir.join("bench-erc20.scen.json");
     std::fs::write(&path, serde_json::to_string_pretty(&serde_json::json!({ "steps": steps })).unwrap()).unwrap();
     path
-}
-
-fn best_of(mut run: impl FnMut() -> Duration) -> Duration {
-    (0..ROUNDS).map(|_| run()).min().unwrap()
 }
 
 fn diorama_in_process(path: &Path, jobs: usize) -> Duration {
@@ -168,11 +167,15 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("diorama-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = write_scenario(&dir);
-    let bare = best_of(bare_revm);
-    let ours = best_of(|| diorama_in_process(&path, 1));
-    let ours_default = best_of(|| diorama_in_process(&path, 0));
+    // Each figure is taken in turn with the bare loop it is divided by.
+    let [bare, ours, ours_default, run_only] = best_of_each(
+        ROUNDS,
+        [&mut bare_revm, &mut || diorama_in_process(&path, 1), &mut || diorama_in_process(&path, 0), &mut || {
+            diorama_execute_only(&path)
+        }],
+    );
     let per_sec = |d: Duration| TRANSFERS as f64 / d.as_secs_f64();
-    println!("ERC-20 transfers: {TRANSFERS} per run, best of {ROUNDS}");
+    println!("ERC-20 transfers: {TRANSFERS} per run, best of {ROUNDS} taken in turn");
     println!("  bare revm transact_commit loop : {:>10.0} tx/s", per_sec(bare));
     println!("  diorama run (library, --jobs 1): {:>10.0} tx/s  (parse + prepare + execute + check)", per_sec(ours));
     println!("  overhead ratio (diorama / bare): {:.2}x  (target <= 1.5x)", ours.as_secs_f64() / bare.as_secs_f64());
@@ -185,16 +188,18 @@ fn main() {
     println!("BENCH erc20.bare_tx_per_s={:.0}", per_sec(bare));
     println!("BENCH erc20.lib_ratio={:.3}", ours.as_secs_f64() / bare.as_secs_f64());
     println!("BENCH erc20.lib_default_jobs_ratio={:.3}", ours_default.as_secs_f64() / bare.as_secs_f64());
-    let run_only = best_of(|| diorama_execute_only(&path));
     println!(
         "  execute + check only           : {:>10.0} tx/s, ratio {:.2}x (scenario loaded and prepared beforehand)",
         per_sec(run_only),
         run_only.as_secs_f64() / bare.as_secs_f64()
     );
     println!("BENCH erc20.execute_ratio={:.3}", run_only.as_secs_f64() / bare.as_secs_f64());
-    match diorama_cli(&path, 1).map(|_| best_of(|| diorama_cli(&path, 1).unwrap())) {
-        Some(cli) => {
-            let cli_default = best_of(|| diorama_cli(&path, 0).unwrap());
+    match diorama_cli(&path, 1) {
+        Some(_) => {
+            let [bare, cli, cli_default] = best_of_each(
+                ROUNDS,
+                [&mut bare_revm, &mut || diorama_cli(&path, 1).unwrap(), &mut || diorama_cli(&path, 0).unwrap()],
+            );
             for (what, name, time) in
                 [("--jobs 1", "erc20.cli_ratio", cli), ("default --jobs", "erc20.cli_default_jobs_ratio", cli_default)]
             {
