@@ -109,6 +109,28 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+/// A step's `step` tag read as a field of its own struct: a string, not kept (the struct read
+/// says which step it is), so that reading it allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepTag;
+
+impl<'de> Deserialize<'de> for StepTag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = StepTag;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<StepTag, E> {
+                Ok(StepTag)
+            }
+            number_visits!();
+        }
+        d.deserialize_any(V)
+    }
+}
+
 impl<'de> Deserialize<'de> for ValueRaw {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

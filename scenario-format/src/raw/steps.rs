@@ -2,7 +2,7 @@
 //! which reads each step straight from the file text to keep exact error paths) and the common
 //! `id` and `comment`.
 
-use super::common::{AbiRaw, CheckMap, RawMap, Text, ValueRaw};
+use super::common::{AbiRaw, CheckMap, RawMap, StepTag, Text, ValueRaw};
 use super::expect::ExpectRaw;
 use super::state::{AccountCheckRaw, AccountRaw, ArbitrumRaw, BlockRaw, NewAddressRaw};
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 #[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct SetStateRaw {
     /// The tag (`"setState"`) when read directly.
-    pub step: Option<Text>,
+    pub step: Option<StepTag>,
     /// Step id.
     pub id: Option<Text>,
     /// Free text.
@@ -32,7 +32,7 @@ pub struct SetStateRaw {
 #[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct DeployRaw {
     /// The tag when read directly.
-    pub step: Option<Text>,
+    pub step: Option<StepTag>,
     /// Step id.
     pub id: Option<Text>,
     /// Free text.
@@ -40,7 +40,7 @@ pub struct DeployRaw {
     /// The transaction.
     pub tx: DeployTxRaw,
     /// Expectations.
-    pub expect: Option<ExpectRaw>,
+    pub expect: Option<Box<ExpectRaw>>,
 }
 
 /// `deploy.tx`.
@@ -70,7 +70,7 @@ pub struct DeployTxRaw {
 #[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct ActivateRaw {
     /// The tag when read directly.
-    pub step: Option<Text>,
+    pub step: Option<StepTag>,
     /// Step id.
     pub id: Option<Text>,
     /// Free text.
@@ -78,7 +78,7 @@ pub struct ActivateRaw {
     /// The transaction.
     pub tx: ActivateTxRaw,
     /// Expectations.
-    pub expect: Option<ExpectRaw>,
+    pub expect: Option<Box<ExpectRaw>>,
 }
 
 /// `activate.tx`.
@@ -100,7 +100,7 @@ pub struct ActivateTxRaw {
 #[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct CallRaw {
     /// The tag when read directly.
-    pub step: Option<Text>,
+    pub step: Option<StepTag>,
     /// Step id.
     pub id: Option<Text>,
     /// Free text.
@@ -108,7 +108,7 @@ pub struct CallRaw {
     /// The transaction.
     pub tx: CallTxRaw,
     /// Expectations.
-    pub expect: Option<ExpectRaw>,
+    pub expect: Option<Box<ExpectRaw>>,
 }
 
 /// `call.tx` / `query.tx`.
@@ -138,7 +138,7 @@ pub struct CallTxRaw {
 #[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct TransferRaw {
     /// The tag when read directly.
-    pub step: Option<Text>,
+    pub step: Option<StepTag>,
     /// Step id.
     pub id: Option<Text>,
     /// Free text.
@@ -146,7 +146,7 @@ pub struct TransferRaw {
     /// The transaction.
     pub tx: TransferTxRaw,
     /// Expectations.
-    pub expect: Option<ExpectRaw>,
+    pub expect: Option<Box<ExpectRaw>>,
 }
 
 /// `transfer.tx`.
@@ -166,7 +166,7 @@ pub struct TransferTxRaw {
 #[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct CheckStateRaw {
     /// The tag when read directly.
-    pub step: Option<Text>,
+    pub step: Option<StepTag>,
     /// Step id.
     pub id: Option<Text>,
     /// Free text.
@@ -180,7 +180,7 @@ pub struct CheckStateRaw {
 #[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct DumpStateRaw {
     /// The tag when read directly.
-    pub step: Option<Text>,
+    pub step: Option<StepTag>,
     /// Step id.
     pub id: Option<Text>,
     /// Free text.
@@ -194,7 +194,7 @@ pub struct DumpStateRaw {
 #[serde(remote = "Self", deny_unknown_fields, rename_all = "camelCase", expecting = "an object")]
 pub struct ExternalStepsRaw {
     /// The tag when read directly.
-    pub step: Option<Text>,
+    pub step: Option<StepTag>,
     /// Step id.
     pub id: Option<Text>,
     /// Free text.
