@@ -28,7 +28,7 @@ pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), SignatureEr
     // Suites repeat a few signatures thousands of times: remember the ones already accepted.
     // One set per kind, so that a lookup needs no owned key.
     thread_local! {
-        static ACCEPTED: std::cell::RefCell<[std::collections::HashSet<String>; 4]> = Default::default();
+        static ACCEPTED: std::cell::RefCell<[foldhash::HashSet<String>; 4]> = Default::default();
     }
     let kind_index = kind as usize;
     if ACCEPTED.with(|a| a.borrow()[kind_index].contains(sig)) {

@@ -31,11 +31,20 @@ impl From<AbiError> for String {
 
 /// Encodes a call: selector + ABI-encoded arguments.
 pub fn encode_call(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, AbiError> {
-    let values = to_sol_values(args, &sig.params)?;
-    let encoded = DynSolValue::Tuple(values).abi_encode_params();
-    let mut data = Vec::with_capacity(4 + encoded.len());
+    let mut data = Vec::with_capacity(4 + 32 * args.len());
     data.extend_from_slice(&sig.selector());
-    data.extend_from_slice(&encoded);
+    if args.len() == sig.params.len() && sig.params.iter().all(words::is_value_type) {
+        // Most calls: value types only, whose encoding is their words in order, written straight
+        // into the calldata rather than through a tuple of values encoded as a whole.
+        for (i, (arg, ty)) in args.iter().zip(&sig.params).enumerate() {
+            let value = to_sol_value(arg, ty).map_err(|e| AbiError(format!("args[{i}]: {e}")))?;
+            let word = value.as_word().ok_or_else(|| AbiError(format!("args[{i}]: not one ABI word")))?;
+            data.extend_from_slice(word.as_slice());
+        }
+    } else {
+        let values = to_sol_values(args, &sig.params)?;
+        data.extend_from_slice(&DynSolValue::Tuple(values).abi_encode_params());
+    }
     Ok(data)
 }
 
@@ -43,4 +52,48 @@ pub fn encode_call(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, AbiErr
 pub fn encode_args(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, AbiError> {
     let values = to_sol_values(args, &sig.params)?;
     Ok(DynSolValue::Tuple(values).abi_encode_params())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scenario_format::BytesValue;
+
+    fn leaf(original: &str, value: &[u8]) -> AbiValue {
+        AbiValue::Leaf(BytesValue { original: original.into(), value: value.to_vec() })
+    }
+
+    /// The calldata as a tuple of the converted values encoded as a whole.
+    fn as_tuple(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, AbiError> {
+        let values = to_sol_values(args, &sig.params)?;
+        Ok([&sig.selector()[..], &DynSolValue::Tuple(values).abi_encode_params()].concat())
+    }
+
+    #[test]
+    fn value_type_calls_encode_as_their_tuple_does() {
+        let sig = Signature::parse("f(address,uint8,int16,bool,bytes4,uint256)").unwrap();
+        let args = [
+            leaf("address:bob", b"bob_________________"),
+            leaf("255", &[0xff]),
+            leaf("i16:-2", &[0xff, 0xfe]),
+            leaf("true", &[1]),
+            leaf("0x01020304", &[1, 2, 3, 4]),
+            leaf("1,000", &[0x03, 0xe8]),
+        ];
+        let data = encode_call(&sig, &args).unwrap();
+        assert_eq!(data.len(), 4 + 32 * args.len());
+        assert_eq!(data, as_tuple(&sig, &args).unwrap());
+        // A value that does not fit, a list for a value type, a wrong count: the same errors.
+        let mut wrong = args.clone();
+        wrong[1] = leaf("256", &[1, 0]);
+        assert_eq!(encode_call(&sig, &wrong), as_tuple(&sig, &wrong));
+        assert!(encode_call(&sig, &wrong).unwrap_err().0.starts_with("args[1]: `256`"));
+        wrong[1] = AbiValue::List(vec![leaf("1", &[1])]);
+        assert_eq!(encode_call(&sig, &wrong), as_tuple(&sig, &wrong));
+        assert_eq!(encode_call(&sig, &args[..2]), as_tuple(&sig, &args[..2]));
+        // Dynamic types go through the tuple.
+        let dynamic = Signature::parse("g(string,uint256[])").unwrap();
+        let args = [leaf("str:hi", b"hi"), AbiValue::List(vec![leaf("1", &[1]), leaf("2", &[2])])];
+        assert_eq!(encode_call(&dynamic, &args), as_tuple(&dynamic, &args));
+    }
 }

@@ -76,18 +76,21 @@ fn word(expect: &Check<AbiExpect>, ty: &DynSolType, indexed: bool) -> Option<Opt
         Check::Exact(AbiExpect::List(_)) => return None,
     };
     match ty {
-        DynSolType::Address
-        | DynSolType::Bool
-        | DynSolType::Int(_)
-        | DynSolType::Uint(_)
-        | DynSolType::FixedBytes(_) => {
-            // A value type's ABI encoding is its word.
-            leaf_value(&leaf.value, ty).ok()?.as_word().map(Some)
-        }
+        // A value type's ABI encoding is its word.
+        _ if is_value_type(ty) => leaf_value(&leaf.value, ty).ok()?.as_word().map(Some),
         // An indexed dynamic value is logged as its hash.
         DynSolType::String | DynSolType::Bytes if indexed => Some(Some(keccak256(&leaf.value))),
         _ => None,
     }
+}
+
+/// Whether `ty` is a value type: its ABI encoding is one word, its value's
+/// [`DynSolValue::as_word`](alloy_dyn_abi::DynSolValue::as_word).
+pub(super) fn is_value_type(ty: &DynSolType) -> bool {
+    matches!(
+        ty,
+        DynSolType::Address | DynSolType::Bool | DynSolType::Int(_) | DynSolType::Uint(_) | DynSolType::FixedBytes(_)
+    )
 }
 
 #[cfg(test)]

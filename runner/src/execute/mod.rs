@@ -5,7 +5,6 @@ mod checks;
 mod dump;
 mod state_check;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -72,6 +71,7 @@ pub struct ScenarioRun<'a> {
     world: World,
     profiling: Option<Profiling>,
     names: CodeNames,
+    locations: Locations,
     started: Instant,
     /// Skipped, or stopped on an input error: later steps are ignored.
     ended: bool,
@@ -106,7 +106,17 @@ impl<'a> ScenarioRun<'a> {
         world.set_trace(level);
         // Only the parity check between two configurations reads the state diffs.
         world.set_diffs(options.observe);
-        ScenarioRun { scenario, options, report, world, profiling, names: CodeNames::default(), started, ended }
+        ScenarioRun {
+            scenario,
+            options,
+            report,
+            world,
+            profiling,
+            names: CodeNames::default(),
+            locations: Locations::default(),
+            started,
+            ended,
+        }
     }
 
     /// Room for `count` step reports (a streamed run knows how many steps are coming).
@@ -128,7 +138,7 @@ impl<'a> ScenarioRun<'a> {
             index: step.origin.index,
             id: step.id.clone(),
             kind: step.kind,
-            location: position(&step.origin),
+            location: self.locations.of(&step.origin),
             ..StepReport::default()
         };
         crate::isolate::step_started(|| step_label(step), &step_report.location);
@@ -184,7 +194,7 @@ impl<'a> ScenarioRun<'a> {
 /// The names of the code at each address, as far as the scenario tells (accounts given code by
 /// `setState`, contracts deployed by `deploy`), to name the contract each transaction addressed.
 #[derive(Default)]
-struct CodeNames(HashMap<Address, String>);
+struct CodeNames(foldhash::HashMap<Address, String>);
 
 impl CodeNames {
     fn record(&mut self, step: &PreparedStep, report: &mut StepReport, world: &World, created: Option<Address>) {
@@ -477,15 +487,32 @@ fn apply_arbitrum(world: &mut World, arbitrum: &scenario_format::ArbitrumState) 
     world.set_stylus_params(params);
 }
 
-/// `file:line:column` of a step.
-pub(crate) fn position(origin: &scenario_format::Origin) -> String {
-    // Built by hand: every step's report has one, and `Path::display` through `format!` costs more.
-    let file = origin.file.to_string_lossy();
-    let mut location = String::with_capacity(file.len() + 12);
-    location.push_str(&file);
-    if let Some((line, column)) = origin.position() {
-        use std::fmt::Write;
-        let _ = write!(location, ":{line}:{column}");
+/// Steps' locations (`file:line:column`) as their reports give them; the file's name is written
+/// out once per file rather than once per step (every step's report has a location).
+#[derive(Default)]
+struct Locations {
+    /// The last file seen, and its name as text.
+    file: Option<(Arc<std::path::PathBuf>, String)>,
+}
+
+impl Locations {
+    fn of(&mut self, origin: &scenario_format::Origin) -> String {
+        let name = match &self.file {
+            Some((file, name)) if Arc::ptr_eq(file, &origin.file) => name,
+            _ => {
+                let name = origin.file.to_string_lossy().into_owned();
+                &self.file.insert((origin.file.clone(), name)).1
+            }
+        };
+        let mut location = String::with_capacity(name.len() + 12);
+        location.push_str(name);
+        if let Some((line, column)) = origin.position() {
+            let mut digits = itoa::Buffer::new();
+            location.push(':');
+            location.push_str(digits.format(line));
+            location.push(':');
+            location.push_str(digits.format(column));
+        }
+        location
     }
-    location
 }

@@ -251,7 +251,7 @@ pub(crate) struct Needs {
 /// custom errors the scenario's expectations name.
 #[derive(Debug, Default)]
 pub(crate) struct Signatures {
-    parsed: std::cell::RefCell<std::collections::HashMap<String, Arc<Signature>>>,
+    parsed: std::cell::RefCell<foldhash::HashMap<String, Arc<Signature>>>,
     pub(crate) errors: std::cell::RefCell<Vec<Arc<Signature>>>,
     pub(crate) functions: std::cell::RefCell<Vec<Arc<Signature>>>,
 }
