@@ -12,6 +12,7 @@ pub use event::{check_event, decode_event};
 pub use render::render;
 pub use revert::{decode_custom, describe, error_message, panic_meaning, raw_below};
 pub use signature::Signature;
+pub(crate) use words::is_value_type;
 pub use words::{EventWords, Words};
 
 use alloy_dyn_abi::DynSolValue;

@@ -86,7 +86,7 @@ fn word(expect: &Check<AbiExpect>, ty: &DynSolType, indexed: bool) -> Option<Opt
 
 /// Whether `ty` is a value type: its ABI encoding is one word, its value's
 /// [`DynSolValue::as_word`](alloy_dyn_abi::DynSolValue::as_word).
-pub(super) fn is_value_type(ty: &DynSolType) -> bool {
+pub(crate) fn is_value_type(ty: &DynSolType) -> bool {
     matches!(
         ty,
         DynSolType::Address | DynSolType::Bool | DynSolType::Int(_) | DynSolType::Uint(_) | DynSolType::FixedBytes(_)
