@@ -94,18 +94,7 @@ pub struct Text(pub String);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Text;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(v.to_owned()))
-            }
-            number_visits!();
-        }
-        d.deserialize_any(V)
+        d.deserialize_any(StringOnly(|s| Text(s.to_owned())))
     }
 }
 
@@ -116,19 +105,22 @@ pub struct StepTag;
 
 impl<'de> Deserialize<'de> for StepTag {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = StepTag;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<StepTag, E> {
-                Ok(StepTag)
-            }
-            number_visits!();
-        }
-        d.deserialize_any(V)
+        d.deserialize_any(StringOnly(|_| StepTag))
     }
+}
+
+/// Visits a JSON string (a number is an error with a hint), made into a value by the function.
+struct StringOnly<T>(fn(&str) -> T);
+
+impl<T> Visitor<'_> for StringOnly<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(v))
+    }
+    number_visits!();
 }
 
 impl<'de> Deserialize<'de> for ValueRaw {
