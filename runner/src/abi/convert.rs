@@ -39,18 +39,20 @@ fn to_sol_value_text(value: &AbiValue, ty: &DynSolType) -> Result<DynSolValue, S
 
 /// Converts several values to the types of a parameter list.
 pub fn to_sol_values(values: &[AbiValue], types: &[DynSolType]) -> Result<Vec<DynSolValue>, AbiError> {
-    to_sol_values_text(values, types).map_err(AbiError)
+    each_sol_value(values, types)?.collect()
 }
-fn to_sol_values_text(values: &[AbiValue], types: &[DynSolType]) -> Result<Vec<DynSolValue>, String> {
+
+/// The values converted to the types of a parameter list one by one, each error naming its
+/// argument (`args[1]: …`); an error first when there are not as many values as types.
+pub(crate) fn each_sol_value<'a>(
+    values: &'a [AbiValue],
+    types: &'a [DynSolType],
+) -> Result<impl Iterator<Item = Result<DynSolValue, AbiError>> + 'a, AbiError> {
     if values.len() != types.len() {
-        return Err(format!("expected {} arguments, got {}", types.len(), values.len()));
+        return Err(AbiError(format!("expected {} arguments, got {}", types.len(), values.len())));
     }
-    values
-        .iter()
-        .zip(types)
-        .enumerate()
-        .map(|(i, (v, t))| to_sol_value_text(v, t).map_err(|e| format!("args[{i}]: {e}")))
-        .collect()
+    let each = values.iter().zip(types).enumerate();
+    Ok(each.map(|(i, (v, t))| to_sol_value_text(v, t).map_err(|e| AbiError(format!("args[{i}]: {e}")))))
 }
 
 /// Whether `actual` (of type `ty`) matches an expected value; `*` matches anything.

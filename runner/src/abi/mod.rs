@@ -34,12 +34,11 @@ impl From<AbiError> for String {
 pub fn encode_call(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, AbiError> {
     let mut data = Vec::with_capacity(4 + 32 * args.len());
     data.extend_from_slice(&sig.selector());
-    if args.len() == sig.params.len() && sig.params.iter().all(words::is_value_type) {
+    if sig.params.iter().all(words::is_value_type) {
         // Most calls: value types only, whose encoding is their words in order, written straight
         // into the calldata rather than through a tuple of values encoded as a whole.
-        for (i, (arg, ty)) in args.iter().zip(&sig.params).enumerate() {
-            let value = to_sol_value(arg, ty).map_err(|e| AbiError(format!("args[{i}]: {e}")))?;
-            let word = value.as_word().ok_or_else(|| AbiError(format!("args[{i}]: not one ABI word")))?;
+        for value in convert::each_sol_value(args, &sig.params)? {
+            let word = value?.as_word().ok_or_else(|| AbiError("a value type is not one ABI word".into()))?;
             data.extend_from_slice(word.as_slice());
         }
     } else {
