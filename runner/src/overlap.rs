@@ -9,14 +9,18 @@
 //! anything it could not know up front matters: a program with a native form or a scenario
 //! planned for other configurations than the one run (they depend on the whole scenario), a
 //! `dumpState` to a file (writing it cannot be undone), or a step that failed (its messages
-//! name the custom errors of the whole scenario). The scenario is then run as if it had not
-//! been overlapped, from the steps already prepared. What is kept is exactly what the plain run
-//! reports: a passing run of the same prepared steps on its one configuration (`revm`, or
+//! name the custom errors of the whole scenario). The reading stops there, and the scenario is
+//! run as if it had not been overlapped, from its steps read again. What is kept is exactly what
+//! the plain run reports: a passing run of the same prepared steps on its one configuration (`revm`, or
 //! `wasmer` for Stylus code: every world runs Stylus code on Wasmer, so the two differ only by
 //! their label until the debugger is planned).
+//!
+//! A step is dropped as soon as it has run: a passing file (the common case) never holds its
+//! prepared steps, and a run given up costs one more reading of the steps before it.
 
+use std::ops::ControlFlow;
 use std::path::Path;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{channel, sync_channel};
 
 use crate::artifacts::Artifacts;
 use crate::execute::{ExecOptions, REVM, ScenarioRun};
@@ -97,27 +101,56 @@ fn run_ran(path: &Path, size: u64, artifacts: &Artifacts, options: &RunOptions) 
     let loaded = if second_thread {
         load_beside(path, artifacts, &mut speculation)
     } else {
-        load(path, artifacts, &mut |batch| speculation.feed(batch))
+        load(path, artifacts, &mut |batch| speculation.feed(&batch))
     };
-    let (report, batches) = speculation.finish();
-    // Unusable (the plain run finds its first error), or no second thread.
-    let Some(mut prepared) = loaded else {
-        return Ran::Again(crate::suite::run_file_whole(path, artifacts, options));
-    };
-    if let Some(mut report) = report
-        && report.passed()
-        && prepared.unsupported.is_none()
-        && let Some(label) = one_configuration(&prepared, options)
-    {
-        report.name.clone_from(&prepared.name);
-        report.executor = label.to_owned();
-        if second_thread {
-            drop_aside(batches);
+    let again = match loaded {
+        Loaded::Whole(prepared) => {
+            if let Some(mut report) = speculation.finish()
+                && report.passed()
+                && prepared.unsupported.is_none()
+                && let Some(label) = one_configuration(&prepared, options)
+            {
+                report.name.clone_from(&prepared.name);
+                report.executor = label.to_owned();
+                return Ran::Speculatively(Box::new(report));
+            }
+            load_kept(path, artifacts)
         }
-        return Ran::Speculatively(Box::new(report));
+        Loaded::Stopped => load_kept(path, artifacts),
+        Loaded::Unusable => None,
+    };
+    match again {
+        Some(prepared) => Ran::Again(crate::suite::run_prepared(&prepared, artifacts, options)),
+        // Unusable: the plain run finds its first error.
+        None => Ran::Again(crate::suite::run_file_whole(path, artifacts, options)),
     }
-    prepared.steps = batches.into_iter().flatten().map(|(step, _)| step).collect();
-    Ran::Again(crate::suite::run_prepared(&prepared, artifacts, options))
+}
+
+/// What loading a file as it runs gave.
+enum Loaded {
+    /// Every step was handed on: the prepared scenario, without its steps.
+    Whole(PreparedScenario),
+    /// The run was given up, and the reading stopped there.
+    Stopped,
+    /// The file is not usable (or no thread could load it).
+    Unusable,
+}
+
+/// Loads a file again as [`load`] does, keeping its steps, for a run that could not be kept;
+/// `None` when the file is not usable.
+fn load_kept(path: &Path, artifacts: &Artifacts) -> Option<PreparedScenario> {
+    let mut steps = Vec::new();
+    let loaded = load(path, artifacts, &mut |batch| {
+        steps.extend(batch.into_iter().map(|(step, _)| step));
+        ControlFlow::Continue(())
+    });
+    match loaded {
+        Loaded::Whole(mut prepared) => {
+            prepared.steps = steps;
+            Some(prepared)
+        }
+        Loaded::Stopped | Loaded::Unusable => None,
+    }
 }
 
 /// The configuration the plain run of `prepared` would run it on, if it is only one and
@@ -129,21 +162,41 @@ fn one_configuration(prepared: &PreparedScenario, options: &RunOptions) -> Optio
     }
 }
 
-/// Loads on a second thread, feeding `speculation` here, as [`load`] does; also `None` without
-/// a second thread.
-fn load_beside(path: &Path, artifacts: &Artifacts, speculation: &mut Speculation<'_>) -> Option<PreparedScenario> {
+/// Loads on a second thread, feeding `speculation` here, as [`load`] does (`Unusable` when no
+/// thread could be started: the plain run then runs the file). The steps that have run go back to the loading thread to be freed: it
+/// allocated them (freeing is cheaper there), and this thread is the one the run waits for.
+fn load_beside(path: &Path, artifacts: &Artifacts, speculation: &mut Speculation<'_>) -> Loaded {
     let (sender, receiver) = sync_channel(IN_FLIGHT);
+    let (ran_sender, ran) = channel::<Vec<Fed>>();
     std::thread::scope(|scope| {
         let loader = std::thread::Builder::new()
             .name("diorama-load".to_owned())
             .stack_size(TX_STACK_SIZE)
-            // The sender moves to the loading thread, so the channel closes when loading ends; a
-            // send fails only when this thread is gone (it panicked).
-            .spawn_scoped(scope, move || load(path, artifacts, &mut |batch| drop(sender.send(batch))))
-            .ok()?;
+            .spawn_scoped(scope, move || {
+                // A send fails when the receiver is gone: the run was given up (or this thread
+                // panicked), and the loading stops.
+                let prepared = load(path, artifacts, &mut |batch| {
+                    ran.try_iter().for_each(drop);
+                    match sender.send(batch) {
+                        Ok(()) => ControlFlow::Continue(()),
+                        Err(_) => ControlFlow::Break(()),
+                    }
+                });
+                // The channel closes, and the steps still to run come back as they run.
+                drop(sender);
+                ran.iter().for_each(drop);
+                prepared
+            });
+        let Ok(loader) = loader else { return Loaded::Unusable };
         for batch in receiver {
-            speculation.feed(batch);
+            let flow = speculation.feed(&batch);
+            // Fails only when the loading thread is gone (it panicked): dropped here then.
+            let _ = ran_sender.send(batch);
+            if flow.is_break() {
+                break;
+            }
         }
+        drop(ran_sender);
         match loader.join() {
             Ok(prepared) => prepared,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -151,17 +204,8 @@ fn load_beside(path: &Path, artifacts: &Artifacts, speculation: &mut Speculation
     })
 }
 
-/// Drops a scenario's steps on a thread of their own: freeing thousands of steps takes as long
-/// as running a few hundred, and nothing waits for it.
-fn drop_aside(steps: Vec<Vec<Fed>>) {
-    let spawned = std::thread::Builder::new().name("diorama-drop".to_owned()).spawn(move || drop(steps));
-    // Without a thread, the steps were dropped here.
-    let _ = spawned;
-}
-
-/// Loads and prepares each step, hands them on in batches, and gives the prepared scenario
-/// (without its steps), or `None` when the file is not usable.
-fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>)) -> Option<PreparedScenario> {
+/// Loads and prepares each step and hands them on in batches until told to stop.
+fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>) -> ControlFlow<()>) -> Loaded {
     let mut preparer = Preparer::new(artifacts);
     // 1, 2, 4, … BATCH steps.
     let mut size = 1;
@@ -169,7 +213,7 @@ fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>)) -
     let mut failed = false;
     let visited = scenario_format::visit_scenario_early(path, &mut |entry| {
         if failed {
-            return;
+            return ControlFlow::Continue(());
         }
         match preparer.step(entry) {
             Ok(step) => {
@@ -177,28 +221,30 @@ fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>)) -
                 batch.push((step, runnable));
                 if batch.len() == size {
                     size = (size * 2).min(BATCH);
-                    hand_on(std::mem::replace(&mut batch, Vec::with_capacity(size)));
+                    return hand_on(std::mem::replace(&mut batch, Vec::with_capacity(size)));
                 }
             }
             Err(_) => failed = true,
         }
+        ControlFlow::Continue(())
     });
-    if !batch.is_empty() {
-        hand_on(batch);
-    }
     match visited {
-        Ok(header) if !failed => Some(preparer.finish(header, Vec::new())),
-        _ => None,
+        Ok(ControlFlow::Break(())) => Loaded::Stopped,
+        Ok(ControlFlow::Continue(header)) if !failed => {
+            if !batch.is_empty() && hand_on(batch).is_break() {
+                return Loaded::Stopped;
+            }
+            Loaded::Whole(preparer.finish(header, Vec::new()))
+        }
+        _ => Loaded::Unusable,
     }
 }
 
 /// The speculative run: runs the steps fed to it (labelled `revm` until the end) while they may
-/// run, and keeps every step (in the batches they came in: a list of thousands of steps is not
-/// grown by copies).
+/// run; it keeps none of them.
 struct Speculation<'a> {
     /// `None` once given up.
     run: Option<ScenarioRun<'a>>,
-    batches: Vec<Vec<Fed>>,
 }
 
 impl<'a> Speculation<'a> {
@@ -208,26 +254,26 @@ impl<'a> Speculation<'a> {
         // A guess (steps of a few hundred bytes) that spares most regrowing of the step reports;
         // too large a guess only reserves address space.
         run.reserve(usize::try_from(size / 256).unwrap_or(0));
-        Speculation { run: Some(run), batches: Vec::new() }
+        Speculation { run: Some(run) }
     }
 
-    fn feed(&mut self, batch: Vec<Fed>) {
-        for (step, runnable) in &batch {
-            if let Some(run) = &mut self.run {
-                if *runnable {
-                    run.step(step);
-                }
-                if !runnable || !run.passing() {
-                    self.run = None;
-                }
+    /// Runs a batch; `Break` once the run is given up (this batch's other steps are not run).
+    fn feed(&mut self, batch: &[Fed]) -> ControlFlow<()> {
+        for (step, runnable) in batch {
+            let Some(run) = &mut self.run else { return ControlFlow::Break(()) };
+            if *runnable {
+                run.step(step);
+            }
+            if !runnable || !run.passing() {
+                self.run = None;
             }
         }
-        self.batches.push(batch);
+        if self.run.is_some() { ControlFlow::Continue(()) } else { ControlFlow::Break(()) }
     }
 
-    /// The report, unless the run was given up, and the steps.
-    fn finish(self) -> (Option<ScenarioReport>, Vec<Vec<Fed>>) {
-        (self.run.map(ScenarioRun::finish), self.batches)
+    /// The report, unless the run was given up.
+    fn finish(self) -> Option<ScenarioReport> {
+        self.run.map(ScenarioRun::finish)
     }
 }
 
@@ -366,6 +412,20 @@ mod tests {
             reports[0].outcome
         );
         assert_eq!(outline(&reports), outline(&plain(&path)));
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn the_reading_stops_where_the_run_is_given_up() {
+        // Batches of 1, 2, 4, 8 and then 16 steps: the stop after 100 steps comes with the 111th.
+        let path = transfers("given-up", 2_000, |_, s| s);
+        let mut handed = 0;
+        let loaded = load(&path, &Artifacts::default(), &mut |batch| {
+            handed += batch.len();
+            if handed >= 100 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        });
+        assert!(matches!(loaded, Loaded::Stopped));
+        assert_eq!(handed, 111);
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 

@@ -9,6 +9,7 @@ use crate::raw::{
     RawError, ScenarioRaw, StepRaw, Text, TopError, check_structure, parse_step, parse_top, parse_top_each,
 };
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -70,7 +71,11 @@ const VISIT_CHUNK: usize = 4096;
 /// (those before it) were valid.
 pub fn visit_scenario(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<Scenario, FormatError> {
     let text = read_scenario_text(path)?;
-    let raw = Loader::new(Sink::Visit(visit), Some(VISIT_CHUNK)).load_file(path, Arc::new(text), &[])?;
+    let mut visit_all = |entry| {
+        visit(entry);
+        ControlFlow::Continue(())
+    };
+    let raw = Loader::new(Sink::Visit(&mut visit_all), Some(VISIT_CHUNK)).load_file(path, Arc::new(text), &[])?;
     Ok(scenario_of(path, raw, Vec::new()))
 }
 
@@ -80,12 +85,21 @@ pub fn visit_scenario(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<S
 /// the steps handed on may belong to an invalid file, and the error, though an error of the
 /// file, may not be the one [`load_scenario`] reports first (when the file has several): load it
 /// for that. When this succeeds, loading succeeds with the same steps.
-pub fn visit_scenario_early(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<Scenario, FormatError> {
+///
+/// `visit` may stop the reading after any step (`Break`): the rest of the file is not read, and
+/// the result is `Break`, neither the header nor an error.
+pub fn visit_scenario_early(
+    path: &Path,
+    visit: &mut dyn FnMut(StepEntry) -> ControlFlow<()>,
+) -> Result<ControlFlow<(), Scenario>, FormatError> {
     let text = read_scenario_text(path)?;
     let mut loader = Loader::new(Sink::Visit(visit), None);
     loader.early = true;
-    let raw = loader.load_file(path, Arc::new(text), &[])?;
-    Ok(scenario_of(path, raw, Vec::new()))
+    match loader.load_file(path, Arc::new(text), &[]) {
+        Ok(raw) => Ok(ControlFlow::Continue(scenario_of(path, raw, Vec::new()))),
+        Err(_) if loader.stopped => Ok(ControlFlow::Break(())),
+        Err(e) => Err(e),
+    }
 }
 
 fn scenario_of(path: &Path, raw: ScenarioRaw, steps: Vec<StepEntry>) -> Scenario {
@@ -104,14 +118,17 @@ fn scenario_of(path: &Path, raw: ScenarioRaw, steps: Vec<StepEntry>) -> Scenario
 enum Sink<'s> {
     /// Kept in a list (loading).
     Keep(Vec<StepEntry>),
-    /// Handed to a visitor (visiting).
-    Visit(&'s mut dyn FnMut(StepEntry)),
+    /// Handed to a visitor (visiting), which may stop the loading.
+    Visit(&'s mut dyn FnMut(StepEntry) -> ControlFlow<()>),
 }
 
 impl Sink<'_> {
-    fn push(&mut self, entry: StepEntry) {
+    fn push(&mut self, entry: StepEntry) -> ControlFlow<()> {
         match self {
-            Sink::Keep(steps) => steps.push(entry),
+            Sink::Keep(steps) => {
+                steps.push(entry);
+                ControlFlow::Continue(())
+            }
             Sink::Visit(visit) => visit(entry),
         }
     }
@@ -134,11 +151,13 @@ struct Loader<'s> {
     chunk: Option<usize>,
     /// Hand each step on as soon as it is interpreted ([`visit_scenario_early`]).
     early: bool,
+    /// The visitor stopped the loading: the error that ended it only unwinds it.
+    stopped: bool,
 }
 
 impl<'s> Loader<'s> {
     fn new(sink: Sink<'s>, chunk: Option<usize>) -> Self {
-        Loader { stack: Vec::new(), sink, count: 0, chunk, early: false }
+        Loader { stack: Vec::new(), sink, count: 0, chunk, early: false, stopped: false }
     }
 
     fn load_file(&mut self, file: &Path, source: Arc<String>, chain: &[PathBuf]) -> Result<ScenarioRaw, FormatError> {
@@ -252,7 +271,7 @@ impl<'s> Loader<'s> {
             Body::Include(path) => return self.include(place.ctx, &path, &join_key(&at, "path"), &place.inner_chain),
             Body::Step(result) => result.map_err(|e| *e)?,
         };
-        self.sink.push(StepEntry {
+        let flow = self.sink.push(StepEntry {
             origin: Origin {
                 file: Arc::clone(&place.file),
                 json_path: at,
@@ -266,6 +285,10 @@ impl<'s> Loader<'s> {
             step,
         });
         self.count += 1;
+        if flow.is_break() {
+            self.stopped = true;
+            return Err(FormatError::with_position(&place.file, None, "", "stopped by the visitor"));
+        }
         Ok(())
     }
 

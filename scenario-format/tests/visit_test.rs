@@ -4,6 +4,7 @@
 //! loading fails.
 
 use scenario_format::*;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 /// The steps `visit_scenario` hands on, and its result (the error as text).
@@ -38,9 +39,12 @@ fn assert_alike(path: &Path) {
 /// text found last).
 fn assert_early_alike(path: &Path) {
     let mut visited = Vec::new();
-    let result = visit_scenario_early(path, &mut |entry| visited.push(entry));
+    let result = visit_scenario_early(path, &mut |entry| {
+        visited.push(entry);
+        ControlFlow::Continue(())
+    });
     match (load_scenario(path), result) {
-        (Ok(loaded), Ok(header)) => {
+        (Ok(loaded), Ok(ControlFlow::Continue(header))) => {
             assert!(header.steps.is_empty());
             assert_eq!(
                 (header.name, header.comment, header.executors),
@@ -172,11 +176,38 @@ fn visiting_early_hands_steps_on_before_a_late_error() {
     for (name, from, to, expected) in edits {
         let path = transfers(name, MANY, |i, s| if i == 9_000 { s.replace(from, to) } else { s });
         let mut visited = 0;
-        let error = visit_scenario_early(&path, &mut |_| visited += 1).unwrap_err().to_string();
+        let count = &mut |_| {
+            visited += 1;
+            ControlFlow::Continue(())
+        };
+        let error = visit_scenario_early(&path, count).unwrap_err().to_string();
         assert!(error.contains(expected), "{error}");
         assert_eq!(visited, 9_000, "{name}");
         std::fs::remove_file(&path).unwrap();
     }
+}
+
+#[test]
+fn a_visitor_stops_the_reading_where_it_says() {
+    // A syntax error after the stop is never read; a stop inside an included file ends the
+    // including one too.
+    let path = transfers("stopped.scen.json", MANY, |i, s| if i == 9_000 { s.replace("\"tx\"", "\"tix\"") } else { s });
+    let outer = path.with_file_name(format!("diorama-visit-{}-including.scen.json", std::process::id()));
+    let include = format!(r#"{{"step": "externalSteps", "path": "{}"}}"#, path.file_name().unwrap().to_string_lossy());
+    let after = r#"{"step": "transfer", "tx": {"from": "address:alice", "to": "address:bob", "value": "1"}}"#;
+    std::fs::write(&outer, format!(r#"{{"steps": [{include}, {after}]}}"#)).unwrap();
+    for (file, stop_at) in [(&path, 0), (&path, 41), (&outer, 4_999)] {
+        let mut ids = Vec::new();
+        let result = visit_scenario_early(file, &mut |entry| {
+            ids.push(entry.id.clone().unwrap_or_default());
+            if ids.len() > stop_at { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        });
+        assert!(matches!(result, Ok(ControlFlow::Break(()))), "{}: {result:?}", file.display());
+        let expected: Vec<String> = (0..=stop_at).map(|i| format!("t{i}")).collect();
+        assert_eq!(ids, expected);
+    }
+    std::fs::remove_file(&path).unwrap();
+    std::fs::remove_file(&outer).unwrap();
 }
 
 /// The first entry of the object whose `{` is at `open` (`"key": value`), if it has one.
