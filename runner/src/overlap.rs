@@ -103,7 +103,7 @@ fn run_ran(path: &Path, size: u64, artifacts: &Artifacts, options: &RunOptions) 
     } else {
         load(path, artifacts, &mut |batch| speculation.feed(&batch))
     };
-    let again = match loaded {
+    let usable = match loaded {
         Loaded::Whole(prepared) => {
             if let Some(mut report) = speculation.finish()
                 && report.passed()
@@ -114,16 +114,20 @@ fn run_ran(path: &Path, size: u64, artifacts: &Artifacts, options: &RunOptions) 
                 report.executor = label.to_owned();
                 return Ran::Speculatively(Box::new(report));
             }
-            load_kept(path, artifacts)
+            true
         }
-        Loaded::Stopped => load_kept(path, artifacts),
-        Loaded::Unusable => None,
+        Loaded::Stopped => true,
+        Loaded::Unusable => false,
     };
-    match again {
-        Some(prepared) => Ran::Again(crate::suite::run_prepared(&prepared, artifacts, options)),
-        // Unusable: the plain run finds its first error.
-        None => Ran::Again(crate::suite::run_file_whole(path, artifacts, options)),
+    // The plain run: streamed when the file is that large; else from its steps read again, or
+    // loaded whole for the first error of a file that is not usable.
+    if crate::stream::streams(Some(size), options) {
+        return Ran::Again(crate::suite::run_file_streamed(path, artifacts, options));
     }
+    if usable && let Some(prepared) = load_kept(path, artifacts) {
+        return Ran::Again(crate::suite::run_prepared(&prepared, artifacts, options));
+    }
+    Ran::Again(crate::suite::run_file_whole(path, artifacts, options))
 }
 
 /// What loading a file as it runs gave.
@@ -413,6 +417,27 @@ mod tests {
         );
         assert_eq!(outline(&reports), outline(&plain(&path)));
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_large_file_whose_run_is_not_kept_runs_again_as_plain_runs_do() {
+        // Every file counts as large here: the plain runs after a given-up run are the streamed ones.
+        let failing =
+            transfers("streamed", 500, |i, s| if i == 300 { s.replace("\"success\"", "\"revert\"") } else { s });
+        let unusable =
+            transfers("streamed-unusable", 500, |i, s| if i == 499 { s.replace("\"1\"", "\"one\"") } else { s });
+        for (path, second_thread) in [(&failing, true), (&failing, false), (&unusable, true), (&unusable, false)] {
+            let options =
+                RunOptions { overlap: everything(second_thread), stream_above_bytes: Some(0), ..RunOptions::default() };
+            let size = std::fs::metadata(path).unwrap().len();
+            let Ran::Again(reports) = run_ran(path, size, &Artifacts::default(), &options) else {
+                panic!("{}: a failing or unusable run was kept", path.display())
+            };
+            assert_eq!(outline(&reports), outline(&plain(path)), "{}", path.display());
+        }
+        for path in [failing, unusable] {
+            std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+        }
     }
 
     #[test]

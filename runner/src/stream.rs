@@ -1,5 +1,6 @@
-//! Streamed runs of large scenario files. A file above [`STREAM_ABOVE_BYTES`] is never held as a
-//! list of steps: a first pass loads and prepares every step and drops it, which finds every
+//! Streamed runs of large scenario files. The plain run of a file above [`STREAM_ABOVE_BYTES`]
+//! (one not run as it loads, or whose run as it loaded could not be kept: see
+//! [`crate::overlap`]) never holds it as a list of steps: a first pass loads and prepares every step and drops it, which finds every
 //! input error before anything runs (as for any file) and what the whole scenario needs
 //! (executors, contracts, known signatures); then each configuration's run reads the file
 //! again and prepares each step just before it runs. Memory stays the file's text and the
@@ -117,7 +118,9 @@ pub(crate) mod tests {
     fn streamed_runs_report_what_whole_runs_report() {
         for keep_going in [false, true] {
             let whole = fixtures_report(|o| (o.keep_going, o.stream_above_bytes) = (keep_going, Some(u64::MAX)));
-            let streamed = fixtures_report(|o| (o.keep_going, o.stream_above_bytes) = (keep_going, Some(0)));
+            let streamed = fixtures_report(|o| {
+                (o.keep_going, o.stream_above_bytes, o.overlap.from_bytes) = (keep_going, Some(0), None);
+            });
             assert_eq!(streamed, whole, "keep_going: {keep_going}");
         }
     }

@@ -80,20 +80,27 @@ pub(crate) fn error_report(path: &Path, executor: &str, message: String) -> Scen
 /// Loads, prepares and runs one scenario file on each of its configurations; input errors
 /// become an `Error` outcome.
 pub fn run_file(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
-    // Read once: streaming and overlapping both go by the file's size.
+    // Read once: overlapping and streaming both go by the file's size. An overlapped run holds
+    // no more than a streamed one and reads the file once; a large file it cannot keep is
+    // streamed then.
     let size = std::fs::metadata(path).ok().map(|m| m.len());
-    if crate::stream::streams(size, options) {
-        return match crate::stream::prepare(path, artifacts) {
-            Ok(streamed) => run_configs(&streamed.header, artifacts, options, &|run| {
-                crate::stream::feed(path, artifacts, streamed.steps, run);
-            }),
-            Err(report) => vec![*report],
-        };
-    }
     if let Some(size) = size.filter(|&size| crate::overlap::overlaps(size, options)) {
         return crate::overlap::run(path, size, artifacts, options);
     }
+    if crate::stream::streams(size, options) {
+        return run_file_streamed(path, artifacts, options);
+    }
     run_file_whole(path, artifacts, options)
+}
+
+/// [`run_file`] for a file streamed: see [`crate::stream`].
+pub(crate) fn run_file_streamed(path: &Path, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
+    match crate::stream::prepare(path, artifacts) {
+        Ok(streamed) => run_configs(&streamed.header, artifacts, options, &|run| {
+            crate::stream::feed(path, artifacts, streamed.steps, run);
+        }),
+        Err(report) => vec![*report],
+    }
 }
 
 /// [`run_file`] for a file loaded whole before it runs.
