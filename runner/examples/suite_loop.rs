@@ -17,12 +17,8 @@ fn main() {
     // loads, on one thread or with a second.
     match args.next().as_deref() {
         Some("plain") => options.overlap.from_bytes = None,
-        Some("in-turn") => {
-            options.overlap = diorama::overlap::Overlap { from_bytes: Some(0), second_thread: Some(false) }
-        }
-        Some("beside") => {
-            options.overlap = diorama::overlap::Overlap { from_bytes: Some(0), second_thread: Some(true) }
-        }
+        Some("in-turn") => options.overlap = diorama::overlap::Overlap::every_file(false),
+        Some("beside") => options.overlap = diorama::overlap::Overlap::every_file(true),
         _ => {}
     }
     let mut best = f64::MAX;

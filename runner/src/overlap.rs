@@ -1,7 +1,7 @@
-//! Overlapped runs of large scenario files: steps run as the file loads, instead of the whole
-//! file being loaded before its first step runs. With a thread to spare, a second thread loads
-//! and prepares the steps while this one runs them; without, each batch of steps is loaded and
-//! run in turn (its text is still in the cache when it runs, and the file's model is never
+//! Overlapped runs of scenario files: steps run as the file loads, instead of the whole file
+//! being loaded before its first step runs. With a thread to spare (and a file large enough to
+//! be worth it), a second thread loads and prepares the steps while this one runs them;
+//! without, each batch of steps is loaded and run in turn (its text is still in the cache when it runs, and the file's model is never
 //! whole in memory).
 //!
 //! The run is speculative. The report of a file that turns out unusable is its input error, as
@@ -38,9 +38,12 @@ const IN_FLIGHT: usize = 256;
 /// Which files run as they load, and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Overlap {
-    /// Files at least this large (`None`: none): below 64 KiB, the default, overlapping saves
-    /// less than it costs.
+    /// Files at least this large (`None`: none). By default every file: loading and running a
+    /// batch of steps in turn costs nothing a whole load does not, and keeps less in memory.
     pub from_bytes: Option<u64>,
+    /// Files at least this large load on a second thread, when [`Overlap::second_thread`]
+    /// allows: below 32 KiB, the default, starting the thread costs more than it saves.
+    pub second_thread_from_bytes: u64,
     /// Load on a second thread (else load and run in turn on one); `None`: when a thread of the
     /// run's `jobs` is spare, two per file being run (a file run alone: yes).
     pub second_thread: Option<bool>,
@@ -48,7 +51,14 @@ pub struct Overlap {
 
 impl Default for Overlap {
     fn default() -> Self {
-        Overlap { from_bytes: Some(64 << 10), second_thread: None }
+        Overlap { from_bytes: Some(0), second_thread_from_bytes: 32 << 10, second_thread: None }
+    }
+}
+
+impl Overlap {
+    /// Every file run as it loads, on a second thread or on one.
+    pub fn every_file(second_thread: bool) -> Self {
+        Overlap { from_bytes: Some(0), second_thread_from_bytes: 0, second_thread: Some(second_thread) }
     }
 }
 
@@ -97,7 +107,8 @@ fn run_ran(path: &Path, size: u64, artifacts: &Artifacts, options: &RunOptions) 
     let scenario = PreparedScenario::without_steps(path);
     let exec = ExecOptions { keep_going: options.keep_going, trace: options.trace, ..ExecOptions::default() };
     let mut speculation = Speculation::new(size, &scenario, &exec);
-    let second_thread = options.overlap.second_thread.unwrap_or(true);
+    let second_thread =
+        options.overlap.second_thread.unwrap_or(true) && size >= options.overlap.second_thread_from_bytes;
     let loaded = if second_thread {
         load_beside(path, artifacts, &mut speculation)
     } else {
@@ -294,25 +305,20 @@ mod tests {
     #[test]
     fn overlapped_runs_report_what_plain_runs_report() {
         for keep_going in [false, true] {
-            let never = Overlap { from_bytes: None, second_thread: None };
+            let never = Overlap { from_bytes: None, ..Overlap::default() };
             let plain = fixtures_report(|o| (o.keep_going, o.overlap) = (keep_going, never));
             for second_thread in [true, false] {
                 let overlapped =
-                    fixtures_report(|o| (o.keep_going, o.overlap) = (keep_going, everything(second_thread)));
+                    fixtures_report(|o| (o.keep_going, o.overlap) = (keep_going, Overlap::every_file(second_thread)));
                 assert_eq!(overlapped, plain, "keep_going: {keep_going}, second thread: {second_thread}");
             }
         }
     }
 
-    /// Overlapped runs of every file, on a second thread or on one.
-    fn everything(second_thread: bool) -> Overlap {
-        Overlap { from_bytes: Some(0), second_thread: Some(second_thread) }
-    }
-
     /// How `path` runs overlapped, on a second thread, checked to give what it gives on one.
     fn ran(path: &Path) -> Ran {
         let on = |second_thread| {
-            let options = RunOptions { overlap: everything(second_thread), ..RunOptions::default() };
+            let options = RunOptions { overlap: Overlap::every_file(second_thread), ..RunOptions::default() };
             let size = std::fs::metadata(path).unwrap().len();
             run_ran(path, size, &Artifacts::default(), &options)
         };
@@ -427,8 +433,11 @@ mod tests {
         let unusable =
             transfers("streamed-unusable", 500, |i, s| if i == 499 { s.replace("\"1\"", "\"one\"") } else { s });
         for (path, second_thread) in [(&failing, true), (&failing, false), (&unusable, true), (&unusable, false)] {
-            let options =
-                RunOptions { overlap: everything(second_thread), stream_above_bytes: Some(0), ..RunOptions::default() };
+            let options = RunOptions {
+                overlap: Overlap::every_file(second_thread),
+                stream_above_bytes: Some(0),
+                ..RunOptions::default()
+            };
             let size = std::fs::metadata(path).unwrap().len();
             let Ran::Again(reports) = run_ran(path, size, &Artifacts::default(), &options) else {
                 panic!("{}: a failing or unusable run was kept", path.display())

@@ -106,8 +106,8 @@ fn fuzz_mutated_scenarios_get_one_verdict_from_check_and_run() {
         let file = dir.join("scenarios").join(format!("m{case}-{name}"));
         let mut mutant = mutate(&mut rng, seed);
         if case % 2 == 1 {
-            // Padded past 64 KiB, so that `run` reads it as it runs it (see `overlap`), while
-            // `check` loads it whole.
+            // Padded past 64 KiB, so that `run` loads it on a second thread as it runs it (see
+            // `overlap`; unpadded, it loads in turn with running), while `check` loads it whole.
             mutant.extend(std::iter::repeat_n(b'\n', 64 << 10));
         }
         std::fs::write(&file, mutant).unwrap();
