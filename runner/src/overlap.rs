@@ -1,8 +1,8 @@
 //! Overlapped runs of scenario files: steps run as the file loads, instead of the whole file
 //! being loaded before its first step runs. With a thread to spare (and a file large enough to
 //! be worth it), a second thread loads and prepares the steps while this one runs them;
-//! without, each batch of steps is loaded and run in turn (its text is still in the cache when it runs, and the file's model is never
-//! whole in memory).
+//! without, each batch of steps is loaded and run in turn (its text is still in the cache when
+//! it runs, and the file's model is never whole in memory).
 //!
 //! The run is speculative. The report of a file that turns out unusable is its input error, as
 //! always, so the steps run before the error is found are thrown away; so is the run when
@@ -10,10 +10,11 @@
 //! planned for other configurations than the one run (they depend on the whole scenario), a
 //! `dumpState` to a file (writing it cannot be undone), or a step that failed (its messages
 //! name the custom errors of the whole scenario). The reading stops there, and the scenario is
-//! run as if it had not been overlapped, from its steps read again. What is kept is exactly what
-//! the plain run reports: a passing run of the same prepared steps on its one configuration (`revm`, or
-//! `wasmer` for Stylus code: every world runs Stylus code on Wasmer, so the two differ only by
-//! their label until the debugger is planned).
+//! run as if it had not been overlapped, from its steps read again (streamed, for a file that
+//! large: see [`crate::stream`]). What is kept is exactly what the plain run reports: a passing
+//! run of the same prepared steps on its one configuration (`revm`, or `wasmer` for Stylus
+//! code: every world runs Stylus code on Wasmer, so the two differ only by their label until
+//! the debugger is planned).
 //!
 //! A step is dropped as soon as it has run: a passing file (the common case) never holds its
 //! prepared steps, and a run given up costs one more reading of the steps before it.
@@ -178,8 +179,9 @@ fn one_configuration(prepared: &PreparedScenario, options: &RunOptions) -> Optio
 }
 
 /// Loads on a second thread, feeding `speculation` here, as [`load`] does (`Unusable` when no
-/// thread could be started: the plain run then runs the file). The steps that have run go back to the loading thread to be freed: it
-/// allocated them (freeing is cheaper there), and this thread is the one the run waits for.
+/// thread could be started: the plain run then runs the file). The steps that have run go back
+/// to the loading thread to be freed: it allocated them (freeing is cheaper there), and this
+/// thread is the one the run waits for.
 fn load_beside(path: &Path, artifacts: &Artifacts, speculation: &mut Speculation<'_>) -> Loaded {
     let (sender, receiver) = sync_channel(IN_FLIGHT);
     let (ran_sender, ran) = channel::<Vec<Fed>>();
@@ -427,7 +429,7 @@ mod tests {
 
     #[test]
     fn a_large_file_whose_run_is_not_kept_runs_again_as_plain_runs_do() {
-        // Every file counts as large here: the plain runs after a given-up run are the streamed ones.
+        // Every file counts as large here: the plain runs after a given-up run are streamed.
         let failing =
             transfers("streamed", 500, |i, s| if i == 300 { s.replace("\"success\"", "\"revert\"") } else { s });
         let unusable =

@@ -1,10 +1,11 @@
 //! Streamed runs of large scenario files. The plain run of a file above [`STREAM_ABOVE_BYTES`]
 //! (one not run as it loads, or whose run as it loaded could not be kept: see
-//! [`crate::overlap`]) never holds it as a list of steps: a first pass loads and prepares every step and drops it, which finds every
-//! input error before anything runs (as for any file) and what the whole scenario needs
-//! (executors, contracts, known signatures); then each configuration's run reads the file
-//! again and prepares each step just before it runs. Memory stays the file's text and the
-//! reports, at the price of parsing the file once more per configuration.
+//! [`crate::overlap`]) never holds it as a list of steps: a first pass loads and prepares every
+//! step and drops it, which finds every input error before anything runs (as for any file) and
+//! what the whole scenario needs (executors, contracts, known signatures); then each
+//! configuration's run reads the file again and prepares each step just before it runs. Memory
+//! stays the file's text and the reports, at the price of parsing the file once more per
+//! configuration.
 
 use std::path::Path;
 
