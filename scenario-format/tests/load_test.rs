@@ -227,3 +227,22 @@ fn load_from_text_uses_the_path_for_messages() {
     let s = load_scenario_str(Path::new("virtual/y.scen.json"), r#"{"steps": []}"#).unwrap();
     assert_eq!((s.name.as_str(), s.steps.len()), ("y", 0));
 }
+
+#[test]
+fn a_value_of_the_wrong_length_is_quoted_once() {
+    // The value's text is taken from the raw step to be its `original`: the message still
+    // quotes it, once.
+    let text = r#"{"steps": [{"step": "transfer", "tx": {"from": "0x1234", "to": "address:bob", "value": "1"}}]}"#;
+    let e = load_scenario_str(Path::new("t.scen.json"), text).unwrap_err();
+    assert_eq!(e.json_path, "steps[0].tx.from");
+    assert_eq!(
+        e.message,
+        "got 2 bytes from `0x1234`, expected an address of 20 bytes (`address:name` or 0x + 40 hex digits)"
+    );
+    let list = r#"{"steps": [{"step": "transfer", "tx": {"from": ["0x12", "0x34"], "to": "address:bob", "value": "1"}}]}"#;
+    let e = load_scenario_str(Path::new("t.scen.json"), list).unwrap_err();
+    assert_eq!(
+        e.message,
+        r#"got 2 bytes from `["0x12","0x34"]`, expected an address of 20 bytes (`address:name` or 0x + 40 hex digits)"#
+    );
+}

@@ -46,34 +46,34 @@ pub(super) fn expect(ctx: &Ctx<'_>, raw: &mut ExpectRaw, at: &At<'_>, rules: Rul
         return Err(ctx.err_key(&at.key(ACTIVATION_FIELDS[i]), msg));
     }
     Ok(Expect {
-        status: ctx.opt(&raw.status, at, "status", status)?,
-        out: ctx.opt_mut(&mut raw.out, at, "out", |c, v, at| out(c, v, at, rules))?.flatten(),
-        error: ctx.opt_mut(&mut raw.error, at, "error", error)?.flatten(),
-        logs: ctx.opt_mut(&mut raw.logs, at, "logs", logs)?.flatten(),
-        address: ctx.opt(&raw.address, at, "address", |c, v, at| c.check(v, at, Ctx::address))?,
-        gas_used: ctx.opt(&raw.gas_used, at, "gasUsed", comparison)?,
-        ink: ctx.opt(&raw.ink, at, "ink", comparison)?,
+        status: ctx.opt(&mut raw.status, at, "status", status)?,
+        out: ctx.opt(&mut raw.out, at, "out", |c, v, at| out(c, v, at, rules))?.flatten(),
+        error: ctx.opt(&mut raw.error, at, "error", error)?.flatten(),
+        logs: ctx.opt(&mut raw.logs, at, "logs", logs)?.flatten(),
+        address: ctx.opt(&mut raw.address, at, "address", |c, v, at| c.check(v, at, Ctx::address))?,
+        gas_used: ctx.opt(&mut raw.gas_used, at, "gasUsed", comparison)?,
+        ink: ctx.opt(&mut raw.ink, at, "ink", comparison)?,
         activation: activation_expect(ctx, raw, at)?,
     })
 }
 
 /// The activation figures to check; `None` when none is written (most steps: kept out of line,
 /// every step of a large file holds an `Expect`).
-fn activation_expect(ctx: &Ctx<'_>, raw: &ExpectRaw, at: &At<'_>) -> Result<Option<Box<ActivationExpect>>> {
-    let num = |v: &Option<ValueRaw>, key| ctx.opt(v, at, key, |c, v, at| c.check(v, at, Ctx::u64));
+fn activation_expect(ctx: &Ctx<'_>, raw: &mut ExpectRaw, at: &At<'_>) -> Result<Option<Box<ActivationExpect>>> {
+    let num = |v: &mut Option<ValueRaw>, key| ctx.opt(v, at, key, |c, v, at| c.check(v, at, Ctx::u64));
     let activation = ActivationExpect {
-        data_fee: ctx.opt(&raw.data_fee, at, "dataFee", |c, v, at| c.check(v, at, Ctx::u256))?,
-        version: num(&raw.version, "version")?,
-        module_hash: ctx.opt(&raw.module_hash, at, "moduleHash", |c, v, at| c.check(v, at, Ctx::word))?,
-        footprint: num(&raw.footprint, "footprint")?,
-        init_cost: num(&raw.init_cost, "initCost")?,
-        cached_cost: num(&raw.cached_cost, "cachedCost")?,
-        asm_estimate: num(&raw.asm_estimate, "asmEstimate")?,
+        data_fee: ctx.opt(&mut raw.data_fee, at, "dataFee", |c, v, at| c.check(v, at, Ctx::u256))?,
+        version: num(&mut raw.version, "version")?,
+        module_hash: ctx.opt(&mut raw.module_hash, at, "moduleHash", |c, v, at| c.check(v, at, Ctx::word))?,
+        footprint: num(&mut raw.footprint, "footprint")?,
+        init_cost: num(&mut raw.init_cost, "initCost")?,
+        cached_cost: num(&mut raw.cached_cost, "cachedCost")?,
+        asm_estimate: num(&mut raw.asm_estimate, "asmEstimate")?,
     };
     Ok((activation != ActivationExpect::default()).then(|| Box::new(activation)))
 }
 
-fn status(ctx: &Ctx<'_>, raw: &Text, at: &At<'_>) -> Result<Check<Status>> {
+fn status(ctx: &Ctx<'_>, raw: &mut Text, at: &At<'_>) -> Result<Check<Status>> {
     if raw.0 == ANY {
         return Ok(Check::Any);
     }
@@ -84,7 +84,7 @@ fn status(ctx: &Ctx<'_>, raw: &Text, at: &At<'_>) -> Result<Check<Status>> {
 }
 
 /// Parses `N`, `<=N`, `>=N` (or `*`).
-fn comparison(ctx: &Ctx<'_>, raw: &Text, at: &At<'_>) -> Result<Check<Comparison>> {
+fn comparison(ctx: &Ctx<'_>, raw: &mut Text, at: &At<'_>) -> Result<Check<Comparison>> {
     let text = raw.0.as_str();
     if text == ANY {
         return Ok(Check::Any);
@@ -109,7 +109,7 @@ fn comparison(ctx: &Ctx<'_>, raw: &Text, at: &At<'_>) -> Result<Check<Comparison
 fn out(ctx: &Ctx<'_>, raw: &mut AbiRaw, at: &At<'_>, rules: Rules) -> Result<Option<Out>> {
     match raw {
         AbiRaw::Str(s) if s == ANY => Ok(None),
-        AbiRaw::Str(s) => ctx.bytes(&ValueRaw::Str(s.clone()), at).map(|b| Some(Out::Raw(b))),
+        AbiRaw::Str(s) => ctx.leaf(s, at).map(|b| Some(Out::Raw(b))),
         AbiRaw::List(_) if !rules.returns => Err(ctx.err(
             at,
             "a list `out` is decoded by the function's return types: give `function` with a \
@@ -122,7 +122,7 @@ fn out(ctx: &Ctx<'_>, raw: &mut AbiRaw, at: &At<'_>, rules: Rules) -> Result<Opt
 fn error(ctx: &Ctx<'_>, raw: &mut ErrorRaw, at: &At<'_>) -> Result<Option<ErrorExpect>> {
     match raw {
         ErrorRaw::Message(s) if s == ANY => Ok(None),
-        ErrorRaw::Message(s) => ctx.bytes(&ValueRaw::Str(s.clone()), at).map(|b| Some(ErrorExpect::Message(b))),
+        ErrorRaw::Message(s) => ctx.leaf(s, at).map(|b| Some(ErrorExpect::Message(b))),
         ErrorRaw::Custom(custom) => {
             let sig_at = at.key("signature");
             check_signature(&custom.signature.0, SignatureKind::Error).map_err(|e| ctx.err(&sig_at, e.message))?;
@@ -155,7 +155,7 @@ fn logs(ctx: &Ctx<'_>, raw: &mut LogsRaw, at: &At<'_>) -> Result<Option<LogsExpe
 }
 
 fn log(ctx: &Ctx<'_>, raw: &mut LogRaw, at: &At<'_>) -> Result<LogExpect> {
-    let address = ctx.check(&raw.address, &at.key("address"), Ctx::address)?;
+    let address = ctx.check(&mut raw.address, &at.key("address"), Ctx::address)?;
     if let Some(event) = &mut raw.event {
         for (present, key) in [(raw.topics.is_some(), "topics"), (raw.data.is_some(), "data")] {
             if present {
@@ -170,14 +170,14 @@ fn log(ctx: &Ctx<'_>, raw: &mut LogRaw, at: &At<'_>) -> Result<LogExpect> {
     if raw.args.is_some() {
         return Err(ctx.err_key(&at.key("args"), "`args` needs `event` (a signature)"));
     }
-    let topics = match &raw.topics {
+    let topics = match &mut raw.topics {
         Some(list) => {
             let topics_at = at.key("topics");
-            let checks = list.iter().enumerate().map(|(i, t)| ctx.check(t, &topics_at.index(i), Ctx::word));
+            let checks = list.iter_mut().enumerate().map(|(i, t)| ctx.check(t, &topics_at.index(i), Ctx::word));
             Some(checks.collect::<Result<Vec<_>>>()?)
         }
         None => None,
     };
-    let data = ctx.opt(&raw.data, at, "data", |c, v, at| c.check(v, at, Ctx::bytes))?;
+    let data = ctx.opt(&mut raw.data, at, "data", |c, v, at| c.check(v, at, Ctx::bytes))?;
     Ok(LogExpect::Raw { address, topics, data })
 }

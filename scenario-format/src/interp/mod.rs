@@ -45,10 +45,11 @@ impl Ctx<'_> {
         self.err(json_path, message)
     }
 
-    /// Interprets a value field (a string or a list of strings to concatenate).
-    pub(crate) fn bytes(&self, raw: &ValueRaw, at: &At<'_>) -> Result<BytesValue> {
+    /// Interprets a value field (a string or a list of strings to concatenate). A string becomes
+    /// the value's `original` (taken from `raw`, which is read once and dropped with the raw step).
+    pub(crate) fn bytes(&self, raw: &mut ValueRaw, at: &At<'_>) -> Result<BytesValue> {
         match raw {
-            ValueRaw::Str(s) => BytesValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e)),
+            ValueRaw::Str(s) => self.leaf(s, at),
             ValueRaw::List(parts) => {
                 let mut value = Vec::new();
                 for (i, part) in parts.iter().enumerate() {
@@ -63,37 +64,37 @@ impl Ctx<'_> {
 
     fn convert<T>(
         &self,
-        raw: &ValueRaw,
+        raw: &mut ValueRaw,
         at: &At<'_>,
         f: impl FnOnce(BytesValue) -> std::result::Result<T, ValueError>,
     ) -> Result<T> {
         let bytes = self.bytes(raw, at)?;
-        // The expression is written out again only for an error (a value's text is not cloned).
-        f(bytes).map_err(|e| self.value_err(at, &original_text(raw), &e))
+        // A conversion fails only on the length, and its error quotes the expression.
+        f(bytes).map_err(|e| self.err(at, e.to_string()))
     }
 
     /// A number of at most 32 bytes.
-    pub(crate) fn u256(&self, raw: &ValueRaw, at: &At<'_>) -> Result<U256Value> {
+    pub(crate) fn u256(&self, raw: &mut ValueRaw, at: &At<'_>) -> Result<U256Value> {
         self.convert(raw, at, U256Value::from_bytes)
     }
 
     /// A number that fits 64 bits.
-    pub(crate) fn u64(&self, raw: &ValueRaw, at: &At<'_>) -> Result<u64> {
+    pub(crate) fn u64(&self, raw: &mut ValueRaw, at: &At<'_>) -> Result<u64> {
         self.convert(raw, at, |b| value::to_u64(&b))
     }
 
     /// Exactly 20 bytes.
-    pub(crate) fn address(&self, raw: &ValueRaw, at: &At<'_>) -> Result<AddressValue> {
+    pub(crate) fn address(&self, raw: &mut ValueRaw, at: &At<'_>) -> Result<AddressValue> {
         self.convert(raw, at, AddressValue::from_bytes)
     }
 
     /// At most 32 bytes, left-padded.
-    pub(crate) fn word(&self, raw: &ValueRaw, at: &At<'_>) -> Result<WordValue> {
+    pub(crate) fn word(&self, raw: &mut ValueRaw, at: &At<'_>) -> Result<WordValue> {
         self.convert(raw, at, WordValue::from_bytes)
     }
 
     /// A code expression (`evm:`, `wasm:`, `contract:` or bytes).
-    pub(crate) fn code(&self, raw: &ValueRaw, at: &At<'_>) -> Result<CodeValue> {
+    pub(crate) fn code(&self, raw: &mut ValueRaw, at: &At<'_>) -> Result<CodeValue> {
         match raw {
             ValueRaw::Str(s) => CodeValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e)),
             ValueRaw::List(_) => {
@@ -107,9 +108,9 @@ impl Ctx<'_> {
     /// An expectation: `"*"` is [`Check::Any`], anything else goes through `f`.
     pub(crate) fn check<T>(
         &self,
-        raw: &ValueRaw,
+        raw: &mut ValueRaw,
         at: &At<'_>,
-        f: impl FnOnce(&Self, &ValueRaw, &At<'_>) -> Result<T>,
+        f: impl FnOnce(&Self, &mut ValueRaw, &At<'_>) -> Result<T>,
     ) -> Result<Check<T>> {
         match raw {
             ValueRaw::Str(s) if s == ANY => Ok(Check::Any),
@@ -117,19 +118,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// An optional field at `base.key`.
+    /// An optional field at `base.key`, whose text `f` may take.
     pub(crate) fn opt<R, T>(
-        &self,
-        raw: &Option<R>,
-        base: &At<'_>,
-        key: &str,
-        f: impl FnOnce(&Self, &R, &At<'_>) -> Result<T>,
-    ) -> Result<Option<T>> {
-        raw.as_ref().map(|r| f(self, r, &base.key(key))).transpose()
-    }
-
-    /// An optional field at `base.key` whose text `f` may take (see [`Ctx::abi`]).
-    pub(crate) fn opt_mut<R, T>(
         &self,
         raw: &mut Option<R>,
         base: &At<'_>,
@@ -141,7 +131,7 @@ impl Ctx<'_> {
 
     /// One ABI leaf: its text becomes the value's `original` (taken from `text`, which is read
     /// once and dropped with the raw step).
-    fn leaf(&self, text: &mut String, at: &At<'_>) -> Result<BytesValue> {
+    pub(crate) fn leaf(&self, text: &mut String, at: &At<'_>) -> Result<BytesValue> {
         match value::interpret(text, self.base_dir) {
             Ok(value) => Ok(BytesValue { original: std::mem::take(text), value }),
             Err(e) => Err(self.value_err(at, text, &e)),

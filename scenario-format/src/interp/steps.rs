@@ -16,13 +16,13 @@ pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &mut StepRaw, at: &At<'_>) -> R
         StepRaw::Activate(a) => {
             let tx_at = at.key("tx");
             let tx = ActivateTx {
-                from: ctx.address(&a.tx.from, &tx_at.key("from"))?,
-                program: ctx.address(&a.tx.program, &tx_at.key("program"))?,
-                value: ctx.opt(&a.tx.value, &tx_at, "value", Ctx::u256)?,
-                gas_limit: ctx.opt(&a.tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
+                from: ctx.address(&mut a.tx.from, &tx_at.key("from"))?,
+                program: ctx.address(&mut a.tx.program, &tx_at.key("program"))?,
+                value: ctx.opt(&mut a.tx.value, &tx_at, "value", Ctx::u256)?,
+                gas_limit: ctx.opt(&mut a.tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
             };
             let rules = Rules { step: "activate", address: false, activation: true, returns: false };
-            let expect = ctx.opt_mut(&mut a.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+            let expect = ctx.opt(&mut a.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
             Step::Activate(Activate { tx, expect })
         }
         StepRaw::Call(c) => Step::Call(call(ctx, c, at, "call")?),
@@ -30,12 +30,12 @@ pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &mut StepRaw, at: &At<'_>) -> R
         StepRaw::Transfer(t) => {
             let tx_at = at.key("tx");
             let tx = TransferTx {
-                from: ctx.address(&t.tx.from, &tx_at.key("from"))?,
-                to: ctx.address(&t.tx.to, &tx_at.key("to"))?,
-                value: ctx.u256(&t.tx.value, &tx_at.key("value"))?,
+                from: ctx.address(&mut t.tx.from, &tx_at.key("from"))?,
+                to: ctx.address(&mut t.tx.to, &tx_at.key("to"))?,
+                value: ctx.u256(&mut t.tx.value, &tx_at.key("value"))?,
             };
             let rules = Rules { step: "transfer", address: false, activation: false, returns: false };
-            let expect = ctx.opt_mut(&mut t.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+            let expect = ctx.opt(&mut t.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
             Step::Transfer(Transfer { tx, expect })
         }
         StepRaw::CheckState(c) => Step::CheckState(check_state(ctx, c, at)?),
@@ -58,17 +58,17 @@ fn deploy(ctx: &Ctx<'_>, raw: &mut DeployRaw, at: &At<'_>) -> Result<Deploy> {
     }
     let activate = tx.activate.unwrap_or(false);
     let deploy_tx = DeployTx {
-        from: ctx.address(&tx.from, &tx_at.key("from"))?,
-        code: ctx.code(&tx.code, &tx_at.key("code"))?,
+        from: ctx.address(&mut tx.from, &tx_at.key("from"))?,
+        code: ctx.code(&mut tx.code, &tx_at.key("code"))?,
         constructor: tx.constructor.as_ref().map(|t| t.0.clone()),
         args: ctx.abi_list(&mut tx.args, &tx_at.key("args"))?,
-        value: ctx.opt(&tx.value, &tx_at, "value", Ctx::u256)?,
-        gas_limit: ctx.opt(&tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
-        gas_price: ctx.opt(&tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
+        value: ctx.opt(&mut tx.value, &tx_at, "value", Ctx::u256)?,
+        gas_limit: ctx.opt(&mut tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
+        gas_price: ctx.opt(&mut tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
         activate,
     };
     let rules = Rules { step: "deploy", address: true, activation: activate, returns: false };
-    let expect = ctx.opt_mut(&mut raw.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+    let expect = ctx.opt(&mut raw.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
     Ok(Deploy { tx: deploy_tx, expect })
 }
 
@@ -91,16 +91,16 @@ fn call(ctx: &Ctx<'_>, raw: &mut CallRaw, at: &At<'_>, step: &'static str) -> Re
     }
     let returns = tx.function.as_ref().is_some_and(|f| has_returns(&f.0));
     let fields = CallFields {
-        from: ctx.opt(&tx.from, &tx_at, "from", Ctx::address)?,
-        to: ctx.address(&tx.to, &tx_at.key("to"))?,
+        from: ctx.opt(&mut tx.from, &tx_at, "from", Ctx::address)?,
+        to: ctx.address(&mut tx.to, &tx_at.key("to"))?,
         function: tx.function.take().map(|t| t.0),
         args: ctx.abi_list(&mut tx.args, &tx_at.key("args"))?,
-        data: ctx.opt(&tx.data, &tx_at, "data", Ctx::bytes)?,
-        value: ctx.opt(&tx.value, &tx_at, "value", Ctx::u256)?,
-        gas_limit: ctx.opt(&tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
-        gas_price: ctx.opt(&tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
+        data: ctx.opt(&mut tx.data, &tx_at, "data", Ctx::bytes)?,
+        value: ctx.opt(&mut tx.value, &tx_at, "value", Ctx::u256)?,
+        gas_limit: ctx.opt(&mut tx.gas_limit, &tx_at, "gasLimit", Ctx::u64)?,
+        gas_price: ctx.opt(&mut tx.gas_price, &tx_at, "gasPrice", Ctx::u256)?,
     };
     let rules = Rules { step, address: false, activation: false, returns };
-    let expect = ctx.opt_mut(&mut raw.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
+    let expect = ctx.opt(&mut raw.expect, at, "expect", |c, e, at| expect(c, e, at, rules))?;
     Ok(CallTx { tx: fields, expect })
 }
