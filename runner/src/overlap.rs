@@ -21,7 +21,7 @@
 
 use std::ops::ControlFlow;
 use std::path::Path;
-use std::sync::mpsc::{channel, sync_channel};
+use std::sync::mpsc::{SendError, channel, sync_channel};
 
 use crate::artifacts::Artifacts;
 use crate::execute::{ExecOptions, REVM, ScenarioRun};
@@ -180,45 +180,55 @@ fn one_configuration(prepared: &PreparedScenario, options: &RunOptions) -> Optio
 
 /// Loads on a second thread, feeding `speculation` here, as [`load`] does (`Unusable` when no
 /// thread could be started: the plain run then runs the file). The steps that have run go back
-/// to the loading thread to be freed: it allocated them (freeing is cheaper there), and this
-/// thread is the one the run waits for.
+/// to the loading thread to be freed while it loads: it allocated them (freeing is cheaper
+/// there), and this thread is the one the run waits for. Those run after the loading ended are
+/// freed on a thread of their own (waking the loading thread for each batch would cost this one
+/// more than the freeing).
 fn load_beside(path: &Path, artifacts: &Artifacts, speculation: &mut Speculation<'_>) -> Loaded {
     let (sender, receiver) = sync_channel(IN_FLIGHT);
     let (ran_sender, ran) = channel::<Vec<Fed>>();
-    std::thread::scope(|scope| {
+    let mut ran_late = Vec::new();
+    let loaded = std::thread::scope(|scope| {
         let loader = std::thread::Builder::new()
             .name("diorama-load".to_owned())
             .stack_size(TX_STACK_SIZE)
             .spawn_scoped(scope, move || {
                 // A send fails when the receiver is gone: the run was given up (or this thread
-                // panicked), and the loading stops.
-                let prepared = load(path, artifacts, &mut |batch| {
+                // panicked), and the loading stops. Returning drops both channel ends here, and
+                // the steps still waiting in `ran`.
+                load(path, artifacts, &mut |batch| {
                     ran.try_iter().for_each(drop);
                     match sender.send(batch) {
                         Ok(()) => ControlFlow::Continue(()),
                         Err(_) => ControlFlow::Break(()),
                     }
-                });
-                // The channel closes, and the steps still to run come back as they run.
-                drop(sender);
-                ran.iter().for_each(drop);
-                prepared
+                })
             });
         let Ok(loader) = loader else { return Loaded::Unusable };
         for batch in receiver {
             let flow = speculation.feed(&batch);
-            // Fails only when the loading thread is gone (it panicked): dropped here then.
-            let _ = ran_sender.send(batch);
+            if let Err(SendError(batch)) = ran_sender.send(batch) {
+                ran_late.push(batch);
+            }
             if flow.is_break() {
                 break;
             }
         }
-        drop(ran_sender);
         match loader.join() {
-            Ok(prepared) => prepared,
+            Ok(loaded) => loaded,
             Err(panic) => std::panic::resume_unwind(panic),
         }
-    })
+    });
+    drop_aside(ran_late);
+    loaded
+}
+
+/// Drops steps on a thread of their own: freeing thousands of steps takes as long as running a
+/// few hundred, and nothing waits for it (without a thread, they are dropped here).
+fn drop_aside(steps: Vec<Vec<Fed>>) {
+    if !steps.is_empty() {
+        let _ = std::thread::Builder::new().name("diorama-drop".to_owned()).spawn(move || drop(steps));
+    }
 }
 
 /// Loads and prepares each step and hands them on in batches until told to stop.

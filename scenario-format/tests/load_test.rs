@@ -239,7 +239,8 @@ fn a_value_of_the_wrong_length_is_quoted_once() {
         e.message,
         "got 2 bytes from `0x1234`, expected an address of 20 bytes (`address:name` or 0x + 40 hex digits)"
     );
-    let list = r#"{"steps": [{"step": "transfer", "tx": {"from": ["0x12", "0x34"], "to": "address:bob", "value": "1"}}]}"#;
+    let list =
+        r#"{"steps": [{"step": "transfer", "tx": {"from": ["0x12", "0x34"], "to": "address:bob", "value": "1"}}]}"#;
     let e = load_scenario_str(Path::new("t.scen.json"), list).unwrap_err();
     assert_eq!(
         e.message,
