@@ -11,6 +11,7 @@ use alloy_primitives::hex;
 use scenario_format::input::{MAX_DATA_BYTES, read_bounded};
 use serde_json::Value;
 
+use crate::abi::Signature;
 use crate::contracts::ContractBuilds;
 
 /// An `evm:` artifact that cannot be used: which file and why (unreadable, not JSON, no
@@ -26,11 +27,11 @@ pub struct Artifact {
     pub bytecode: Arc<Vec<u8>>,
     /// Runtime bytecode (what `setState` puts in an account); `None` for `.bin` files.
     pub deployed: Option<Arc<Vec<u8>>>,
-    /// The custom errors its ABI declares, as canonical signatures (`Name(uint256,address)`),
-    /// to decode revert data with.
-    pub errors: Arc<Vec<String>>,
-    /// The functions its ABI declares, as `name(types)(returns)`, to decode calls in traces.
-    pub functions: Arc<Vec<String>>,
+    /// The custom errors its ABI declares (`Name(uint256,address)`), to decode revert data
+    /// with; parsed once, with the artifact.
+    pub errors: Arc<Vec<Arc<Signature>>>,
+    /// The functions its ABI declares (`name(types)(returns)`), to decode calls in traces.
+    pub functions: Arc<Vec<Arc<Signature>>>,
 }
 
 /// What scenarios' code fields name, loaded or built once and shared between scenarios: EVM
@@ -104,9 +105,15 @@ fn read_artifact(path: &Path) -> Result<Artifact, String> {
     Ok(Artifact {
         bytecode: Arc::new(bytecode),
         deployed: deployed.map(Arc::new),
-        errors: Arc::new(abi_entries(abi, "error", false)),
-        functions: Arc::new(abi_entries(abi, "function", true)),
+        errors: Arc::new(parsed(abi_entries(abi, "error", false))),
+        functions: Arc::new(parsed(abi_entries(abi, "function", true))),
     })
+}
+
+/// The signatures of `texts` that parse (an entry of a type this harness cannot decode is left
+/// out, as it cannot name what it does not decode).
+pub(crate) fn parsed<S: AsRef<str>>(texts: impl IntoIterator<Item = S>) -> Vec<Arc<Signature>> {
+    texts.into_iter().filter_map(|text| Signature::parse(text.as_ref()).ok().map(Arc::new)).collect()
 }
 
 /// The entries of one `kind` (`error`, `function`) of a JSON ABI as signatures, with the

@@ -8,11 +8,13 @@
 //! names it after the sender's `newAddresses` entry, and reports a constructor's revert as the
 //! step's revert (unwrapping `ContractInitializationError`).
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, B256, Bytes, U256, address, keccak256};
 use world_mock::{Commit, TxOutcome, TxRequest, TxStatus, World};
+
+use crate::abi::Signature;
 
 /// Where `cargo stylus deploy` finds the StylusDeployer (its default `--deployer-address`).
 pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
@@ -35,6 +37,18 @@ pub const ERRORS: &[&str] = &[
     "EmptyBytecode()",
     "InitValueButNotInitData()",
 ];
+
+/// [`FUNCTIONS`], parsed once.
+pub(crate) fn functions() -> &'static [Arc<Signature>] {
+    static PARSED: OnceLock<Vec<Arc<Signature>>> = OnceLock::new();
+    PARSED.get_or_init(|| crate::artifacts::parsed(FUNCTIONS))
+}
+
+/// [`ERRORS`], parsed once.
+pub(crate) fn errors() -> &'static [Arc<Signature>] {
+    static PARSED: OnceLock<Vec<Arc<Signature>>> = OnceLock::new();
+    PARSED.get_or_init(|| crate::artifacts::parsed(ERRORS))
+}
 
 /// The SDK routes a constructor call by the selector of `stylus_constructor()`, whatever the
 /// constructor's parameters.

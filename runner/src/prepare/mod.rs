@@ -242,9 +242,9 @@ pub(crate) struct Needs {
     /// `contract:NAME` programs met so far.
     pub(crate) contracts: Vec<PreparedContract>,
     /// Custom error signatures from the ABIs and contract sources the scenario uses.
-    pub(crate) errors: Vec<String>,
+    pub(crate) errors: Vec<Arc<Signature>>,
     /// Function signatures (`name(types)(returns)`) from the ABIs the scenario uses.
-    pub(crate) functions: Vec<String>,
+    pub(crate) functions: Vec<Arc<Signature>>,
 }
 
 /// Parsed signatures by their text (suites repeat the same few signatures many times), and the
@@ -341,7 +341,7 @@ impl StepCx<'_> {
                 let contracts = self.artifacts.contracts();
                 let folder = self.origin.file.parent().unwrap_or(std::path::Path::new(""));
                 let krate = contracts.resolve(name, folder).map_err(|e| self.error(sub_path, e.to_string()))?;
-                needs.errors.extend(crate::contracts::declared_errors(&krate));
+                needs.errors.extend(crate::artifacts::parsed(crate::contracts::declared_errors(&krate)));
                 let built = contracts.wasm(&krate).map_err(|e| self.error(sub_path, e.to_string()))?;
                 let program = encoded_program(&built.wasm);
                 let codehash = keccak256(&program);
@@ -478,24 +478,25 @@ fn prepare_step(cx: &StepCx<'_>, step: &mut Step, needs: &mut Needs) -> Result<(
 
 /// The scenario's known custom errors, one per selector: those its expectations name first,
 /// then those of its ABIs and contracts, then the StylusDeployer's.
-fn known_errors(signatures: &Signatures, declared: &[String]) -> Vec<Arc<Signature>> {
-    let mut known: Vec<Arc<Signature>> = signatures.errors.borrow().clone();
-    let texts = declared.iter().map(String::as_str).chain(deployer::ERRORS.iter().copied());
-    for sig in texts.filter_map(|text| Signature::parse(text).ok()) {
-        if !known.iter().any(|k| k.selector() == sig.selector()) {
-            known.push(Arc::new(sig));
-        }
-    }
-    known
+fn known_errors(signatures: &Signatures, declared: &[Arc<Signature>]) -> Vec<Arc<Signature>> {
+    one_per_selector(&signatures.errors.borrow(), declared, deployer::errors())
 }
 
 /// The scenario's known functions, one per selector: its steps' first, then its ABIs'.
-fn known_functions(signatures: &Signatures, declared: &[String]) -> Vec<Arc<Signature>> {
-    let mut known: Vec<Arc<Signature>> = signatures.functions.borrow().clone();
-    let texts = declared.iter().map(String::as_str).chain(deployer::FUNCTIONS.iter().copied());
-    for sig in texts.filter_map(|text| Signature::parse(text).ok()) {
+fn known_functions(signatures: &Signatures, declared: &[Arc<Signature>]) -> Vec<Arc<Signature>> {
+    one_per_selector(&signatures.functions.borrow(), declared, deployer::functions())
+}
+
+/// `first`, then those of `declared` and `last` whose selector is not known yet.
+fn one_per_selector(
+    first: &[Arc<Signature>],
+    declared: &[Arc<Signature>],
+    last: &[Arc<Signature>],
+) -> Vec<Arc<Signature>> {
+    let mut known = first.to_vec();
+    for sig in declared.iter().chain(last) {
         if !known.iter().any(|k| k.selector() == sig.selector()) {
-            known.push(Arc::new(sig));
+            known.push(Arc::clone(sig));
         }
     }
     known
