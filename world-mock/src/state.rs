@@ -76,6 +76,12 @@ impl WorldState {
     pub fn set_code(&mut self, address: Address, code: &[u8]) {
         let bytecode = Bytecode::new_raw(code.to_vec().into());
         let hash = if code.is_empty() { KECCAK_EMPTY } else { bytecode.hash_slow() };
+        self.set_bytecode(address, bytecode, hash);
+    }
+
+    /// [`WorldState::set_code`] for code already analysed, with its hash (the same code given
+    /// to many accounts is analysed and hashed once).
+    pub(crate) fn set_bytecode(&mut self, address: Address, bytecode: Bytecode, hash: B256) {
         self.codes.insert(hash, bytecode.clone());
         let account = self.account_mut(address);
         account.code = bytecode;

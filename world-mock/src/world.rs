@@ -1,5 +1,6 @@
 //! The world: state, block and one revm instance that runs every transaction over them.
 
+use revm::bytecode::Bytecode;
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, FrameStack, Journal, TxEnv};
 use revm::context_interface::result::{EVMError, InvalidTransaction};
 use revm::handler::EthFrame;
@@ -126,9 +127,11 @@ impl World {
     fn install_precompile_code(&mut self) {
         let version = self.evm.precompiles.params.arbos_version;
         let state = self.state_mut();
+        let code = Bytecode::new_raw(crate::arbos::PRECOMPILE_CODE.to_vec().into());
+        let hash = code.hash_slow();
         for (address, since) in crate::arbos::PRECOMPILE_VERSIONS {
             if version >= since && state.account(&address).is_none_or(|a| a.code_bytes().is_empty()) {
-                state.set_code(address, &crate::arbos::PRECOMPILE_CODE);
+                state.set_bytecode(address, code.clone(), hash);
             }
         }
     }
