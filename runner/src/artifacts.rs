@@ -105,15 +105,9 @@ fn read_artifact(path: &Path) -> Result<Artifact, String> {
     Ok(Artifact {
         bytecode: Arc::new(bytecode),
         deployed: deployed.map(Arc::new),
-        errors: Arc::new(parsed(abi_entries(abi, "error", false))),
-        functions: Arc::new(parsed(abi_entries(abi, "function", true))),
+        errors: Arc::new(Signature::parse_each(abi_entries(abi, "error", false))),
+        functions: Arc::new(Signature::parse_each(abi_entries(abi, "function", true))),
     })
-}
-
-/// The signatures of `texts` that parse (an entry of a type this harness cannot decode is left
-/// out, as it cannot name what it does not decode).
-pub(crate) fn parsed<S: AsRef<str>>(texts: impl IntoIterator<Item = S>) -> Vec<Arc<Signature>> {
-    texts.into_iter().filter_map(|text| Signature::parse(text.as_ref()).ok().map(Arc::new)).collect()
 }
 
 /// The entries of one `kind` (`error`, `function`) of a JSON ABI as signatures, with the

@@ -41,13 +41,13 @@ pub const ERRORS: &[&str] = &[
 /// [`FUNCTIONS`], parsed once.
 pub(crate) fn functions() -> &'static [Arc<Signature>] {
     static PARSED: OnceLock<Vec<Arc<Signature>>> = OnceLock::new();
-    PARSED.get_or_init(|| crate::artifacts::parsed(FUNCTIONS))
+    PARSED.get_or_init(|| Signature::parse_each(FUNCTIONS))
 }
 
 /// [`ERRORS`], parsed once.
 pub(crate) fn errors() -> &'static [Arc<Signature>] {
     static PARSED: OnceLock<Vec<Arc<Signature>>> = OnceLock::new();
-    PARSED.get_or_init(|| crate::artifacts::parsed(ERRORS))
+    PARSED.get_or_init(|| Signature::parse_each(ERRORS))
 }
 
 /// The SDK routes a constructor call by the selector of `stylus_constructor()`, whatever the

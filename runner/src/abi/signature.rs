@@ -4,6 +4,7 @@
 use alloy_dyn_abi::DynSolType;
 use alloy_primitives::{B256, keccak256};
 use scenario_format::signature::{group, split_top_level};
+use std::sync::Arc;
 
 /// A parsed function, constructor or error signature.
 #[derive(Clone, Debug)]
@@ -26,6 +27,12 @@ impl Signature {
     /// Parses `name(t1,t2)` optionally followed by `(r1,r2)`; `indexed` markers are allowed.
     pub fn parse(text: &str) -> Result<Self, super::AbiError> {
         Self::parse_text(text).map_err(super::AbiError)
+    }
+
+    /// The signatures of `texts` that parse (an entry of a type this harness cannot decode is
+    /// left out, as it cannot name what it does not decode).
+    pub(crate) fn parse_each<S: AsRef<str>>(texts: impl IntoIterator<Item = S>) -> Vec<Arc<Signature>> {
+        texts.into_iter().filter_map(|text| Signature::parse(text.as_ref()).ok().map(Arc::new)).collect()
     }
 
     fn parse_text(text: &str) -> Result<Self, String> {

@@ -341,7 +341,7 @@ impl StepCx<'_> {
                 let contracts = self.artifacts.contracts();
                 let folder = self.origin.file.parent().unwrap_or(std::path::Path::new(""));
                 let krate = contracts.resolve(name, folder).map_err(|e| self.error(sub_path, e.to_string()))?;
-                needs.errors.extend(crate::artifacts::parsed(crate::contracts::declared_errors(&krate)));
+                needs.errors.extend(Signature::parse_each(crate::contracts::declared_errors(&krate)));
                 let built = contracts.wasm(&krate).map_err(|e| self.error(sub_path, e.to_string()))?;
                 let program = encoded_program(&built.wasm);
                 let codehash = keccak256(&program);
