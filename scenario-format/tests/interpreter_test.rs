@@ -9,7 +9,7 @@ fn here() -> &'static Path {
 }
 
 fn ok(expr: &str) -> Vec<u8> {
-    interpret(expr, here()).unwrap_or_else(|e| panic!("{expr}: {e}"))
+    interpret(expr, here()).unwrap_or_else(|e| panic!("{expr}: {e}")).to_vec()
 }
 
 fn err(expr: &str) -> ValueError {
@@ -129,8 +129,8 @@ fn files_are_relative_to_the_base_dir() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("interpreter_files");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("data.bin"), [1u8, 2, 3]).unwrap();
-    assert_eq!(interpret("file:data.bin", &dir).unwrap(), vec![1, 2, 3]);
-    assert_eq!(interpret("file:data.bin|0x04", &dir).unwrap(), vec![1, 2, 3, 4]);
+    assert_eq!(interpret("file:data.bin", &dir).unwrap().to_vec(), vec![1, 2, 3]);
+    assert_eq!(interpret("file:data.bin|0x04", &dir).unwrap().to_vec(), vec![1, 2, 3, 4]);
     assert!(matches!(interpret("file:missing.bin", &dir), Err(ValueError::File { .. })));
 }
 

@@ -78,7 +78,7 @@ fn full_scenario_has_every_step_type() {
     let expect = call.expect.as_ref().unwrap();
     assert_eq!(expect.status, Some(Check::Exact(Status::Success)));
     let Some(Out::Values(out)) = &expect.out else { panic!() };
-    assert!(matches!(&out[0], Check::Exact(AbiExpect::Leaf(b)) if b.value == [1]));
+    assert!(matches!(&out[0], Check::Exact(AbiExpect::Leaf(b)) if *b.value == [1]));
     let logs = expect.logs.as_ref().unwrap();
     assert!(logs.more_allowed);
     assert!(matches!(&logs.entries[0], LogExpect::Event { args, .. } if args[2] == Check::Any));
@@ -94,7 +94,7 @@ fn full_scenario_has_every_step_type() {
     let Step::Call(raw) = &*s.steps[6].step else { panic!() };
     assert_eq!(raw.tx.data.as_ref().unwrap().value.len(), 4 + 32 + 32);
     let expect = raw.expect.as_ref().unwrap();
-    assert!(matches!(&expect.error, Some(ErrorExpect::Message(m)) if m.value == b"not supported"));
+    assert!(matches!(&expect.error, Some(ErrorExpect::Message(m)) if *m.value == *b"not supported"));
     assert_eq!((expect.out.is_none(), expect.logs.is_none()), (true, true));
 
     let Step::Query(query) = &*s.steps[7].step else { panic!() };
@@ -148,7 +148,7 @@ fn defaults_and_value_positions() {
     assert_eq!(acct.code.as_ref().unwrap().source, CodeSource::Bytes(b"deadbeef".to_vec()));
     assert_eq!(acct.storage[1].1.value, word(&[0xff]));
     let Step::Call(call) = &*s.steps[2].step else { panic!() };
-    assert!(matches!(&call.tx.args[0], AbiValue::Leaf(b) if b.value == [0xff, 0xfe]));
+    assert!(matches!(&call.tx.args[0], AbiValue::Leaf(b) if *b.value == [0xff, 0xfe]));
     let Some(LogsExpect { entries, .. }) = &call.expect.as_ref().unwrap().logs else { panic!() };
     let LogExpect::Raw { topics: Some(topics), .. } = &entries[0] else { panic!() };
     assert_eq!(

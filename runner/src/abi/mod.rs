@@ -60,7 +60,7 @@ mod tests {
     use scenario_format::BytesValue;
 
     fn leaf(original: &str, value: &[u8]) -> AbiValue {
-        AbiValue::Leaf(BytesValue { original: original.into(), value: value.to_vec() })
+        AbiValue::Leaf(BytesValue { original: original.into(), value: value.into() })
     }
 
     /// The calldata as a tuple of the converted values encoded as a whole.

@@ -99,7 +99,7 @@ mod tests {
     use scenario_format::BytesValue;
 
     fn leaf(bytes: &[u8]) -> Check<AbiExpect> {
-        Check::Exact(AbiExpect::Leaf(BytesValue { original: String::new(), value: bytes.to_vec() }))
+        Check::Exact(AbiExpect::Leaf(BytesValue { original: String::new(), value: bytes.into() }))
     }
 
     fn word_of(byte: u8) -> [u8; 32] {

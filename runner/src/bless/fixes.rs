@@ -197,7 +197,7 @@ impl<'a> StepFixes<'a> {
         match error_message(&tx.output).filter(|_| tx.status == "revert") {
             Some(message) => {
                 let text = format!("str:{message}");
-                let exact = BytesValue::interpret(&text, self.base).is_ok_and(|b| b.value == message.as_bytes());
+                let exact = BytesValue::interpret(&text, self.base).is_ok_and(|b| *b.value == *message.as_bytes());
                 let text = if exact { text } else { reconstruct(message.as_bytes(), Hint::Bytes) };
                 self.replace("expect.error", quote(&text));
             }

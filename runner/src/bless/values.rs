@@ -72,7 +72,7 @@ pub(super) fn bytes_expression(bytes: &[u8], base: &Path) -> String {
     let candidate =
         if bytes.len() == 32 { format!("u256:{}", U256::from_be_slice(bytes)) } else { reconstruct(bytes, Hint::Auto) };
     match BytesValue::interpret(&candidate, base) {
-        Ok(back) if back.value == bytes => candidate,
+        Ok(back) if *back.value == *bytes => candidate,
         _ => reconstruct(bytes, Hint::Bytes),
     }
 }

@@ -94,7 +94,7 @@ fn check_out(out: &OutCheck, outcome: &TxOutcome, known: KnownErrors<'_>, m: &mu
     }
     match out {
         OutCheck::Raw(raw) => {
-            if raw.value != data.as_ref() {
+            if *raw.value != *data {
                 let actual = if data.is_empty() { "empty".to_string() } else { render_raw(data) };
                 m.push(Mismatch::new("out", raw.original.clone(), actual));
             }
@@ -128,7 +128,7 @@ fn check_out(out: &OutCheck, outcome: &TxOutcome, known: KnownErrors<'_>, m: &mu
 /// Whether `data` satisfies `out` (no mismatch would be recorded).
 fn out_matches(out: &OutCheck, data: &[u8]) -> Result<bool, String> {
     Ok(match out {
-        OutCheck::Raw(raw) => raw.value == data,
+        OutCheck::Raw(raw) => *raw.value == *data,
         OutCheck::Typed { types, values, .. } => match DynSolType::Tuple(types.clone()).abi_decode_params(data) {
             Ok(DynSolValue::Tuple(decoded)) => {
                 for ((want, got), ty) in values.iter().zip(&decoded).zip(types) {
@@ -261,7 +261,7 @@ fn check_log(want: &LogCheck, got: &Log) -> Result<Vec<(String, String, String)>
                 }
             }
             if let Some(Check::Exact(data)) = data
-                && data.value != got.data.data.as_ref()
+                && *data.value != *got.data.data
             {
                 diffs.push(("data".into(), data.original.clone(), reconstruct(&got.data.data, Hint::Auto)));
             }

@@ -422,7 +422,7 @@ fn prepare_step(cx: &StepCx<'_>, step: &mut Step, needs: &mut Needs) -> Result<(
                     }
                     (encode_call(&sig, &tx.args).map_err(|e| cx.error("tx.args", e))?, Some(sig))
                 }
-                (None, Some(data)) => (data.value.clone(), None),
+                (None, Some(data)) => (data.value.to_vec(), None),
                 (None, None) => (Vec::new(), None),
             };
             let request = TxRequest {

@@ -51,7 +51,7 @@ impl Ctx<'_> {
         match raw {
             ValueRaw::Str(s) => self.leaf(s, at),
             ValueRaw::List(parts) => {
-                let mut value = Vec::new();
+                let mut value = value::ValueBytes::new();
                 for (i, part) in parts.iter().enumerate() {
                     let bytes =
                         value::interpret(part, self.base_dir).map_err(|e| self.value_err(&at.index(i), part, &e))?;
@@ -99,7 +99,7 @@ impl Ctx<'_> {
             ValueRaw::Str(s) => CodeValue::interpret(s, self.base_dir).map_err(|e| self.value_err(at, s, &e)),
             ValueRaw::List(_) => {
                 let bytes = self.bytes(raw, at)?;
-                let source = value::CodeSource::Bytes(bytes.value);
+                let source = value::CodeSource::Bytes(bytes.value.into_vec());
                 Ok(CodeValue { original: bytes.original, source })
             }
         }

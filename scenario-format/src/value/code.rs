@@ -50,10 +50,14 @@ impl CodeValue {
             }
             CodeSource::Contract(name.to_owned())
         } else {
-            CodeSource::Bytes(interpret(expr, base_dir).map_err(|e| match e {
-                ValueError::UnknownPrefix { prefix, text } => ValueError::UnknownCodePrefix { prefix, text },
-                other => other,
-            })?)
+            CodeSource::Bytes(
+                interpret(expr, base_dir)
+                    .map_err(|e| match e {
+                        ValueError::UnknownPrefix { prefix, text } => ValueError::UnknownCodePrefix { prefix, text },
+                        other => other,
+                    })?
+                    .into_vec(),
+            )
         };
         Ok(CodeValue { original: expr.to_owned(), source })
     }

@@ -1,5 +1,6 @@
 //! Value expressions to bytes: one dispatch function over the prefixes of [`super::prefixes`].
 
+use super::ValueBytes;
 use super::number::{Decimal, MAX_DECIMAL_BYTES, fits_signed, left_pad, negate, parse_decimal};
 use super::prefixes::*;
 use alloy_primitives::keccak256;
@@ -103,17 +104,17 @@ pub enum ValueError {
 /// ```
 /// # use scenario_format::value::interpret;
 /// # use std::path::Path;
-/// assert_eq!(interpret("1,000", Path::new(".")).unwrap(), vec![0x03, 0xe8]);
-/// assert_eq!(interpret("i16:-2|true", Path::new(".")).unwrap(), vec![0xff, 0xfe, 0x01]);
+/// assert_eq!(*interpret("1,000", Path::new(".")).unwrap(), [0x03, 0xe8]);
+/// assert_eq!(*interpret("i16:-2|true", Path::new(".")).unwrap(), [0xff, 0xfe, 0x01]);
 /// ```
-pub fn interpret(expr: &str, base_dir: &Path) -> Result<Vec<u8>, ValueError> {
+pub fn interpret(expr: &str, base_dir: &Path) -> Result<ValueBytes, ValueError> {
     interpret_at(expr, base_dir, 0)
 }
 
 /// How deeply prefixes may nest (`word:keccak256:…`), so that no input exhausts the stack.
 pub const MAX_DEPTH: usize = 64;
 
-fn interpret_at(expr: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, ValueError> {
+fn interpret_at(expr: &str, base_dir: &Path, depth: usize) -> Result<ValueBytes, ValueError> {
     if depth > MAX_DEPTH {
         return Err(ValueError::TooDeep);
     }
@@ -121,7 +122,7 @@ fn interpret_at(expr: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, Va
     if !expr.contains(CONCAT) && !expr.starts_with(KECCAK256) {
         return interpret_part(expr, base_dir, depth);
     }
-    let mut out = Vec::new();
+    let mut out = ValueBytes::new();
     let mut rest = expr;
     loop {
         if let Some(hashed) = rest.strip_prefix(KECCAK256) {
@@ -142,13 +143,13 @@ fn interpret_at(expr: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, Va
 }
 
 /// One `|`-free part: prefixes applied right to left.
-fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, ValueError> {
+fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<ValueBytes, ValueError> {
     if depth > MAX_DEPTH {
         return Err(ValueError::TooDeep);
     }
     let depth = depth + 1;
     if let Some(rest) = text.strip_prefix(STR) {
-        return Ok(rest.as_bytes().to_vec());
+        return Ok(ValueBytes::from_slice(rest.as_bytes()));
     }
     if let Some(name) = text.strip_prefix(ADDRESS) {
         return address_name(name);
@@ -158,11 +159,12 @@ fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, 
         return left_pad(&bytes, WORD_LEN).ok_or(ValueError::WordTooLong(bytes.len()));
     }
     if let Some(rest) = text.strip_prefix(KECCAK256) {
-        return Ok(keccak256(interpret_part(rest, base_dir, depth)?).to_vec());
+        return Ok(ValueBytes::from_slice(keccak256(interpret_part(rest, base_dir, depth)?).as_slice()));
     }
     if let Some(rest) = text.strip_prefix(FILE) {
         let path = base_dir.join(rest);
         return crate::input::read_bounded(&path, crate::input::MAX_DATA_BYTES, "a `file:` value")
+            .map(ValueBytes::from_vec)
             .map_err(|e| ValueError::File { path: path.display().to_string(), reason: e.reason() });
     }
     if let Some((signed, bits, rest)) = fixed_width_prefix(text)? {
@@ -172,8 +174,8 @@ fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<Vec<u8>, 
         return decode_hex(text, hex);
     }
     match text {
-        "" | FALSE => return Ok(Vec::new()),
-        TRUE => return Ok(vec![1]),
+        "" | FALSE => return Ok(ValueBytes::new()),
+        TRUE => return Ok(ValueBytes::from_elem(1, 1)),
         ANY => return Err(ValueError::Star),
         _ => {}
     }
@@ -216,16 +218,14 @@ pub(crate) fn abbreviate(text: &str) -> String {
 }
 
 /// The name of `address:NAME` padded to 20 bytes.
-pub(crate) fn address_name(name: &str) -> Result<Vec<u8>, ValueError> {
+pub(crate) fn address_name(name: &str) -> Result<ValueBytes, ValueError> {
     let valid = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-';
     if name.is_empty() || name.len() > ADDRESS_NAME_MAX || !name.bytes().all(valid) {
         return Err(ValueError::AddressName(abbreviate(name)));
     }
-    // Sized once: a copy of the name grown to 20 bytes would be allocated twice.
-    let mut out = Vec::with_capacity(ADDRESS_NAME_MAX);
-    out.extend_from_slice(name.as_bytes());
-    out.resize(ADDRESS_NAME_MAX, ADDRESS_PAD);
-    Ok(out)
+    let mut padded = [ADDRESS_PAD; ADDRESS_NAME_MAX];
+    padded[..name.len()].copy_from_slice(name.as_bytes());
+    Ok(ValueBytes::from_slice(&padded))
 }
 
 /// Recognizes `uN:` / `iN:`: `Some((signed, bits, rest))`, an error for a bad width.
@@ -257,7 +257,7 @@ fn fixed_width(
     rest: &str,
     base_dir: &Path,
     depth: usize,
-) -> Result<Vec<u8>, ValueError> {
+) -> Result<ValueBytes, ValueError> {
     let width = bits / 8;
     let kind = if signed { "signed" } else { "unsigned" };
     let overflow = || ValueError::Overflow { text: abbreviate(text), bits, kind };
@@ -284,7 +284,7 @@ fn fixed_width(
     left_pad(&bytes, width).ok_or_else(overflow)
 }
 
-fn decode_hex(text: &str, hex: &str) -> Result<Vec<u8>, ValueError> {
+fn decode_hex(text: &str, hex: &str) -> Result<ValueBytes, ValueError> {
     if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ValueError::BadHex(abbreviate(text)));
     }

@@ -15,3 +15,7 @@ pub use interpret::{MAX_DEPTH, ValueError, interpret};
 pub use reconstruct::{Hint, reconstruct};
 pub(crate) use types::to_u64;
 pub use types::{AbiExpect, AbiValue, AddressValue, BytesValue, Check, U256Value, WordValue};
+
+/// A value's bytes: up to 32 held inline (every number, address and word, and most ABI leaves),
+/// so that interpreting the usual value allocates nothing; longer ones on the heap.
+pub type ValueBytes = smallvec::SmallVec<[u8; 32]>;

@@ -1,5 +1,6 @@
 //! Interpreted values: the bytes (or number, address, word) next to the original text.
 
+use super::ValueBytes;
 use super::interpret::{ValueError, interpret};
 use super::number::left_pad;
 use super::prefixes::WORD_LEN;
@@ -12,7 +13,7 @@ pub struct BytesValue {
     /// The expression as written (a JSON list is kept as its JSON text).
     pub original: String,
     /// Its bytes.
-    pub value: Vec<u8>,
+    pub value: ValueBytes,
 }
 
 /// A number: the expression's bytes read as unsigned big-endian (at most 32 bytes).
