@@ -396,6 +396,57 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The value of `key` in the object at the cursor, found among its keys (values skipped), when
+    /// the key and the value are strings written without escapes; `None` when it is not there or
+    /// is written otherwise, or when the text is not such an object (the caller parses it then).
+    pub(crate) fn plain_string_of_key(&mut self, key: &str) -> Option<&'a str> {
+        let inner = |raw: &'a [u8]| &raw[1..raw.len() - 1];
+        self.eat(b'{')?;
+        loop {
+            self.ws();
+            let found = inner(self.raw_string()?) == key.as_bytes();
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            if found {
+                let value = inner(self.raw_string()?);
+                return memchr::memchr(b'\\', value).is_none().then(|| std::str::from_utf8(value).ok()).flatten();
+            }
+            self.skip_loosely()?;
+            self.ws();
+            self.eat(b',')?;
+        }
+    }
+
+    /// Skips a string, object or list at the cursor by its quotes and its own kind of brackets
+    /// alone, jumping over everything else (in well-formed JSON each kind is balanced); `None`
+    /// for any other value, or where the brackets do not close. Loose: only for finding a key in
+    /// text that is parsed afterwards, which rejects what this lets through.
+    fn skip_loosely(&mut self) -> Option<()> {
+        let (open, close) = match self.peek()? {
+            b'"' => return self.raw_string().map(drop),
+            b'{' => (b'{', b'}'),
+            b'[' => (b'[', b']'),
+            _ => return None,
+        };
+        let mut depth = 0usize;
+        loop {
+            self.i += memchr::memchr3(b'"', open, close, self.s.get(self.i..)?)?;
+            match self.s[self.i] {
+                b'"' => {
+                    self.raw_string()?;
+                    continue;
+                }
+                b if b == open => depth += 1,
+                _ => depth = depth.checked_sub(1)?,
+            }
+            self.i += 1;
+            if depth == 0 {
+                return Some(());
+            }
+        }
+    }
+
     /// The raw bytes of a JSON string at the cursor, quotes included, escapes undecoded.
     pub(crate) fn raw_string(&mut self) -> Option<&'a [u8]> {
         let start = self.i;

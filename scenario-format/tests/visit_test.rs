@@ -305,3 +305,50 @@ fn edited_scenarios_visit_early_as_they_load() {
     // Both verdicts occur, so the comparison means something either way.
     assert!(accepted >= 30 && rejected >= 300, "{accepted} accepted, {rejected} rejected");
 }
+
+/// `text` with the keys of each step sorted (as `serde_json::json!`, `jq -S` and Python's
+/// `sort_keys` write them, so that the `step` tag comes after `accounts`, `comment`, `expect` and
+/// `id`), everything inside a step's fields as written (the order of accounts matters).
+fn steps_with_sorted_keys(text: &str) -> String {
+    use serde_json::value::RawValue;
+    use std::collections::BTreeMap;
+    let mut top: BTreeMap<String, &RawValue> = serde_json::from_str(text).unwrap();
+    let steps: Vec<BTreeMap<String, &RawValue>> = serde_json::from_str(top["steps"].get()).unwrap();
+    let steps: Vec<String> = steps
+        .iter()
+        .map(|step| {
+            let fields: Vec<String> = step
+                .iter()
+                .map(|(key, value)| format!("{}: {}", serde_json::to_string(key).unwrap(), value.get()))
+                .collect();
+            format!("{{\n{}\n}}", fields.join(",\n"))
+        })
+        .collect();
+    let steps = RawValue::from_string(format!("[{}]", steps.join(",\n"))).unwrap();
+    top.insert("steps".to_owned(), &steps);
+    serde_json::to_string_pretty(&top).unwrap()
+}
+
+#[test]
+fn bundled_scenarios_with_sorted_keys_load_as_written() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    scenario_files(&root.join("fixtures"), &mut files);
+    let mut compared = 0;
+    for file in files {
+        let Ok(written) = load_scenario(&file) else { continue };
+        let sorted_text = steps_with_sorted_keys(&std::fs::read_to_string(&file).unwrap());
+        // Beside the original, so that its relative code paths still resolve.
+        let sorted = file.with_file_name(format!("diorama-sorted-{}.scen.json", std::process::id()));
+        std::fs::write(&sorted, sorted_text).unwrap();
+        let loaded = load_scenario(&sorted);
+        assert_early_alike(&sorted);
+        std::fs::remove_file(&sorted).unwrap();
+        let loaded = loaded.unwrap_or_else(|e| panic!("{} with sorted keys: {e}", file.display()));
+        let steps = |s: &Scenario| s.steps.iter().map(|e| (e.id.clone(), e.comment.clone(), e.step.clone())).collect();
+        let (a, b): (Vec<_>, Vec<_>) = (steps(&written), steps(&loaded));
+        assert_eq!(a, b, "{}", file.display());
+        compared += 1;
+    }
+    assert!(compared >= 20, "only {compared} scenarios compared");
+}

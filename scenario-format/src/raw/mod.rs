@@ -293,8 +293,8 @@ fn read_named<R>(name: &str, reader: impl ReadAs<R>) -> Option<R> {
 }
 
 /// The step at the start of `rest` (a file's text from a step on) and its length, when serde
-/// reads it where it stands and the structural scan could not object: its `step` tag comes
-/// first, it parses (serde rejects a repeated field, and [`RawMap`] and [`CheckMap`] a repeated
+/// reads it where it stands and the structural scan could not object: its `step` tag is a plain
+/// string (found without parsing the step), it parses (serde rejects a repeated field, and [`RawMap`] and [`CheckMap`] a repeated
 /// key), and its text has no `null` (which serde would read as a missing field). `None` says
 /// nothing about the step: the caller delimits it with the scan and parses it as usual.
 pub(crate) fn parse_step_ahead(rest: &str) -> Option<(StepRaw, usize)> {
@@ -307,7 +307,9 @@ pub(crate) fn parse_step_ahead(rest: &str) -> Option<(StepRaw, usize)> {
             Some((wrap(value), values.byte_offset()))
         }
     }
-    let (step, len) = read_named(quick_tag(rest)?, Ahead(rest))??;
+    // The tag is usually the first key; files written with sorted keys have it after `expect`.
+    let tag = quick_tag(rest).or_else(|| crate::locate::Scanner::new(rest).plain_string_of_key("step"))?;
+    let (step, len) = read_named(tag, Ahead(rest))??;
     (!rest.get(..len)?.contains("null")).then_some((step, len))
 }
 

@@ -307,6 +307,16 @@ mod tests {
             r#"{"step": "checkState", "accounts": {"address:a": {"nonce": "1"}, "+": ""}}"#.to_owned(),
             accounts(3, false),
             accounts(40, false),
+            // The tag after other keys (files written with sorted keys), found at the top level only.
+            format!(r#"{{{tx}, "step": "transfer"}}"#),
+            format!(r#"{{"comment": "c", "id": "i", "step": "transfer", {tx}}}"#),
+            r#"{"accounts": {"address:a": {"storage": {"0x01": "0x02"}}}, "newAddresses": [{"address": "address:b",
+                "creator": "address:a", "nonce": "0"}, {"address": "address:c", "creator": "address:a", "nonce": "1"}],
+                "step": "setState"}"#
+                .to_owned(),
+            r#"{"expect": {"logs": [{"address": "address:t", "args": ["1", ["2"]]}], "status": "success"},
+                "step": "call", "tx": {"args": [], "to": "address:t"}}"#
+                .to_owned(),
         ];
         for step in read {
             assert!(read_ahead(&step), "not read ahead: {step}");
@@ -321,8 +331,15 @@ mod tests {
             accounts(3, true),
             accounts(40, true),
             r#"{"step": "checkState", "accounts": {"address:a": {}, "+": "", "+": ""}}"#.to_owned(),
-            // The tag not first; an unknown step; a step that does not parse.
-            format!(r#"{{{tx}, "step": "transfer"}}"#),
+            // The tag (or its key) escaped, not a string, repeated, only in a nested object, or
+            // after a value that is not a string, object or list.
+            format!(r#"{{{tx}, "step": "tr\u0061nsfer"}}"#),
+            format!(r#"{{{tx}, "st\u0065p": "transfer"}}"#),
+            format!(r#"{{{tx}, "step": 5}}"#),
+            format!(r#"{{{tx}, "step": "transfer", "step": "transfer"}}"#),
+            r#"{"tx": {"step": "transfer", "from": "address:a", "to": "address:b", "value": "1"}}"#.to_owned(),
+            format!(r#"{{"id": 5, "step": "transfer", {tx}}}"#),
+            // An unknown step; a step that does not parse.
             r#"{"step": "teleport"}"#.to_owned(),
             format!(r#"{{"step": "transfer", {tx}, "extra": 1}}"#),
         ];
