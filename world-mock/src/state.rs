@@ -7,7 +7,7 @@ use std::convert::Infallible;
 
 use revm::bytecode::Bytecode;
 use revm::database_interface::{Database, DatabaseCommit, DatabaseRef};
-use revm::primitives::{Address, AddressMap, B256, KECCAK_EMPTY, StorageKey, StorageValue, U256};
+use revm::primitives::{Address, AddressMap, B256, B256Map, KECCAK_EMPTY, StorageKey, StorageValue, U256};
 use revm::state::{Account, AccountInfo};
 
 /// One account as the world stores it between transactions.
@@ -26,6 +26,11 @@ pub struct AccountState {
 }
 
 impl AccountState {
+    /// An account that does not exist yet: no balance, nonce, code or storage.
+    fn empty() -> Self {
+        AccountState { code_hash: KECCAK_EMPTY, ..Default::default() }
+    }
+
     /// The raw code bytes, without analysis padding.
     pub fn code_bytes(&self) -> &[u8] {
         self.code.original_byte_slice()
@@ -45,7 +50,8 @@ impl AccountState {
 #[derive(Clone, Debug, Default)]
 pub struct WorldState {
     accounts: BTreeMap<Address, AccountState>,
-    codes: HashMap<B256, Bytecode>,
+    /// Code by its hash (already a hash: keyed as it is, not hashed again).
+    codes: B256Map<Bytecode>,
     block_hashes: HashMap<u64, B256>,
     /// Remove touched empty accounts on commit (EIP-161, from Spurious Dragon on).
     pub(crate) clear_empty: bool,
@@ -69,7 +75,7 @@ impl WorldState {
 
     /// The account at `address`, created empty if missing.
     pub fn account_mut(&mut self, address: Address) -> &mut AccountState {
-        self.accounts.entry(address).or_insert_with(|| AccountState { code_hash: KECCAK_EMPTY, ..Default::default() })
+        self.accounts.entry(address).or_insert_with(AccountState::empty)
     }
 
     /// Sets an account's runtime code (raw bytes; Stylus code is stored as legacy bytes too).
@@ -123,20 +129,22 @@ impl WorldState {
         }
         let created = account.is_created();
         let Account { info, storage, .. } = account;
-        if let Some(code) = &info.code
-            && info.code_hash != KECCAK_EMPTY
-        {
-            self.codes.entry(info.code_hash).or_insert_with(|| code.clone());
-        }
-        let code = match info.code {
-            Some(code) => code,
-            None => self.codes.get(&info.code_hash).cloned().unwrap_or_default(),
-        };
-        let entry = self.account_mut(address);
+        let entry = self.accounts.entry(address).or_insert_with(AccountState::empty);
         entry.balance = info.balance;
         entry.nonce = info.nonce;
-        entry.code = code;
-        entry.code_hash = info.code_hash;
+        // Most transactions leave the code of the accounts they touch as it was.
+        if entry.code_hash != info.code_hash {
+            if let Some(code) = &info.code
+                && info.code_hash != KECCAK_EMPTY
+            {
+                self.codes.entry(info.code_hash).or_insert_with(|| code.clone());
+            }
+            entry.code = match info.code {
+                Some(code) => code,
+                None => self.codes.get(&info.code_hash).cloned().unwrap_or_default(),
+            };
+            entry.code_hash = info.code_hash;
+        }
         if created {
             entry.storage.clear();
         }
