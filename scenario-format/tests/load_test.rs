@@ -247,3 +247,39 @@ fn a_value_of_the_wrong_length_is_quoted_once() {
         r#"got 2 bytes from `["0x12","0x34"]`, expected an address of 20 bytes (`address:name` or 0x + 40 hex digits)"#
     );
 }
+
+/// An address field reads `address:NAME` straight to its address; it must give what the
+/// expression's bytes give, and the same error when it is not an address.
+#[test]
+fn an_address_field_gives_what_its_bytes_give() {
+    let exprs = [
+        "address:alice",
+        "address:a.b-c_9",
+        "address:twenty_characters_xx",
+        "address:twenty_one_characters",
+        "address:",
+        "address:bad name",
+        "address:é",
+        "address:alice|0x",
+        "address:abc|0x0102",
+        "0x00000000000000000000000000000000000000ff",
+        "str:twenty bytes long..",
+    ];
+    for expr in exprs {
+        let text = format!(
+            r#"{{"steps": [{{"step": "transfer", "tx": {{"from": "address:a", "to": "{expr}", "value": "1"}}}}]}}"#
+        );
+        let loaded = load_scenario_str(Path::new("t.scen.json"), &text);
+        let by_bytes = BytesValue::interpret(expr, Path::new("."))
+            .map_err(|e| e.to_string())
+            .and_then(|b| AddressValue::from_bytes(b).map_err(|e| e.to_string()));
+        match (loaded, by_bytes) {
+            (Ok(s), Ok(want)) => {
+                let Step::Transfer(t) = &*s.steps[0].step else { panic!("{expr}: not a transfer") };
+                assert_eq!(t.tx.to, want, "{expr}");
+            }
+            (Err(e), Err(want)) => assert!(e.message.contains(&want), "{expr}: {} vs {want}", e.message),
+            (loaded, by_bytes) => panic!("{expr}: loaded {loaded:?}, by its bytes {by_bytes:?}"),
+        }
+    }
+}

@@ -12,7 +12,7 @@ use crate::path::At;
 use crate::raw::{AbiRaw, ValueRaw};
 use crate::value::{
     self, AbiExpect, AbiValue, AddressValue, BytesValue, Check, CodeValue, U256Value, ValueError, WordValue,
-    prefixes::ANY,
+    prefixes::{ADDRESS, ANY, CONCAT},
 };
 use std::path::Path;
 
@@ -85,6 +85,15 @@ impl Ctx<'_> {
 
     /// Exactly 20 bytes.
     pub(crate) fn address(&self, raw: &mut ValueRaw, at: &At<'_>) -> Result<AddressValue> {
+        // The usual `address:NAME` read straight to its address (what its bytes would give); an
+        // error comes from the general path, which words it.
+        if let ValueRaw::Str(text) = raw
+            && let Some(name) = text.strip_prefix(ADDRESS)
+            && !name.contains(CONCAT)
+            && let Ok(value) = value::named_address(name)
+        {
+            return Ok(AddressValue { value, original: std::mem::take(text) });
+        }
         self.convert(raw, at, AddressValue::from_bytes)
     }
 

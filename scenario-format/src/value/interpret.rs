@@ -3,7 +3,7 @@
 use super::ValueBytes;
 use super::number::{Decimal, MAX_DECIMAL_BYTES, fits_signed, left_pad, negate, parse_decimal};
 use super::prefixes::*;
-use alloy_primitives::keccak256;
+use alloy_primitives::{Address, keccak256};
 use std::path::Path;
 
 /// Why an expression could not be turned into bytes. Messages are lowercase, "got …, expected …".
@@ -218,14 +218,19 @@ pub(crate) fn abbreviate(text: &str) -> String {
 }
 
 /// The name of `address:NAME` padded to 20 bytes.
-pub(crate) fn address_name(name: &str) -> Result<ValueBytes, ValueError> {
+fn address_name(name: &str) -> Result<ValueBytes, ValueError> {
+    named_address(name).map(|address| ValueBytes::from_slice(address.as_slice()))
+}
+
+/// The address `address:NAME` stands for: the name padded to 20 bytes.
+pub(crate) fn named_address(name: &str) -> Result<Address, ValueError> {
     let valid = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-';
     if name.is_empty() || name.len() > ADDRESS_NAME_MAX || !name.bytes().all(valid) {
         return Err(ValueError::AddressName(abbreviate(name)));
     }
     let mut padded = [ADDRESS_PAD; ADDRESS_NAME_MAX];
     padded[..name.len()].copy_from_slice(name.as_bytes());
-    Ok(ValueBytes::from_slice(&padded))
+    Ok(Address::from(padded))
 }
 
 /// Recognizes `uN:` / `iN:`: `Some((signed, bits, rest))`, an error for a bad width.

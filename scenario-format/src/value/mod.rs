@@ -10,8 +10,8 @@ mod reconstruct;
 mod types;
 
 pub use code::{CodeSource, CodeValue};
-pub(crate) use interpret::abbreviate;
 pub use interpret::{MAX_DEPTH, ValueError, interpret};
+pub(crate) use interpret::{abbreviate, named_address};
 pub use reconstruct::{Hint, reconstruct};
 pub(crate) use types::to_u64;
 pub use types::{AbiExpect, AbiValue, AddressValue, BytesValue, Check, U256Value, WordValue};
