@@ -294,9 +294,10 @@ fn read_named<R>(name: &str, reader: impl ReadAs<R>) -> Option<R> {
 
 /// The step at the start of `rest` (a file's text from a step on) and its length, when serde
 /// reads it where it stands and the structural scan could not object: its `step` tag is a plain
-/// string (found without parsing the step), it parses (serde rejects a repeated field, and [`RawMap`] and [`CheckMap`] a repeated
-/// key), and its text has no `null` (which serde would read as a missing field). `None` says
-/// nothing about the step: the caller delimits it with the scan and parses it as usual.
+/// string (found without parsing the step), it parses (serde rejects a repeated field, and
+/// [`RawMap`] and [`CheckMap`] a repeated key), and its text has no `null` (which serde would
+/// read as a missing field). `None` says nothing about the step: the caller delimits it with the
+/// scan and parses it as usual.
 pub(crate) fn parse_step_ahead(rest: &str) -> Option<(StepRaw, usize)> {
     /// One JSON value read from the start of the text, and where it ends.
     struct Ahead<'a>(&'a str);
