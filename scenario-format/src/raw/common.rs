@@ -98,14 +98,15 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// A step's `step` tag read as a field of its own struct: a string, not kept (the struct read
-/// says which step it is), so that reading it allocates nothing.
+/// A step's `step` tag read as a field of its own struct: the step name it is, when it is one
+/// (`None` for any other string), so that reading it allocates nothing and a step read as a
+/// guessed kind can be checked against its own tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StepTag;
+pub struct StepTag(pub Option<&'static str>);
 
 impl<'de> Deserialize<'de> for StepTag {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StringOnly(|_| StepTag))
+        d.deserialize_any(StringOnly(|tag| StepTag(super::STEP_NAMES.iter().find(|name| **name == tag).copied())))
     }
 }
 

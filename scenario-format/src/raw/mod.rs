@@ -74,6 +74,37 @@ pub enum StepRaw {
     ExternalSteps(Box<ExternalStepsRaw>),
 }
 
+impl StepRaw {
+    /// The name of this kind of step (`call`, `setState`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            StepRaw::SetState(_) => "setState",
+            StepRaw::Deploy(_) => "deploy",
+            StepRaw::Activate(_) => "activate",
+            StepRaw::Call(_) => "call",
+            StepRaw::Query(_) => "query",
+            StepRaw::Transfer(_) => "transfer",
+            StepRaw::CheckState(_) => "checkState",
+            StepRaw::DumpState(_) => "dumpState",
+            StepRaw::ExternalSteps(_) => "externalSteps",
+        }
+    }
+
+    /// The `step` tag as read from the step's own object (`None` when read as a tagged enum).
+    fn tag(&self) -> Option<StepTag> {
+        match self {
+            StepRaw::SetState(s) => s.step,
+            StepRaw::Deploy(s) => s.step,
+            StepRaw::Activate(s) => s.step,
+            StepRaw::Call(s) | StepRaw::Query(s) => s.step,
+            StepRaw::Transfer(s) => s.step,
+            StepRaw::CheckState(s) => s.step,
+            StepRaw::DumpState(s) => s.step,
+            StepRaw::ExternalSteps(s) => s.step,
+        }
+    }
+}
+
 /// The step names, in the order of [`StepRaw`].
 pub const STEP_NAMES: &[&str] =
     &["setState", "deploy", "activate", "call", "query", "transfer", "checkState", "dumpState", "externalSteps"];
@@ -298,7 +329,12 @@ fn read_named<R>(name: &str, reader: impl ReadAs<R>) -> Option<R> {
 /// [`RawMap`] and [`CheckMap`] a repeated key), and its text has no `null` (which serde would
 /// read as a missing field). `None` says nothing about the step: the caller delimits it with the
 /// scan and parses it as usual.
-pub(crate) fn parse_step_ahead(rest: &str) -> Option<(StepRaw, usize)> {
+///
+/// `guess`, the kind the steps before were, is tried first when the tag is not the first key
+/// (files written with sorted keys have it after `expect`): a step that parses as that kind and
+/// whose own tag, as serde read it, names it, is that kind. Otherwise the tag is found by skipping
+/// the keys before it.
+pub(crate) fn parse_step_ahead(rest: &str, guess: Option<&'static str>) -> Option<(StepRaw, usize)> {
     /// One JSON value read from the start of the text, and where it ends.
     struct Ahead<'a>(&'a str);
     impl ReadAs<Option<(StepRaw, usize)>> for Ahead<'_> {
@@ -308,10 +344,18 @@ pub(crate) fn parse_step_ahead(rest: &str) -> Option<(StepRaw, usize)> {
             Some((wrap(value), values.byte_offset()))
         }
     }
-    // The tag is usually the first key; files written with sorted keys have it after `expect`.
-    let tag = quick_tag(rest).or_else(|| crate::locate::Scanner::new(rest).plain_string_of_key("step"))?;
-    let (step, len) = read_named(tag, Ahead(rest))??;
-    (!rest.get(..len)?.contains("null")).then_some((step, len))
+    let no_null = |(step, len): (StepRaw, usize)| (!rest.get(..len)?.contains("null")).then_some((step, len));
+    if let Some(tag) = quick_tag(rest) {
+        return no_null(read_named(tag, Ahead(rest))??);
+    }
+    if let Some(guess) = guess
+        && let Some(Some(read)) = read_named(guess, Ahead(rest))
+        && read.0.tag() == Some(StepTag(Some(guess)))
+    {
+        return no_null(read);
+    }
+    let tag = crate::locate::Scanner::new(rest).plain_string_of_key("step")?;
+    no_null(read_named(tag, Ahead(rest))??)
 }
 
 /// The step name when `"step"` is the object's first key with a plain string value (the usual
@@ -439,7 +483,7 @@ mod tests {
         let direct: StepRaw = serde_json::from_str(text).unwrap();
         let scenario = parse_scenario(&format!("{{\"steps\": [{text}]}}")).unwrap();
         let StepRaw::Transfer(mut t) = scenario.steps[0].clone() else { panic!() };
-        assert_eq!(t.step, Some(StepTag));
+        assert_eq!(t.step, Some(StepTag(Some("transfer"))));
         t.step = None;
         assert_eq!(direct, StepRaw::Transfer(t));
     }
