@@ -104,9 +104,16 @@ impl<'de> Deserialize<'de> for Text {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StepTag(pub Option<&'static str>);
 
+impl StepTag {
+    /// The tag of a step whose `step` field is `text`.
+    pub(crate) fn of(text: &str) -> Self {
+        StepTag(super::STEP_NAMES.iter().find(|name| **name == text).copied())
+    }
+}
+
 impl<'de> Deserialize<'de> for StepTag {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StringOnly(|tag| StepTag(super::STEP_NAMES.iter().find(|name| **name == tag).copied())))
+        d.deserialize_any(StringOnly(StepTag::of))
     }
 }
 

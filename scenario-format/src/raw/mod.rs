@@ -8,6 +8,7 @@
 
 mod common;
 mod expect;
+mod plain;
 mod state;
 mod steps;
 mod top_each;
@@ -293,6 +294,11 @@ pub(crate) fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> 
             parse_as(self.0).map(wrap)
         }
     }
+    if let Some((step, len)) = plain::read_call(text, &name)
+        && len == text.len()
+    {
+        return Ok(step);
+    }
     match read_named(&name, Whole(text)) {
         Some(read) => read.map_err(|e| convert(e, &at())),
         None => {
@@ -345,17 +351,23 @@ pub(crate) fn parse_step_ahead(rest: &str, guess: Option<&'static str>) -> Optio
         }
     }
     let no_null = |(step, len): (StepRaw, usize)| (!rest.get(..len)?.contains("null")).then_some((step, len));
+    // A plainly written call is read without serde; it has no `null` (the reader declines one).
+    let plain = |tag: &str| plain::read_call(rest, tag);
     if let Some(tag) = quick_tag(rest) {
-        return no_null(read_named(tag, Ahead(rest))??);
+        return plain(tag).or_else(|| no_null(read_named(tag, Ahead(rest))??));
     }
-    if let Some(guess) = guess
-        && let Some(Some(read)) = read_named(guess, Ahead(rest))
-        && read.0.tag() == Some(StepTag(Some(guess)))
-    {
-        return no_null(read);
+    if let Some(guess) = guess {
+        if let Some(read) = plain(guess) {
+            return Some(read);
+        }
+        if let Some(Some(read)) = read_named(guess, Ahead(rest))
+            && read.0.tag() == Some(StepTag(Some(guess)))
+        {
+            return no_null(read);
+        }
     }
     let tag = crate::locate::Scanner::new(rest).plain_string_of_key("step")?;
-    no_null(read_named(tag, Ahead(rest))??)
+    plain(tag).or_else(|| no_null(read_named(tag, Ahead(rest))??))
 }
 
 /// The step name when `"step"` is the object's first key with a plain string value (the usual
