@@ -32,7 +32,7 @@ pub(crate) fn read_call(rest: &str, name: &str) -> Option<(StepRaw, usize)> {
         "id" => set(&mut id, r.text()?),
         "comment" => set(&mut comment, r.text()?),
         "tx" => set(&mut tx, r.call_tx()?),
-        "expect" => set(&mut expect, Box::new(r.expect()?)),
+        "expect" => set(&mut expect, r.expect()?),
         _ => None,
     })?;
     (step? == StepTag(Some(name))).then_some(())?;
@@ -160,8 +160,9 @@ impl<'a> Plain<'a> {
         Some(tx)
     }
 
-    fn expect(&mut self) -> Option<ExpectRaw> {
-        let mut e = ExpectRaw {
+    /// Built in its box: the struct is large, and moving it in costs a copy per step.
+    fn expect(&mut self) -> Option<Box<ExpectRaw>> {
+        let mut e = Box::new(ExpectRaw {
             status: None,
             out: None,
             error: None,
@@ -176,7 +177,7 @@ impl<'a> Plain<'a> {
             init_cost: None,
             cached_cost: None,
             asm_estimate: None,
-        };
+        });
         self.object(|r, key| match key {
             "status" => set(&mut e.status, r.text()?),
             "out" => set(&mut e.out, r.abi(0)?),
