@@ -176,9 +176,40 @@ pub(super) fn leaf_value(bytes: &[u8], ty: &DynSolType) -> Result<DynSolValue, S
     }
 }
 
+/// The ABI word of `bytes` read as the value type `ty`, without building the value: what
+/// [`leaf_value`]'s value's `as_word` is for an address, unsigned integer, bool or fixed bytes
+/// (most arguments and logged values), `None` for other types and for bytes that do not fit
+/// (whose error [`leaf_value`] gives).
+pub(super) fn value_word(bytes: &[u8], ty: &DynSolType) -> Option<B256> {
+    let unsigned = |bits: usize| {
+        let significant = significant(bytes);
+        let bit_len = significant.first().map_or(0, |top| significant.len() * 8 - top.leading_zeros() as usize);
+        (bit_len <= bits).then(|| {
+            let mut word = B256::ZERO;
+            word[32 - significant.len()..].copy_from_slice(significant);
+            word
+        })
+    };
+    match ty {
+        DynSolType::Address => unsigned(160),
+        DynSolType::Uint(bits) => unsigned(*bits),
+        DynSolType::Bool => match bytes {
+            [] | [0] => Some(B256::ZERO),
+            [1] => Some(B256::with_last_byte(1)),
+            _ => None,
+        },
+        DynSolType::FixedBytes(size) if bytes.len() <= *size => {
+            let mut word = B256::ZERO;
+            word[..bytes.len()].copy_from_slice(bytes);
+            Some(word)
+        }
+        _ => None,
+    }
+}
+
 /// Reads big-endian bytes as an unsigned number of at most `bits` bits.
 fn unsigned(bytes: &[u8], bits: usize) -> Result<U256, String> {
-    let significant = bytes.iter().position(|b| *b != 0).map_or(&[][..], |i| &bytes[i..]);
+    let significant = significant(bytes);
     if significant.len() > 32 {
         return Err(format!("{} bytes do not fit 256 bits", bytes.len()));
     }
@@ -187,6 +218,11 @@ fn unsigned(bytes: &[u8], bits: usize) -> Result<U256, String> {
         return Err(format!("{value} does not fit uint{bits}"));
     }
     Ok(value)
+}
+
+/// The bytes from the first non-zero one.
+fn significant(bytes: &[u8]) -> &[u8] {
+    bytes.iter().position(|b| *b != 0).map_or(&[][..], |i| &bytes[i..])
 }
 
 /// Full-width bytes (`iN:` expressions) are two's complement; shorter ones are non-negative.
@@ -221,6 +257,33 @@ mod tests {
         assert_eq!(minus_two, DynSolValue::Int(I256::try_from(-2).unwrap(), 16));
         let s = to_sol_value_text(&leaf("str:hi", b"hi"), &DynSolType::String).unwrap();
         assert_eq!(s, DynSolValue::String("hi".into()));
+    }
+
+    #[test]
+    fn a_value_word_is_the_converted_values_word() {
+        let mut types = vec![DynSolType::Address, DynSolType::Bool, DynSolType::Int(8), DynSolType::Int(256)];
+        types.extend((8..=256).step_by(8).map(DynSolType::Uint));
+        types.extend((1..=32).map(DynSolType::FixedBytes));
+        let mut inputs: Vec<Vec<u8>> = vec![vec![], vec![0], vec![1], vec![2], vec![0x80], vec![0xff]];
+        for len in 1..=34 {
+            inputs.extend([vec![0xff; len], vec![0x11; len], [vec![0; len], vec![1]].concat()]);
+            inputs.push([vec![0; 34 - len], vec![0x7f], vec![0xff; len - 1]].concat());
+        }
+        let mut words = 0;
+        for ty in &types {
+            for bytes in &inputs {
+                let want = leaf_value(bytes, ty).ok().and_then(|v| v.as_word());
+                match value_word(bytes, ty) {
+                    Some(word) => {
+                        assert_eq!(Some(word), want, "{ty:?} {bytes:?}");
+                        words += 1;
+                    }
+                    // Only signed integers are left to the conversion.
+                    None => assert!(want.is_none() || matches!(ty, DynSolType::Int(_)), "{ty:?} {bytes:?}"),
+                }
+            }
+        }
+        assert!(words > 2_000, "{words}");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use alloy_primitives::{B256, keccak256};
 use scenario_format::{AbiExpect, Check};
 
 use super::Signature;
-use super::convert::leaf_value;
+use super::convert::{leaf_value, value_word};
 
 /// One word per value, `None` for `*`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,7 +77,9 @@ fn word(expect: &Check<AbiExpect>, ty: &DynSolType, indexed: bool) -> Option<Opt
     };
     match ty {
         // A value type's ABI encoding is its word.
-        _ if is_value_type(ty) => leaf_value(&leaf.value, ty).ok()?.as_word().map(Some),
+        _ if is_value_type(ty) => {
+            value_word(&leaf.value, ty).or_else(|| leaf_value(&leaf.value, ty).ok()?.as_word()).map(Some)
+        }
         // An indexed dynamic value is logged as its hash.
         DynSolType::String | DynSolType::Bytes if indexed => Some(Some(keccak256(&leaf.value))),
         _ => None,
