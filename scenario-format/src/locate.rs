@@ -253,7 +253,7 @@ impl<'a> Scanner<'a> {
         Scanner { s: source.as_bytes(), i: 0, work: 0, spare: Vec::new() }
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
 

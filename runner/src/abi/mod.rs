@@ -38,6 +38,7 @@ pub fn encode_call(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, AbiErr
         // Most calls: value types only, whose encoding is their words in order, written straight
         // into the calldata rather than through a tuple of values encoded as a whole; each word
         // straight from its bytes when it can be, else (and for every error) through its value.
+        let words_at = data.len();
         let fast = args.len() == sig.params.len()
             && args.iter().zip(&sig.params).all(|(arg, ty)| match arg {
                 AbiValue::Leaf(leaf) => {
@@ -48,7 +49,7 @@ pub fn encode_call(sig: &Signature, args: &[AbiValue]) -> Result<Vec<u8>, AbiErr
         if fast {
             return Ok(data);
         }
-        data.truncate(4);
+        data.truncate(words_at);
         for value in convert::each_sol_value(args, &sig.params)? {
             let word = value?.as_word().ok_or_else(|| AbiError("a value type is not one ABI word".into()))?;
             data.extend_from_slice(word.as_slice());

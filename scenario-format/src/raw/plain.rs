@@ -110,7 +110,7 @@ impl<'a> Plain<'a> {
     }
 
     fn is_next(&self, byte: u8) -> bool {
-        self.text.as_bytes().get(self.at.i) == Some(&byte)
+        self.at.peek() == Some(byte)
     }
 
     fn value(&mut self) -> Option<ValueRaw> {
