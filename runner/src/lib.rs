@@ -27,6 +27,7 @@ pub mod isolate;
 pub mod overlap;
 pub mod parity;
 pub mod partition;
+mod pools;
 pub mod prepare;
 pub mod profile;
 pub mod progress;

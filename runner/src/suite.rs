@@ -161,7 +161,7 @@ pub fn for_each_file<T: Send>(
     work: impl Fn(&Path) -> Option<T> + Sync,
     failed: impl Fn(&T) -> bool + Sync,
 ) -> Result<Vec<T>, SuiteError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).stack_size(TX_STACK_SIZE).build()?;
+    let pool = crate::pools::lease(options.jobs)?;
     let sink: Option<Box<dyn ProgressSink>> = options.progress.and_then(|mode| progress(mode, files.len()));
     let results = pool.install(|| {
         files
