@@ -236,28 +236,33 @@ fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>) ->
     let mut preparer = Preparer::new(artifacts);
     // 1, 2, 4, … BATCH steps.
     let mut size = 1;
-    let mut batch = Vec::with_capacity(size);
+    // A batch's steps are all interpreted, then all prepared, then all run: each phase's code
+    // stays in the instruction cache from one step to the next.
+    let mut entries = Vec::with_capacity(size);
     let mut failed = false;
     let visited = scenario_format::visit_scenario_early(path, &mut |entry| {
         if failed {
             return ControlFlow::Continue(());
         }
-        match preparer.step(entry) {
-            Ok(step) => {
-                let runnable = preparer.one_configuration() && !matches!(step.action, Action::DumpState(Some(_)));
-                batch.push((step, runnable));
-                if batch.len() == size {
-                    size = (size * 2).min(BATCH);
-                    return hand_on(std::mem::replace(&mut batch, Vec::with_capacity(size)));
-                }
-            }
-            Err(_) => failed = true,
+        entries.push(entry);
+        if entries.len() < size {
+            return ControlFlow::Continue(());
         }
-        ControlFlow::Continue(())
+        size = (size * 2).min(BATCH);
+        match prepare_batch(&mut preparer, &mut entries) {
+            Some(batch) => hand_on(batch),
+            None => {
+                failed = true;
+                ControlFlow::Continue(())
+            }
+        }
     });
     match visited {
         Ok(ControlFlow::Break(())) => Loaded::Stopped,
         Ok(ControlFlow::Continue(header)) if !failed => {
+            let Some(batch) = prepare_batch(&mut preparer, &mut entries) else {
+                return Loaded::Unusable;
+            };
             if !batch.is_empty() && hand_on(batch).is_break() {
                 return Loaded::Stopped;
             }
@@ -265,6 +270,17 @@ fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>) ->
         }
         _ => Loaded::Unusable,
     }
+}
+
+/// Prepares `entries` in order, emptying it; `None` when one of them cannot be prepared.
+fn prepare_batch(preparer: &mut Preparer<'_>, entries: &mut Vec<scenario_format::StepEntry>) -> Option<Vec<Fed>> {
+    let mut batch = Vec::with_capacity(entries.len());
+    for entry in entries.drain(..) {
+        let step = preparer.step(entry).ok()?;
+        let runnable = preparer.one_configuration() && !matches!(step.action, Action::DumpState(Some(_)));
+        batch.push((step, runnable));
+    }
+    Some(batch)
 }
 
 /// The speculative run: runs the steps fed to it (labelled `revm` until the end) while they may

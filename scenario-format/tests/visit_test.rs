@@ -1,7 +1,7 @@
 //! `visit_scenario` (steps handed on a chunk at a time) against `load_scenario` (all at once):
 //! the same steps, in the same order, and the same error, whatever the size of the file; and
-//! `visit_scenario_early` (each step handed on as soon as it is read), which fails exactly when
-//! loading fails.
+//! `visit_scenario_early` (steps handed on as they are read, a few at a time), which fails
+//! exactly when loading fails.
 
 use scenario_format::*;
 use std::ops::ControlFlow;
