@@ -81,10 +81,10 @@ pub fn visit_scenario(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<S
 
 /// Loads a scenario file as [`visit_scenario`] does, but hands the steps on as they are parsed
 /// and interpreted, a few at a time, before the rest of the file is (its duplicate keys and
-/// `null`s are found in the same pass): steps can be used while the file is still being read. On an error,
-/// the steps handed on may belong to an invalid file, and the error, though an error of the
-/// file, may not be the one [`load_scenario`] reports first (when the file has several): load it
-/// for that. When this succeeds, loading succeeds with the same steps.
+/// `null`s are found in the same pass): steps can be used while the file is still being read.
+/// On an error, the steps handed on may belong to an invalid file, and the error, though an
+/// error of the file, may not be the one [`load_scenario`] reports first (when the file has
+/// several): load it for that. When this succeeds, loading succeeds with the same steps.
 ///
 /// `visit` may stop the reading after any step (`Break`): the rest of the file is not read, and
 /// the result is `Break`, neither the header nor an error.
