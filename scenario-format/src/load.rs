@@ -141,10 +141,10 @@ impl Sink<'_> {
     }
 }
 
-/// Steps parsed before they are interpreted and handed on, at most, when visiting early (the
-/// first runs are shorter, so that the first step is handed on at once). Parsing a run of steps
-/// and then interpreting it keeps each phase's code in the instruction cache from one step to
-/// the next: measured, 290 fewer instruction-cache misses per ERC-20 transfer, 2 % of its time.
+/// Steps parsed before they are interpreted and handed on, when visiting early. Parsing a run of
+/// steps and then interpreting it keeps each phase's code in the instruction cache from one step
+/// to the next: measured, 290 fewer instruction-cache misses per ERC-20 transfer, 2 % of its
+/// time. (Starting with shorter runs, so that the first step goes sooner, measured slower.)
 const READ_AHEAD: usize = 16;
 
 struct Loader<'s> {
@@ -243,7 +243,6 @@ impl<'s> Loader<'s> {
         let mut ids: HashMap<String, usize> = HashMap::new();
         // Steps read and not yet handed on: their index, offset and raw step.
         let mut read: Vec<(usize, usize, StepRaw)> = Vec::with_capacity(READ_AHEAD);
-        let mut ahead = 1;
         let mut hand_on = |read: &mut Vec<(usize, usize, StepRaw)>, this: &mut Self| {
             read.drain(..).try_for_each(|(i, offset, step)| {
                 let pending = pending_step(ctx, i, step);
@@ -261,8 +260,7 @@ impl<'s> Loader<'s> {
                 },
             };
             read.push((i, handed.offset, step));
-            if read.len() == ahead {
-                ahead = (ahead * 2).min(READ_AHEAD);
+            if read.len() == READ_AHEAD {
                 hand_on(&mut read, self)?;
             }
             Ok(())
