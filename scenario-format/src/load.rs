@@ -253,11 +253,7 @@ impl<'s> Loader<'s> {
             let i = handed.index;
             let step = match handed.read {
                 Some(step) => step,
-                None => match parse_step(handed.text, i) {
-                    Ok(step) => step,
-                    // The steps before it are handed on first, as their errors come first.
-                    Err(e) => return hand_on(&mut read, self).and(Err(raw_err(e))),
-                },
+                None => parse_step(handed.text, i).map_err(raw_err)?,
             };
             read.push((i, handed.offset, step));
             if read.len() == READ_AHEAD {
@@ -265,7 +261,8 @@ impl<'s> Loader<'s> {
             }
             Ok(())
         });
-        // The steps read before the end (or before an error found in the text after them).
+        // The steps read before the end, or before an error in the text after them (a step that
+        // does not parse, a duplicate key): their errors come first.
         hand_on(&mut read, self)?;
         let raw = raw.map_err(|e| match e {
             TopError::Raw(e) => raw_err(e),
