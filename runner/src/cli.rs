@@ -310,7 +310,8 @@ pub enum Command {
     },
 }
 
-/// Runs a parsed command line; returns the exit code.
+/// Runs a parsed command line; returns the exit code. Made to be called once, by the process
+/// about to exit: `run` leaves the memory of its report for the system to take back.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Run {
@@ -370,7 +371,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                     .with_context(|| format!("writing {}", path.display()))?;
             }
             common.write_report(|| render_json(&outcome), || render_junit(&outcome))?;
-            Ok(outcome.exit_code())
+            let code = outcome.exit_code();
+            // The process ends right after this: the system takes its memory back at once, while
+            // freeing every step report one by one is serial work at the end of the run
+            // (measured: ~4 ms for 30,000 steps, ~3 % of a 100-file suite with --jobs 2).
+            std::mem::forget(outcome);
+            Ok(code)
         }
         Command::Snapshot { paths, snapshot, check, diff, tolerance, force, format, select } => {
             let mode = if check {
