@@ -1,6 +1,8 @@
 //! Suite-scale figures, through the release CLI (`target/release/diorama`, built first):
 //! - `--jobs 2` vs `--jobs 1` wall time on a 100-file suite of ERC-20 transfer scenarios
-//!   (target >= 1.8x; only meaningful on a machine with 2 idle cores);
+//!   (target >= 1.8x; only meaningful on a machine with 2 idle cores), beside the machine's own
+//!   two-way speedup: the suite's two halves run by two `--jobs 1` processes at once vs one
+//!   after the other (processes share nothing, so this is the most two threads could gain);
 //! - peak RSS of one 100,000-transfer scenario file (~60 MB of JSON), as a multiple of the
 //!   file's size (target <= 3x and <= 1 GiB), read with `/usr/bin/time -f %M`.
 //!
@@ -69,24 +71,51 @@ fn run_cli(args: &[&str], target: &Path) -> Duration {
 
 fn threads(dir: &Path) {
     let suite = dir.join("suite");
-    std::fs::create_dir_all(&suite).unwrap();
-    for i in 0..SUITE_FILES {
-        write_transfers(&suite.join(format!("erc20-{i:03}.scen.json")), SUITE_TRANSFERS);
+    // Two halves in folders of their own, so that each can be run by a process of its own.
+    let halves = [suite.join("a"), suite.join("b")];
+    for (i, half) in halves.iter().enumerate() {
+        std::fs::create_dir_all(half).unwrap();
+        for j in 0..SUITE_FILES / 2 {
+            let n = i * SUITE_FILES / 2 + j;
+            write_transfers(&half.join(format!("erc20-{n:03}.scen.json")), SUITE_TRANSFERS);
+        }
     }
     run_cli(&["--jobs", "2"], &suite); // warm the page cache
-    // Rounds alternate, so load from other processes weighs on both alike.
-    let (mut one, mut two) = (Duration::MAX, Duration::MAX);
+    // Rounds alternate, so load from other processes weighs on all alike.
+    let (mut one, mut two, mut apart, mut together) = (Duration::MAX, Duration::MAX, Duration::MAX, Duration::MAX);
     for _ in 0..ROUNDS {
         one = one.min(run_cli(&["--jobs", "1"], &suite));
         two = two.min(run_cli(&["--jobs", "2"], &suite));
+        apart = apart.min(halves.iter().map(|half| run_cli(&["--jobs", "1"], half)).sum());
+        together = together.min(run_cli_at_once(&halves));
     }
     let speedup = one.as_secs_f64() / two.as_secs_f64();
+    let machine = apart.as_secs_f64() / together.as_secs_f64();
     println!(
         "{SUITE_FILES}-file suite ({SUITE_TRANSFERS} transfers each), best of {ROUNDS}: --jobs 1 {one:.2?}, --jobs 2 {two:.2?}, speedup {speedup:.2}x (target >= 1.8x)"
+    );
+    println!(
+        "  the machine's own: its two halves by two --jobs 1 processes, one after the other {apart:.2?}, at once {together:.2?}, speedup {machine:.2}x"
     );
     println!("BENCH threads.jobs1_s={:.3}", one.as_secs_f64());
     println!("BENCH threads.jobs2_s={:.3}", two.as_secs_f64());
     println!("BENCH threads.speedup_2={speedup:.3}");
+    println!("BENCH threads.process_speedup_2={machine:.3}");
+}
+
+/// Wall time of one `diorama run --jobs 1` process per target, all started at once.
+fn run_cli_at_once(targets: &[PathBuf]) -> Duration {
+    let start = Instant::now();
+    let children: Vec<_> = targets
+        .iter()
+        .map(|target| {
+            Command::new(cli()).args(["run", "--jobs", "1"]).arg(target).stdout(Stdio::null()).spawn().unwrap()
+        })
+        .collect();
+    for (mut child, target) in children.into_iter().zip(targets) {
+        assert!(child.wait().unwrap().success(), "diorama run {} failed", target.display());
+    }
+    start.elapsed()
 }
 
 /// Peak RSS in bytes of `diorama run` on `file`, from GNU time's `%M` (KiB); `None` without it.
