@@ -63,9 +63,16 @@ fn write_transfers(path: &Path, transfers: usize) {
     out.flush().unwrap();
 }
 
+/// `diorama run ARGS TARGET`, its report thrown away.
+fn diorama_run(args: &[&str], target: &Path) -> Command {
+    let mut command = Command::new(cli());
+    command.arg("run").args(args).arg(target).stdout(Stdio::null());
+    command
+}
+
 fn run_cli(args: &[&str], target: &Path) -> Duration {
     let start = Instant::now();
-    let status = Command::new(cli()).arg("run").args(args).arg(target).stdout(Stdio::null()).status().unwrap();
+    let status = diorama_run(args, target).status().unwrap();
     let elapsed = start.elapsed();
     assert!(status.success(), "diorama run {args:?} {} failed", target.display());
     elapsed
@@ -108,12 +115,8 @@ fn threads(dir: &Path) {
 /// Wall time of one `diorama run --jobs 1` process per target, all started at once.
 fn run_cli_at_once(targets: &[PathBuf]) -> Duration {
     let start = Instant::now();
-    let children: Vec<_> = targets
-        .iter()
-        .map(|target| {
-            Command::new(cli()).args(["run", "--jobs", "1"]).arg(target).stdout(Stdio::null()).spawn().unwrap()
-        })
-        .collect();
+    let children: Vec<_> =
+        targets.iter().map(|target| diorama_run(&["--jobs", "1"], target).spawn().unwrap()).collect();
     for (mut child, target) in children.into_iter().zip(targets) {
         assert!(child.wait().unwrap().success(), "diorama run {} failed", target.display());
     }
