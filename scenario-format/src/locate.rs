@@ -258,8 +258,21 @@ impl<'a> Scanner<'a> {
     }
 
     pub(crate) fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.i += 1;
+        const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+        loop {
+            match self.peek() {
+                // Indentation comes in runs of spaces: up to eight are skipped at a time.
+                Some(b' ') => match self.s.get(self.i..self.i + 8) {
+                    Some(chunk) => {
+                        let diff = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ SPACES;
+                        // At least one: the first byte is a space.
+                        self.i += if diff == 0 { 8 } else { (diff.trailing_zeros() / 8) as usize };
+                    }
+                    None => self.i += 1,
+                },
+                Some(b'\t' | b'\n' | b'\r') => self.i += 1,
+                _ => return,
+            }
         }
     }
 
@@ -557,6 +570,26 @@ mod tests {
         let all = offsets_to_positions(src, &offsets);
         for (offset, pos) in offsets.iter().zip(all) {
             assert_eq!(pos, line_col(src, *offset), "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn whitespace_is_skipped_to_the_first_other_byte() {
+        // Runs of spaces of every length up to 20, around tabs, newlines and carriage returns,
+        // at the end of the text and before other bytes (the skip takes eight at a time).
+        let runs = ["", "\t", "\n", "\r\n", "\t \n"];
+        for len in 0..=20 {
+            for before in runs {
+                for after in runs {
+                    for end in ["", "x", "  \"", "\u{e9}"] {
+                        let text = format!("{before}{}{after}{end}", " ".repeat(len));
+                        let mut scanner = Scanner::new(&text);
+                        scanner.ws();
+                        let expected = text.len() - text.trim_start_matches([' ', '\t', '\n', '\r']).len();
+                        assert_eq!(scanner.i, expected, "{text:?}");
+                    }
+                }
+            }
         }
     }
 }

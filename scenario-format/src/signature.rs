@@ -28,15 +28,38 @@ pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), SignatureEr
     // Suites repeat a few signatures thousands of times: remember the ones already accepted.
     // One set per kind, so that a lookup needs no owned key.
     thread_local! {
-        static ACCEPTED: std::cell::RefCell<[foldhash::HashSet<String>; 4]> = Default::default();
+        static ACCEPTED: std::cell::RefCell<[Accepted; 4]> = Default::default();
     }
     let kind_index = kind as usize;
-    if ACCEPTED.with(|a| a.borrow()[kind_index].contains(sig)) {
+    if ACCEPTED.with(|a| a.borrow_mut()[kind_index].contains(sig)) {
         return Ok(());
     }
     check_signature_uncached(sig, kind).map_err(|message| SignatureError { message })?;
-    ACCEPTED.with(|a| a.borrow_mut()[kind_index].insert(sig.to_owned()));
+    ACCEPTED.with(|a| a.borrow_mut()[kind_index].all.insert(sig.to_owned()));
     Ok(())
+}
+
+/// The signatures of one kind already accepted, and the last one looked up: steps in a row
+/// often use the same one, which a comparison finds sooner than a hash.
+#[derive(Default)]
+struct Accepted {
+    last: String,
+    all: foldhash::HashSet<String>,
+}
+
+impl Accepted {
+    fn contains(&mut self, sig: &str) -> bool {
+        // (Empty until a signature is accepted; an empty one never is.)
+        if !self.last.is_empty() && self.last == sig {
+            return true;
+        }
+        let found = self.all.contains(sig);
+        if found {
+            self.last.clear();
+            self.last.push_str(sig);
+        }
+        found
+    }
 }
 
 fn check_signature_uncached(sig: &str, kind: SignatureKind) -> Result<(), String> {
@@ -87,10 +110,11 @@ fn is_identifier(name: &str) -> bool {
 /// Splits `(inner)rest` at the parenthesis matching the first one (`text` starts with `(`).
 pub fn group(text: &str) -> Option<(&str, &str)> {
     let mut depth = 0usize;
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
+    // By bytes: parentheses are ASCII, so never inside a longer character.
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' => depth += 1,
+            b')' => {
                 depth = depth.checked_sub(1)?;
                 if depth == 0 {
                     return Some((&text[1..i], &text[i + 1..]));
@@ -107,11 +131,11 @@ pub fn split_top_level(list: &str) -> Vec<&str> {
     let mut depth = 0usize;
     let mut start = 0;
     let mut items = Vec::new();
-    for (i, c) in list.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
+    for (i, b) in list.bytes().enumerate() {
+        match b {
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
                 items.push(&list[start..i]);
                 start = i + 1;
             }
@@ -180,5 +204,18 @@ mod tests {
         ] {
             assert!(check_signature(sig, kind).is_err(), "{sig} accepted");
         }
+    }
+
+    #[test]
+    fn remembered_signatures_are_only_those_accepted_for_their_kind() {
+        assert!(check_signature("f(uint256)(bool)", Function).is_ok());
+        // The last one accepted is remembered: an empty or different text is still checked.
+        for (sig, kind) in [("", Function), ("f(uint256)(bool", Function), ("f(uint256)(bool)", Event), ("", Event)] {
+            assert!(check_signature(sig, kind).is_err(), "{sig:?} accepted as {kind:?}");
+        }
+        assert!(check_signature("f(uint256)(bool)", Function).is_ok());
+        assert!(check_signature("g()", Function).is_ok());
+        assert!(check_signature("f(uint256)(bool)", Function).is_ok());
+        assert!(check_signature("f(uint256)(bool)x", Function).is_err());
     }
 }

@@ -48,7 +48,10 @@ impl EventWords {
         if args.len() != sig.params.len() || sig.indexed.len() != sig.params.len() {
             return None;
         }
-        let (mut topics, mut data) = (Vec::new(), Vec::new());
+        // Sized up front: each would otherwise grow by a copy (every logged step has these).
+        let indexed_count = sig.indexed.iter().filter(|i| **i).count();
+        let (mut topics, mut data) =
+            (Vec::with_capacity(indexed_count), Vec::with_capacity(args.len() - indexed_count));
         for ((arg, ty), indexed) in args.iter().zip(&sig.params).zip(&sig.indexed) {
             if *indexed {
                 topics.push(word(arg, ty, true)?);
