@@ -13,14 +13,15 @@ pub struct Signature {
     pub name: String,
     /// Parameter types.
     pub params: Vec<DynSolType>,
-    /// Return types (`None` when the signature gives none).
-    pub returns: Option<Vec<DynSolType>>,
+    /// Return types (`None` when the signature gives none), shared with the steps that check
+    /// a call's output by them.
+    pub returns: Option<Arc<[DynSolType]>>,
     /// Which parameters are `indexed` (events only).
     pub indexed: Vec<bool>,
     /// Keccak-256 of the canonical form (selector = first 4 bytes; event topic 0).
     hash: B256,
-    /// The canonical form, kept: reports name the function of every step.
-    canonical: String,
+    /// The canonical form, kept and shared: reports name the function of every step.
+    canonical: Arc<str>,
 }
 
 impl Signature {
@@ -52,18 +53,23 @@ impl Signature {
             if marks.iter().any(|m| *m) {
                 return Err(format!("`{text}`: return types cannot be indexed"));
             }
-            Some(types)
+            Some(types.into())
         } else {
             return Err(format!("`{text}`: unexpected `{rest}` after the parameters"));
         };
-        let canonical = canonical(name, &params);
+        let canonical: Arc<str> = canonical(name, &params).into();
         let hash = keccak256(canonical.as_bytes());
         Ok(Self { name: name.to_string(), params, returns, indexed, hash, canonical })
     }
 
     /// The canonical form hashed for selectors and topics: `name(t1,t2)`.
     pub fn canonical(&self) -> String {
-        self.canonical.clone()
+        self.canonical.to_string()
+    }
+
+    /// The canonical form, shared (for the step reports that name it).
+    pub fn canonical_shared(&self) -> Arc<str> {
+        Arc::clone(&self.canonical)
     }
 
     /// The 4-byte selector.
@@ -135,7 +141,7 @@ mod tests {
         let sig = Signature::parse("balanceOf(address)(uint256)").unwrap();
         assert_eq!(sig.canonical(), "balanceOf(address)");
         assert_eq!(sig.selector(), [0x70, 0xa0, 0x82, 0x31]);
-        assert_eq!(sig.returns.unwrap(), vec![DynSolType::Uint(256)]);
+        assert_eq!(*sig.returns.unwrap(), [DynSolType::Uint(256)]);
     }
 
     #[test]

@@ -163,7 +163,7 @@ impl<'a> StepFixes<'a> {
                 let Some(OutCheck::Typed { types, values, .. }) = &expect.out else {
                     return self.refuse(field, "`out` is not a list");
                 };
-                let decoded = DynSolType::Tuple(types.clone()).abi_decode_params(&tx.output);
+                let decoded = DynSolType::Tuple(types.to_vec()).abi_decode_params(&tx.output);
                 match decoded {
                     Ok(DynSolValue::Tuple(items)) if items.len() == values.len() => {
                         self.abi(&join("expect", field), &values[*i], &items[*i], &types[*i]);

@@ -100,7 +100,7 @@ fn check_out(out: &OutCheck, outcome: &TxOutcome, known: KnownErrors<'_>, m: &mu
             }
         }
         OutCheck::Typed { types, values, .. } => {
-            let decoded = match DynSolType::Tuple(types.clone()).abi_decode_params(data) {
+            let decoded = match DynSolType::Tuple(types.to_vec()).abi_decode_params(data) {
                 Ok(DynSolValue::Tuple(values)) => values,
                 _ => {
                     let wanted: Vec<_> = types.iter().map(|t| t.sol_type_name()).collect();
@@ -115,7 +115,7 @@ fn check_out(out: &OutCheck, outcome: &TxOutcome, known: KnownErrors<'_>, m: &mu
                     return Ok(());
                 }
             };
-            for (i, ((want, got), ty)) in values.iter().zip(&decoded).zip(types).enumerate() {
+            for (i, ((want, got), ty)) in values.iter().zip(&decoded).zip(types.iter()).enumerate() {
                 if !expect_matches(want, got, ty)? {
                     m.push(Mismatch::new(format!("out[{i}]"), render_expect(want), render(got)));
                 }
@@ -129,9 +129,9 @@ fn check_out(out: &OutCheck, outcome: &TxOutcome, known: KnownErrors<'_>, m: &mu
 fn out_matches(out: &OutCheck, data: &[u8]) -> Result<bool, String> {
     Ok(match out {
         OutCheck::Raw(raw) => *raw.value == *data,
-        OutCheck::Typed { types, values, .. } => match DynSolType::Tuple(types.clone()).abi_decode_params(data) {
+        OutCheck::Typed { types, values, .. } => match DynSolType::Tuple(types.to_vec()).abi_decode_params(data) {
             Ok(DynSolValue::Tuple(decoded)) => {
-                for ((want, got), ty) in values.iter().zip(&decoded).zip(types) {
+                for ((want, got), ty) in values.iter().zip(&decoded).zip(types.iter()) {
                     if !expect_matches(want, got, ty)? {
                         return Ok(false);
                     }

@@ -194,7 +194,7 @@ impl<'a> ScenarioRun<'a> {
 /// The names of the code at each address, as far as the scenario tells (accounts given code by
 /// `setState`, contracts deployed by `deploy`), to name the contract each transaction addressed.
 #[derive(Default)]
-struct CodeNames(foldhash::HashMap<Address, String>);
+struct CodeNames(foldhash::HashMap<Address, Arc<str>>);
 
 impl CodeNames {
     fn record(&mut self, step: &PreparedStep, report: &mut StepReport, world: &World, created: Option<Address>) {
@@ -209,14 +209,14 @@ impl CodeNames {
         report.contract = match (&meta.code_name, &meta.target) {
             (Some(name), _) => Some(name.clone()),
             (None, Some((address, written))) => match self.0.get(address) {
-                Some(name) => Some(name.clone()),
+                Some(name) => Some(Arc::clone(name)),
                 // A plain transfer to an account without known code is no contract call.
                 None if step.kind == "transfer"
                     && world.state().account(address).is_none_or(|a| a.code_bytes().is_empty()) =>
                 {
                     None
                 }
-                None => Some(written.clone()),
+                None => Some(written.as_str().into()),
             },
             (None, None) => None,
         };
@@ -250,12 +250,14 @@ fn run_step(
         Action::SetState(setup) => apply_set_state(world, setup)?,
         Action::Tx { kind, request, expect, activate, deployer } => {
             let commit = if *kind == TxKind::Query { Commit::No } else { Commit::Yes };
-            let sender_nonce = world.state().account(&request.from).map_or(0, |a| a.nonce);
+            // Read before the transaction; only a deploy's address check uses it.
+            let sender_nonce =
+                (*kind == TxKind::Deploy).then(|| world.state().account(&request.from).map_or(0, |a| a.nonce));
             let outcome = match deployer {
                 Some(call) => crate::deployer::send(world, request, call).map_err(|e| e.to_string())?,
                 None => world.execute(request, commit).unwrap_or_else(|rejected| rejected_outcome(rejected.0)),
             };
-            report.status = Some(outcome.status.as_str().to_owned());
+            report.status = Some(outcome.status.as_str().into());
             report.gas_used = Some(outcome.gas_used);
             report.ink_used = outcome.ink_used;
             report.unmetered = outcome.unmetered;
@@ -266,7 +268,7 @@ fn run_step(
             if let (Some(profiling), Some(trace)) = (profiling, &outcome.trace) {
                 profiling.add(world, trace, decoder, step_label(step));
             }
-            if *kind == TxKind::Deploy {
+            if let Some(sender_nonce) = sender_nonce {
                 explain_address_miss(world, request.from, sender_nonce, report);
             }
             report.observed = observe.then(|| Box::new(Observation::of(&outcome)));
@@ -308,7 +310,7 @@ fn run_step(
         }
         Action::Activate { request, program, value, expect } => {
             let outcome = activation::activate(world, request, *value);
-            report.status = Some(outcome.status.as_str().to_owned());
+            report.status = Some(outcome.status.as_str().into());
             report.gas_used = Some(outcome.gas_used);
             report.unmetered = outcome.unmetered;
             checks::check_tx(expect, &outcome, &scenario.errors, report)?;

@@ -17,7 +17,7 @@ pub enum OutCheck {
     /// Decode by the function's return types, then compare value by value.
     Typed {
         /// The return types.
-        types: Vec<DynSolType>,
+        types: Arc<[DynSolType]>,
         /// Expected values (`*` allowed at any depth).
         values: Vec<Check<AbiExpect>>,
         /// The values as words, when each is one: compared before decoding.
@@ -120,7 +120,7 @@ pub(crate) fn prepare(
                 // Words for all the values mean each was converted to its type: nothing to check.
                 let words = Words::of(&values, &types);
                 if words.is_none() {
-                    for (i, (value, ty)) in values.iter().zip(&types).enumerate() {
+                    for (i, (value, ty)) in values.iter().zip(types.iter()).enumerate() {
                         validate_expect(value, ty).map_err(|e| cx.error(&format!("expect.out[{i}]"), e))?;
                     }
                 }

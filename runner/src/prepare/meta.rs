@@ -3,42 +3,45 @@
 
 use alloy_primitives::Address;
 use scenario_format::{CodeSource, CodeValue, Step};
+use std::sync::Arc;
 
 use super::Signatures;
 
-/// A step's names.
+/// A step's names. The names are shared (`Arc`): every step's report names its function and
+/// contract, and a suite repeats a few of each many times.
 #[derive(Clone, Debug, Default)]
 pub struct StepMeta {
     /// The function: canonical signature (`transfer(address,uint256)`), raw selector
     /// (`0xa9059cbb`), `(deploy)`, `(activate)`, `(transfer)` or `(no calldata)`; `None` for
     /// steps that send no transaction.
-    pub function: Option<String>,
+    pub function: Option<Arc<str>>,
     /// A deploy's code name.
-    pub code_name: Option<String>,
+    pub code_name: Option<Arc<str>>,
     /// The account a transaction addresses (call, query, transfer `to`; activate `program`), with
     /// the expression that names it.
     pub target: Option<(Address, String)>,
     /// `setState` accounts given code, with the code's name.
-    pub named_code: Vec<(Address, String)>,
+    pub named_code: Vec<(Address, Arc<str>)>,
 }
 
 /// The name of a contract's code: the artifact's or program's file stem (`ERC20` for
 /// `evm:…/ERC20.json`, `counter` for `wasm:…/counter.wasm`), the crate for `contract:NAME`,
 /// `None` for raw bytes.
-pub fn code_name(code: &CodeValue) -> Option<String> {
+pub fn code_name(code: &CodeValue) -> Option<Arc<str>> {
     let stem = |path: &std::path::Path| {
         let name = path.file_name()?.to_string_lossy().into_owned();
         Some(name.split('.').next().unwrap_or(&name).to_string())
     };
     match &code.source {
-        CodeSource::Evm(path) | CodeSource::Wasm(path) => stem(path),
-        CodeSource::Contract(name) => Some(name.clone()),
+        CodeSource::Evm(path) | CodeSource::Wasm(path) => stem(path).map(Arc::from),
+        CodeSource::Contract(name) => Some(name.as_str().into()),
         CodeSource::Bytes(_) => None,
     }
 }
 
-/// The names of `step`.
-pub(crate) fn step_meta(step: &Step, signatures: &Signatures) -> StepMeta {
+/// The names of `step`. The text naming its target is moved out of the step, which is only
+/// prepared afterwards (preparing uses the target's address, not its text).
+pub(crate) fn step_meta(step: &mut Step, signatures: &Signatures) -> StepMeta {
     match step {
         Step::SetState(set) => StepMeta {
             named_code: set
@@ -53,30 +56,32 @@ pub(crate) fn step_meta(step: &Step, signatures: &Signatures) -> StepMeta {
         }
         Step::Activate(activate) => StepMeta {
             function: Some("(activate)".into()),
-            target: Some((activate.tx.program.value, activate.tx.program.original.clone())),
+            target: Some((activate.tx.program.value, std::mem::take(&mut activate.tx.program.original))),
             ..StepMeta::default()
         },
         Step::Call(call) | Step::Query(call) => {
-            let tx = &call.tx;
+            let tx = &mut call.tx;
             let function = match (&tx.function, &tx.data) {
-                (Some(text), _) => signatures.parse(text).map_or_else(|_| text.clone(), |sig| sig.canonical()),
+                (Some(text), _) => {
+                    signatures.parse(text).map_or_else(|_| text.as_str().into(), |sig| sig.canonical_shared())
+                }
                 (None, Some(data)) if data.value.len() >= 4 => {
-                    format!("0x{}", alloy_primitives::hex::encode(&data.value[..4]))
+                    format!("0x{}", alloy_primitives::hex::encode(&data.value[..4])).into()
                 }
                 (None, Some(data)) if !data.value.is_empty() => {
-                    format!("0x{}", alloy_primitives::hex::encode(&data.value))
+                    format!("0x{}", alloy_primitives::hex::encode(&data.value)).into()
                 }
                 _ => "(no calldata)".into(),
             };
             StepMeta {
                 function: Some(function),
-                target: Some((tx.to.value, tx.to.original.clone())),
+                target: Some((tx.to.value, std::mem::take(&mut tx.to.original))),
                 ..StepMeta::default()
             }
         }
         Step::Transfer(transfer) => StepMeta {
             function: Some("(transfer)".into()),
-            target: Some((transfer.tx.to.value, transfer.tx.to.original.clone())),
+            target: Some((transfer.tx.to.value, std::mem::take(&mut transfer.tx.to.original))),
             ..StepMeta::default()
         },
         Step::CheckState(_) | Step::DumpState(_) => StepMeta::default(),

@@ -190,7 +190,7 @@ impl<'a> Preparer<'a> {
     pub fn step(&mut self, mut entry: StepEntry) -> Result<PreparedStep, PrepareError> {
         let cx = StepCx { origin: &entry.origin, artifacts: self.artifacts, signatures: &self.signatures };
         // Named before `prepare_step` takes the step's expectations.
-        let meta = meta::step_meta(&entry.step, &self.signatures);
+        let meta = meta::step_meta(&mut entry.step, &self.signatures);
         let (kind, action) = prepare_step(&cx, &mut entry.step, &mut self.needs)?;
         Ok(PreparedStep { origin: entry.origin, id: entry.id, kind, action, meta })
     }

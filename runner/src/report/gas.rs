@@ -87,7 +87,8 @@ impl GasReport {
                 else {
                     continue;
                 };
-                let key = (contract.clone(), function.clone(), rank(&scenario.executor), scenario.executor.clone());
+                let key =
+                    (contract.to_string(), function.to_string(), rank(&scenario.executor), scenario.executor.clone());
                 let entry = groups.entry(key).or_default();
                 entry.0 += 1;
                 if step.unmetered {

@@ -18,6 +18,7 @@ pub use junit::render_junit;
 pub use trace::{Decoder, HostioNode, TraceNode, render_tree, tree};
 pub(crate) use trace::{function_of, show_address};
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -129,9 +130,9 @@ pub struct StepReport {
     pub kind: &'static str,
     /// Where the step is written: `file:line:column`.
     pub location: String,
-    /// The transaction's status, for transaction steps.
+    /// The transaction's status, for transaction steps (a status's own name, not copied per step).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Cow<'static, str>>,
     /// Gas used, for transaction steps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gas_used: Option<u64>,
@@ -146,11 +147,11 @@ pub struct StepReport {
     /// `evm:…/ERC20.json`, `counter` for `wasm:…/counter.wasm` or `contract:counter`), else the
     /// address as written.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract: Option<String>,
+    pub contract: Option<Arc<str>>,
     /// The function called (`transfer(address,uint256)`), a raw selector (`0xa9059cbb`),
     /// `(deploy)`, `(activate)` or `(no calldata)`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub function: Option<String>,
+    pub function: Option<Arc<str>>,
     /// The transaction's Stylus frames, with their inclusive and own ink.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub frames: Vec<FrameReport>,

@@ -165,8 +165,8 @@ fn output_text(frame: &TraceFrame, function: Option<&Signature>, errors: &[Arc<S
     if data.is_empty() {
         return "empty".to_string();
     }
-    if let Some(types) = function.and_then(|f| f.returns.clone())
-        && let Ok(DynSolValue::Tuple(values)) = alloy_dyn_abi::DynSolType::Tuple(types).abi_decode_params(data)
+    if let Some(types) = function.and_then(|f| f.returns.as_deref())
+        && let Ok(DynSolValue::Tuple(values)) = alloy_dyn_abi::DynSolType::Tuple(types.to_vec()).abi_decode_params(data)
     {
         return values.iter().map(render).collect::<Vec<_>>().join(", ");
     }

@@ -51,7 +51,7 @@ pub(super) fn entries_of(run: &ScenarioReport, folder: &Path) -> Vec<(usize, Ent
                 (None, false) => None,
             };
             let key = Key { file: file.clone(), step, executor: run.executor.clone() };
-            Some((index, Entry { key, status: report.status.clone().unwrap_or_default(), gas, ink }))
+            Some((index, Entry { key, status: report.status.as_deref().unwrap_or_default().to_owned(), gas, ink }))
         })
         .collect()
 }
@@ -66,7 +66,7 @@ mod tests {
             index,
             kind,
             id: id.map(str::to_string),
-            function: function.map(str::to_string),
+            function: function.map(Into::into),
             status: Some("success".into()),
             ..StepReport::default()
         }
