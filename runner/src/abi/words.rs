@@ -6,13 +6,15 @@
 use alloy_dyn_abi::DynSolType;
 use alloy_primitives::{B256, keccak256};
 use scenario_format::{AbiExpect, Check};
+use smallvec::SmallVec;
 
 use super::Signature;
 use super::convert::{leaf_value, value_word};
 
-/// One word per value, `None` for `*`.
+/// One word per value, `None` for `*`. Held in place up to three (an output, an event's
+/// topics or data most often are): every checked step has some, and each would be a heap list.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Words(Vec<Option<B256>>);
+pub struct Words(SmallVec<[Option<B256>; 3]>);
 
 impl Words {
     /// The words of `expects` as values of `types`, when every type is a value type (one word)
@@ -48,10 +50,7 @@ impl EventWords {
         if args.len() != sig.params.len() || sig.indexed.len() != sig.params.len() {
             return None;
         }
-        // Sized up front: each would otherwise grow by a copy (every logged step has these).
-        let indexed_count = sig.indexed.iter().filter(|i| **i).count();
-        let (mut topics, mut data) =
-            (Vec::with_capacity(indexed_count), Vec::with_capacity(args.len() - indexed_count));
+        let (mut topics, mut data) = (SmallVec::new(), SmallVec::new());
         for ((arg, ty), indexed) in args.iter().zip(&sig.params).zip(&sig.indexed) {
             if *indexed {
                 topics.push(word(arg, ty, true)?);
