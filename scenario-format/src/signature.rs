@@ -98,7 +98,8 @@ fn check_signature_uncached(sig: &str, kind: SignatureKind) -> Result<(), String
 
 /// Whether a function signature has a return list: `f(uint256)(bool)`.
 pub fn has_returns(sig: &str) -> bool {
-    sig.find('(').and_then(|i| group(&sig[i..])).is_some_and(|(_, rest)| rest.starts_with('('))
+    let open = sig.bytes().position(|b| b == b'(');
+    open.and_then(|i| group(&sig[i..])).is_some_and(|(_, rest)| rest.starts_with('('))
 }
 
 fn is_identifier(name: &str) -> bool {
