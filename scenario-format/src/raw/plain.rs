@@ -75,12 +75,13 @@ impl<'a> Plain<'a> {
 
     /// A list, each element read by `item`.
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let mut items = Vec::new();
         self.at.eat(b'[')?;
         self.at.ws();
         if self.at.eat(b']').is_some() {
-            return Some(items);
+            return Some(Vec::new());
         }
+        // Room for four, as the first push would make, without growing from nothing.
+        let mut items = Vec::with_capacity(4);
         loop {
             items.push(item(self)?);
             self.at.ws();
