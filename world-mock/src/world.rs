@@ -15,7 +15,7 @@ use crate::block::BlockSettings;
 use crate::diff::StateDiff;
 use crate::inspector::WorldInspector;
 use crate::outcome::TxOutcome;
-use crate::router::Router;
+use crate::router::{RouteLog, Router};
 use crate::state::WorldState;
 use crate::stylus::{
     ActivationError, ArbosStorage, ProgramInfo, ProgramRecord, StylusExecutor, StylusParams, activate_wasm,
@@ -382,7 +382,12 @@ impl World {
 
     /// Runs a fully specified revm transaction.
     pub fn execute_env(&mut self, tx: TxEnv, commit: Commit) -> Result<TxOutcome, TxRejected> {
-        *self.evm.precompiles.log.borrow_mut() = Default::default();
+        {
+            // A fresh log; the open-frames list keeps its room (every transaction opens a frame).
+            let mut log = self.evm.precompiles.log.borrow_mut();
+            let open_frames = std::mem::take(&mut log.open_frames).emptied();
+            *log = RouteLog { open_frames, ..Default::default() };
+        }
         if self.trace.calls {
             self.evm.precompiles.log.borrow_mut().trace = Some(TraceBuilder::new(self.trace));
         }
@@ -401,7 +406,8 @@ impl World {
             self.state_mut().commit(run.state);
         }
         let mut outcome = TxOutcome::from_result(run.result, diff);
-        let log = std::mem::take(&mut *self.evm.precompiles.log.borrow_mut());
+        let mut log = std::mem::take(&mut *self.evm.precompiles.log.borrow_mut());
+        self.evm.precompiles.log.borrow_mut().open_frames = std::mem::take(&mut log.open_frames).emptied();
         if let Some((status, detail)) = log.top_status {
             outcome.status = status;
             outcome.halt_reason = Some(detail);

@@ -35,6 +35,12 @@ pub(crate) struct OpenFrames {
 }
 
 impl OpenFrames {
+    /// No frame open, the list's room kept for the next transaction.
+    pub(crate) fn emptied(mut self) -> Self {
+        self.frames.clear();
+        self
+    }
+
     /// Records a call frame starting at journal depth `depth` (1 for the transaction's frame).
     pub(crate) fn enter(&mut self, depth: usize, inputs: &CallInputs) {
         let keep = self.frames.partition_point(|f| f.depth < depth);
