@@ -96,7 +96,7 @@ impl std::fmt::Display for Divergence {
 pub fn compare(a: &ScenarioReport, b: &ScenarioReport) -> Option<Divergence> {
     let divergence = |step: &StepReport, field: &str, values: [String; 2]| Divergence {
         step: step.label(),
-        location: step.location.clone(),
+        location: step.location.to_string(),
         field: field.to_string(),
         executors: [a.executor.clone(), b.executor.clone()],
         values,

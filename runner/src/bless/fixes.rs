@@ -89,7 +89,7 @@ impl<'a> StepFixes<'a> {
 
     fn refuse(&mut self, field: &str, reason: impl Into<String>) {
         self.not_blessed.push(NotBlessed {
-            location: self.report.location.clone(),
+            location: self.report.location.to_string(),
             field: field.to_string(),
             reason: reason.into(),
         });

@@ -16,7 +16,9 @@ use crate::executors::NativeForm;
 use crate::parity::Observation;
 use crate::prepare::{Action, PreparedScenario, PreparedStep, StateSetup, TxKind};
 use crate::profile::Profiling;
-use crate::report::{AccountActual, Actual, FrameReport, ScenarioOutcome, ScenarioReport, StepReport, TxActual};
+use crate::report::{
+    AccountActual, Actual, FrameReport, ScenarioOutcome, ScenarioReport, StepLocation, StepReport, TxActual,
+};
 
 pub use crate::executors::REVM;
 
@@ -489,32 +491,20 @@ fn apply_arbitrum(world: &mut World, arbitrum: &scenario_format::ArbitrumState) 
     world.set_stylus_params(params);
 }
 
-/// Steps' locations (`file:line:column`) as their reports give them; the file's name is written
-/// out once per file rather than once per step (every step's report has a location).
+/// Steps' locations as their reports give them; the file's name is made once per file and
+/// shared by its steps' reports (every step's report has a location).
 #[derive(Default)]
 struct Locations {
     /// The last file seen, and its name as text.
-    file: Option<(Arc<std::path::PathBuf>, String)>,
+    file: Option<(Arc<std::path::PathBuf>, Arc<str>)>,
 }
 
 impl Locations {
-    fn of(&mut self, origin: &scenario_format::Origin) -> String {
+    fn of(&mut self, origin: &scenario_format::Origin) -> StepLocation {
         let name = match &self.file {
             Some((file, name)) if Arc::ptr_eq(file, &origin.file) => name,
-            _ => {
-                let name = origin.file.to_string_lossy().into_owned();
-                &self.file.insert((origin.file.clone(), name)).1
-            }
+            _ => &self.file.insert((origin.file.clone(), origin.file.to_string_lossy().into())).1,
         };
-        let mut location = String::with_capacity(name.len() + 12);
-        location.push_str(name);
-        if let Some((line, column)) = origin.position() {
-            let mut digits = itoa::Buffer::new();
-            location.push(':');
-            location.push_str(digits.format(line));
-            location.push(':');
-            location.push_str(digits.format(column));
-        }
-        location
+        StepLocation { file: Arc::clone(name), position: origin.position() }
     }
 }

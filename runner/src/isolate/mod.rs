@@ -91,7 +91,7 @@ pub(crate) fn reporting() -> bool {
 }
 
 /// Called by the runner as a step starts (no-op outside a worker).
-pub(crate) fn step_started(label: impl FnOnce() -> String, location: &str) {
+pub(crate) fn step_started(label: impl FnOnce() -> String, location: &crate::report::StepLocation) {
     if REPORTING.load(Ordering::Relaxed) {
         emit(&Event::Step { label: label(), location: location.to_string() });
     }
@@ -378,7 +378,7 @@ struct WireStep {
     index: usize,
     id: Option<String>,
     kind: String,
-    location: String,
+    location: (std::sync::Arc<str>, Option<(usize, usize)>),
     status: Option<std::borrow::Cow<'static, str>>,
     gas_used: Option<u64>,
     ink_used: Option<u64>,
@@ -412,7 +412,7 @@ impl From<&ScenarioReport> for WireScenario {
                 index: s.index,
                 id: s.id.clone(),
                 kind: s.kind.to_string(),
-                location: s.location.clone(),
+                location: (s.location.file.clone(), s.location.position),
                 status: s.status.clone(),
                 gas_used: s.gas_used,
                 ink_used: s.ink_used,
@@ -466,7 +466,7 @@ impl From<WireScenario> for ScenarioReport {
                 index: s.index,
                 id: s.id,
                 kind: step_kind(&s.kind),
-                location: s.location,
+                location: crate::report::StepLocation { file: s.location.0, position: s.location.1 },
                 status: s.status,
                 gas_used: s.gas_used,
                 ink_used: s.ink_used,
@@ -519,7 +519,7 @@ mod tests {
             index: 3,
             id: Some("send".into()),
             kind: "call",
-            location: "a.scen.json:4:5".into(),
+            location: crate::report::StepLocation { file: "a.scen.json".into(), position: Some((4, 5)) },
             status: Some("revert".into()),
             gas_used: Some(21_000),
             ink_used: Some(7),

@@ -8,6 +8,7 @@ mod gas;
 mod human;
 mod json;
 mod junit;
+mod location;
 mod trace;
 
 pub use actual::{AccountActual, Actual, TxActual};
@@ -15,6 +16,7 @@ pub use gas::{GasReport, GasRow, GasStats};
 pub use human::render_human;
 pub use json::{SCHEMA_VERSION, render_json};
 pub use junit::render_junit;
+pub use location::StepLocation;
 pub use trace::{Decoder, HostioNode, TraceNode, render_tree, tree};
 pub(crate) use trace::{function_of, show_address};
 
@@ -129,7 +131,7 @@ pub struct StepReport {
     /// The step type (`call`, `checkState`, …).
     pub kind: &'static str,
     /// Where the step is written: `file:line:column`.
-    pub location: String,
+    pub location: StepLocation,
     /// The transaction's status, for transaction steps (a status's own name, not copied per step).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Cow<'static, str>>,
