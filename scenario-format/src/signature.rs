@@ -31,16 +31,16 @@ pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), SignatureEr
         static ACCEPTED: std::cell::RefCell<[Accepted; 4]> = Default::default();
     }
     let kind_index = kind as usize;
-    if ACCEPTED.with(|a| a.borrow_mut()[kind_index].contains(sig)) {
+    if ACCEPTED.with(|a| a.borrow_mut()[kind_index].find(sig)) {
         return Ok(());
     }
     check_signature_uncached(sig, kind).map_err(|message| SignatureError { message })?;
-    ACCEPTED.with(|a| a.borrow_mut()[kind_index].all.insert(sig.to_owned()));
+    ACCEPTED.with(|a| a.borrow_mut()[kind_index].accept(sig));
     Ok(())
 }
 
-/// The signatures of one kind already accepted, and the last one looked up: steps in a row
-/// often use the same one, which a comparison finds sooner than a hash.
+/// The signatures of one kind already accepted, and the last one accepted or found again:
+/// steps in a row often use the same one, which a comparison finds sooner than a hash.
 #[derive(Default)]
 struct Accepted {
     last: String,
@@ -48,17 +48,27 @@ struct Accepted {
 }
 
 impl Accepted {
-    fn contains(&mut self, sig: &str) -> bool {
+    /// Whether `sig` was accepted before; found, it becomes the last one.
+    fn find(&mut self, sig: &str) -> bool {
         // (Empty until a signature is accepted; an empty one never is.)
         if !self.last.is_empty() && self.last == sig {
             return true;
         }
         let found = self.all.contains(sig);
         if found {
-            self.last.clear();
-            self.last.push_str(sig);
+            self.remember_last(sig);
         }
         found
+    }
+
+    fn accept(&mut self, sig: &str) {
+        self.all.insert(sig.to_owned());
+        self.remember_last(sig);
+    }
+
+    fn remember_last(&mut self, sig: &str) {
+        self.last.clear();
+        self.last.push_str(sig);
     }
 }
 
@@ -211,6 +221,7 @@ mod tests {
     fn remembered_signatures_are_only_those_accepted_for_their_kind() {
         assert!(check_signature("f(uint256)(bool)", Function).is_ok());
         // The last one accepted is remembered: an empty or different text is still checked.
+        // (The kinds are kept apart: the same text as an event is checked as one.)
         for (sig, kind) in [("", Function), ("f(uint256)(bool", Function), ("f(uint256)(bool)", Event), ("", Event)] {
             assert!(check_signature(sig, kind).is_err(), "{sig:?} accepted as {kind:?}");
         }

@@ -407,7 +407,8 @@ impl World {
         }
         let mut outcome = TxOutcome::from_result(run.result, diff);
         let mut log = std::mem::take(&mut *self.evm.precompiles.log.borrow_mut());
-        self.evm.precompiles.log.borrow_mut().open_frames = std::mem::take(&mut log.open_frames).emptied();
+        // The list goes back for the next transaction, which empties it.
+        self.evm.precompiles.log.borrow_mut().open_frames = std::mem::take(&mut log.open_frames);
         if let Some((status, detail)) = log.top_status {
             outcome.status = status;
             outcome.halt_reason = Some(detail);

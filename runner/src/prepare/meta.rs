@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use super::Signatures;
 
-/// A step's names. The names are shared (`Arc`): every step's report names its function and
-/// contract, and a suite repeats a few of each many times.
+/// A step's names. Function and code names are `Arc`s that the step reports share: every
+/// report names its function and contract. A signature's canonical form is made once per
+/// scenario and a code's name once per deploy; fixed names such as `(deploy)` once per step.
 #[derive(Clone, Debug, Default)]
 pub struct StepMeta {
     /// The function: canonical signature (`transfer(address,uint256)`), raw selector
@@ -29,11 +30,11 @@ pub struct StepMeta {
 /// `None` for raw bytes.
 pub fn code_name(code: &CodeValue) -> Option<Arc<str>> {
     let stem = |path: &std::path::Path| {
-        let name = path.file_name()?.to_string_lossy().into_owned();
-        Some(name.split('.').next().unwrap_or(&name).to_string())
+        let name = path.file_name()?.to_string_lossy();
+        Some(Arc::from(name.split('.').next().unwrap_or(&name)))
     };
     match &code.source {
-        CodeSource::Evm(path) | CodeSource::Wasm(path) => stem(path).map(Arc::from),
+        CodeSource::Evm(path) | CodeSource::Wasm(path) => stem(path),
         CodeSource::Contract(name) => Some(name.as_str().into()),
         CodeSource::Bytes(_) => None,
     }
