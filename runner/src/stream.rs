@@ -99,6 +99,39 @@ pub(crate) mod tests {
         json
     }
 
+    /// Asserts two reports are equal; if not, names the JSON paths where they first differ
+    /// (the whole reports are too long for a CI log's excerpt).
+    pub(crate) fn assert_same_report(left: &serde_json::Value, right: &serde_json::Value, context: &str) {
+        let mut differences = Vec::new();
+        differences_at("", left, right, &mut differences);
+        assert!(differences.is_empty(), "{context}: the reports differ at\n{}", differences.join("\n"));
+    }
+
+    fn differences_at(path: &str, left: &serde_json::Value, right: &serde_json::Value, out: &mut Vec<String>) {
+        use serde_json::Value;
+        const SHOWN: usize = 8;
+        if out.len() >= SHOWN || left == right {
+            return;
+        }
+        match (left, right) {
+            (Value::Object(l), Value::Object(r)) => {
+                let keys: std::collections::BTreeSet<&String> = l.keys().chain(r.keys()).collect();
+                for key in keys {
+                    let (a, b) = (l.get(key).unwrap_or(&Value::Null), r.get(key).unwrap_or(&Value::Null));
+                    differences_at(&format!("{path}.{key}"), a, b, out);
+                }
+            }
+            (Value::Array(l), Value::Array(r)) if l.len() == r.len() => {
+                for (i, (a, b)) in l.iter().zip(r).enumerate() {
+                    // Name a scenario by its file, not only its rank.
+                    let name = a.get("file").and_then(Value::as_str).map(|f| format!(" ({f})")).unwrap_or_default();
+                    differences_at(&format!("{path}[{i}]{name}"), a, b, out);
+                }
+            }
+            _ => out.push(format!("{path}: {left} vs {right}")),
+        }
+    }
+
     fn blank_times(json: &mut serde_json::Value) {
         match json {
             serde_json::Value::Object(map) => {
@@ -116,13 +149,25 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn report_differences_are_named_by_path_and_file() {
+        let left = serde_json::json!({"scenarios": [{"file": "a.json", "steps": [1, 2]}], "passed": 1});
+        let right = serde_json::json!({"scenarios": [{"file": "a.json", "steps": [1, 3]}], "failed": 0});
+        let mut differences = Vec::new();
+        differences_at("", &left, &right, &mut differences);
+        assert_eq!(
+            differences,
+            [".failed: null vs 0", ".passed: 1 vs null", ".scenarios[0] (a.json).steps[1]: 2 vs 3"]
+        );
+    }
+
+    #[test]
     fn streamed_runs_report_what_whole_runs_report() {
         for keep_going in [false, true] {
             let whole = fixtures_report(|o| (o.keep_going, o.stream_above_bytes) = (keep_going, Some(u64::MAX)));
             let streamed = fixtures_report(|o| {
                 (o.keep_going, o.stream_above_bytes, o.overlap.from_bytes) = (keep_going, Some(0), None);
             });
-            assert_eq!(streamed, whole, "keep_going: {keep_going}");
+            assert_same_report(&streamed, &whole, &format!("keep_going: {keep_going}"));
         }
     }
 }
