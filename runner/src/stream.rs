@@ -85,6 +85,7 @@ pub(crate) mod tests {
     pub(crate) fn fixtures_report(adjust: impl FnOnce(&mut RunOptions)) -> serde_json::Value {
         let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
         let paths: Vec<PathBuf> = ["scenarios", "should-fail", "bad-input", "traces"].map(|d| fixtures.join(d)).into();
+        contracts_built(&paths);
         let mut options = RunOptions {
             jobs: 2,
             trace: world_mock::TraceLevel { calls: true, ..Default::default() },
@@ -97,6 +98,16 @@ pub(crate) mod tests {
         let scenarios = json["scenarios"].as_array().map_or(0, Vec::len);
         assert!(scenarios > 60, "only {scenarios} scenario reports");
         json
+    }
+
+    /// Runs the fixtures once per process before any compared run, so that the compared runs
+    /// find their contracts built: a run that builds them shares the machine with other tests'
+    /// builds, and a build that fails for the machine (memory, disk) fails in that run only.
+    fn contracts_built(paths: &[PathBuf]) {
+        static BUILT: std::sync::Once = std::sync::Once::new();
+        BUILT.call_once(|| {
+            let _ = crate::suite::run_paths(paths, &RunOptions { jobs: 2, ..Default::default() });
+        });
     }
 
     /// Asserts two reports are equal; if not, names the JSON paths where they first differ
