@@ -30,11 +30,14 @@ use crate::report::ScenarioReport;
 use crate::suite::{RunOptions, TX_STACK_SIZE};
 
 /// Steps handed from loading to running at a time (one wake-up of the running thread each);
-/// the first batches are smaller, so that running starts as soon as a step is ready.
-const BATCH: usize = 16;
+/// the first batches are smaller, so that running starts as soon as a step is ready. On one
+/// thread, a batch is interpreted, prepared and run phase by phase: 64 steps ran the ERC-20
+/// bench 1.4–3.3 % faster than 16 or 32, and 2–3.5 % faster than 128, whose steps no longer
+/// stay in the cache from one phase to the next.
+const BATCH: usize = 64;
 
-/// Batches in flight: the loading thread stays at most this far ahead.
-const IN_FLIGHT: usize = 256;
+/// Steps in flight: the loading thread stays at most this far ahead.
+const IN_FLIGHT_STEPS: usize = 4096;
 
 /// Which files run as they load, and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,7 +188,7 @@ fn one_configuration(prepared: &PreparedScenario, options: &RunOptions) -> Optio
 /// freed on a thread of their own (waking the loading thread for each batch would cost this one
 /// more than the freeing).
 fn load_beside(path: &Path, artifacts: &Artifacts, speculation: &mut Speculation<'_>) -> Loaded {
-    let (sender, receiver) = sync_channel(IN_FLIGHT);
+    let (sender, receiver) = sync_channel(IN_FLIGHT_STEPS / BATCH);
     let (ran_sender, ran) = channel::<Vec<Fed>>();
     let mut ran_late = Vec::new();
     let loaded = std::thread::scope(|scope| {
@@ -480,7 +483,8 @@ mod tests {
 
     #[test]
     fn the_reading_stops_where_the_run_is_given_up() {
-        // Batches of 1, 2, 4, 8 and then 16 steps: the stop after 100 steps comes with the 111th.
+        // Batches of 1, 2, 4, 8, 16, 32 and then 64 steps: the stop after 100 steps comes with the
+        // 127th.
         let path = transfers("given-up", 2_000, |_, s| s);
         let mut handed = 0;
         let loaded = load(&path, &Artifacts::default(), &mut |batch| {
@@ -488,7 +492,7 @@ mod tests {
             if handed >= 100 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
         });
         assert!(matches!(loaded, Loaded::Stopped));
-        assert_eq!(handed, 111);
+        assert_eq!(handed, 127);
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
