@@ -132,14 +132,26 @@ pub(crate) mod tests {
                     differences_at(&format!("{path}.{key}"), a, b, out);
                 }
             }
-            (Value::Array(l), Value::Array(r)) if l.len() == r.len() => {
+            (Value::Array(l), Value::Array(r)) => {
+                if l.len() != r.len() {
+                    out.push(format!("{path}: {} items vs {}", l.len(), r.len()));
+                }
                 for (i, (a, b)) in l.iter().zip(r).enumerate() {
                     // Name a scenario by its file, not only its rank.
                     let name = a.get("file").and_then(Value::as_str).map(|f| format!(" ({f})")).unwrap_or_default();
                     differences_at(&format!("{path}[{i}]{name}"), a, b, out);
                 }
             }
-            _ => out.push(format!("{path}: {left} vs {right}")),
+            _ => out.push(format!("{path}: {} vs {}", shortened(left), shortened(right))),
+        }
+    }
+
+    /// A value's JSON, cut to 300 characters (a whole scenario's report would hide the rest).
+    fn shortened(value: &serde_json::Value) -> String {
+        let text = value.to_string();
+        match text.char_indices().nth(300) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text,
         }
     }
 
@@ -169,6 +181,11 @@ pub(crate) mod tests {
             differences,
             [".failed: null vs 0", ".passed: 1 vs null", ".scenarios[0] (a.json).steps[1]: 2 vs 3"]
         );
+        let (long, short) = (serde_json::json!({"steps": ["x".repeat(400), 1]}), serde_json::json!({"steps": [7]}));
+        let mut differences = Vec::new();
+        differences_at("", &long, &short, &mut differences);
+        assert_eq!(differences[0], ".steps: 2 items vs 1");
+        assert_eq!(differences[1], format!(".steps[0]: \"{}… vs 7", "x".repeat(299)));
     }
 
     #[test]
