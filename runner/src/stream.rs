@@ -113,9 +113,15 @@ pub(crate) mod tests {
     /// Asserts two reports are equal; if not, names the JSON paths where they first differ
     /// (the whole reports are too long for a CI log's excerpt).
     pub(crate) fn assert_same_report(left: &serde_json::Value, right: &serde_json::Value, context: &str) {
-        let mut differences = Vec::new();
-        differences_at("", left, right, &mut differences);
+        let differences = differences(left, right);
         assert!(differences.is_empty(), "{context}: the reports differ at\n{}", differences.join("\n"));
+    }
+
+    /// The JSON paths where `left` and `right` differ (up to eight), with both values.
+    fn differences(left: &serde_json::Value, right: &serde_json::Value) -> Vec<String> {
+        let mut out = Vec::new();
+        differences_at("", left, right, &mut out);
+        out
     }
 
     fn differences_at(path: &str, left: &serde_json::Value, right: &serde_json::Value, out: &mut Vec<String>) {
@@ -175,15 +181,12 @@ pub(crate) mod tests {
     fn report_differences_are_named_by_path_and_file() {
         let left = serde_json::json!({"scenarios": [{"file": "a.json", "steps": [1, 2]}], "passed": 1});
         let right = serde_json::json!({"scenarios": [{"file": "a.json", "steps": [1, 3]}], "failed": 0});
-        let mut differences = Vec::new();
-        differences_at("", &left, &right, &mut differences);
         assert_eq!(
-            differences,
+            differences(&left, &right),
             [".failed: null vs 0", ".passed: 1 vs null", ".scenarios[0] (a.json).steps[1]: 2 vs 3"]
         );
         let (long, short) = (serde_json::json!({"steps": ["x".repeat(400), 1]}), serde_json::json!({"steps": [7]}));
-        let mut differences = Vec::new();
-        differences_at("", &long, &short, &mut differences);
+        let differences = differences(&long, &short);
         assert_eq!(differences[0], ".steps: 2 items vs 1");
         assert_eq!(differences[1], format!(".steps[0]: \"{}… vs 7", "x".repeat(299)));
     }
