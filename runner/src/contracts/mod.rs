@@ -331,13 +331,15 @@ impl ContractBuilds {
         Ok(cached)
     }
 
-    /// An exclusive lock, across processes, on building `form` of `krate` (released when the
-    /// returned file is dropped).
+    /// An exclusive lock, across processes and threads, on building `form` of `krate` and
+    /// publishing it (released when the returned file is dropped). It is taken per library name,
+    /// not per crate: crates of one library name (`v1/token` and `v2/token`) build to the same
+    /// file of the shared target folder, and one's build must not replace that file while the
+    /// other's is being copied into the cache.
     fn build_lock(&self, krate: &ContractCrate, form: Form) -> Result<std::fs::File, BuildError> {
         let dir = self.cache.join("locks");
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let id = &format!("{:x}", keccak256(krate.dir.to_string_lossy().as_bytes()))[..12];
-        let path = dir.join(format!("{}-{id}-{form}.lock", krate.lib_name));
+        let path = dir.join(format!("{}-{form}.lock", krate.lib_name));
         let file =
             std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io(&path))?;
         file.lock().map_err(io(&path))?;
@@ -420,7 +422,46 @@ fn sol_errors(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::sol_errors;
+    use super::{ContractBuilds, ContractCrate, Form, NativeProfile, sol_errors};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    #[test]
+    fn crates_of_one_library_name_build_one_at_a_time() {
+        let cache = std::env::temp_dir().join(format!("diorama-build-lock-{}", std::process::id()));
+        let builds = ContractBuilds::new(&cache);
+        let krate = |dir: &str, lib_name: &str| ContractCrate {
+            name: lib_name.into(),
+            dir: cache.join(dir),
+            package: lib_name.into(),
+            lib_name: lib_name.into(),
+            native: NativeProfile::default(),
+        };
+        // Whether a build of `form` of the crate starts within `wait` while v1/token's WASM
+        // builds (which then ends, so that a waiting build goes on and the thread ends).
+        let starts_beside = |dir: &str, lib_name: &str, form: Form, wait: Duration| {
+            let held = builds.build_lock(&krate("v1/token", "token"), Form::Wasm).unwrap();
+            let (started, told) = mpsc::channel();
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    let _lock = builds.build_lock(&krate(dir, lib_name), form).unwrap();
+                    started.send(()).unwrap();
+                });
+                let beside = told.recv_timeout(wait).is_ok();
+                drop(held);
+                if !beside {
+                    told.recv_timeout(Duration::from_secs(30)).expect("the build starts once the other one ends");
+                }
+                beside
+            })
+        };
+        let long = Duration::from_secs(30);
+        assert!(starts_beside("v1/other", "other", Form::Wasm, long), "another library name");
+        assert!(starts_beside("v2/token", "token", Form::Native, long), "another form");
+        // The same library name: the second build waits (with a lock per crate, it started at once).
+        assert!(!starts_beside("v2/token", "token", Form::Wasm, Duration::from_millis(500)));
+        let _ = std::fs::remove_dir_all(&cache);
+    }
 
     #[test]
     fn sol_error_declarations_become_signatures() {
