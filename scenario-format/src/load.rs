@@ -414,6 +414,7 @@ fn take_common(step: &mut StepRaw) -> (Option<Text>, Option<Text>) {
         StepRaw::CheckState(s) => (&mut s.id, &mut s.comment),
         StepRaw::DumpState(s) => (&mut s.id, &mut s.comment),
         StepRaw::ExternalSteps(s) => (&mut s.id, &mut s.comment),
+        StepRaw::Ready(r) => (&mut r.id, &mut r.comment),
     };
     (id.take(), comment.take())
 }

@@ -1,12 +1,12 @@
 //! `expect` objects.
 
 use super::{Ctx, Result};
-use crate::model::{ActivationExpect, CompareOp, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status};
+use crate::model::{ActivationExpect, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status};
 use crate::path::At;
 use crate::raw::{AbiRaw, ErrorRaw, ExpectRaw, LogEntryRaw, LogRaw, LogsRaw, Text, ValueRaw};
 use crate::signature::{SignatureKind, check_signature};
 use crate::value::Check;
-use crate::value::prefixes::{ANY, NUMBER_SEPARATORS};
+use crate::value::prefixes::ANY;
 
 /// Which optional parts of `expect` a step allows.
 #[derive(Debug, Clone, Copy)]
@@ -89,18 +89,9 @@ fn comparison(ctx: &Ctx<'_>, raw: &mut Text, at: &At<'_>) -> Result<Check<Compar
     if text == ANY {
         return Ok(Check::Any);
     }
-    let (op, number) = if let Some(n) = text.strip_prefix("<=") {
-        (CompareOp::Le, n)
-    } else if let Some(n) = text.strip_prefix(">=") {
-        (CompareOp::Ge, n)
-    } else {
-        (CompareOp::Eq, text)
-    };
-    let valid = number.starts_with(|c: char| c.is_ascii_digit()) && number.ends_with(|c: char| c.is_ascii_digit());
-    let digits: String = number.chars().filter(|c| !NUMBER_SEPARATORS.contains(c)).collect();
-    match digits.parse::<u64>() {
-        Ok(value) if valid => Ok(Check::Exact(Comparison { op, value })),
-        _ => {
+    match Comparison::parse(text) {
+        Some(comparison) => Ok(Check::Exact(comparison)),
+        None => {
             Err(ctx.err(at, format!("got `{text}`, expected `N`, `<=N`, `>=N` or `*` (N a decimal number below 2^64)")))
         }
     }

@@ -12,7 +12,7 @@ use crate::path::At;
 use crate::raw::{AbiRaw, ValueRaw};
 use crate::value::{
     self, AbiExpect, AbiValue, AddressValue, BytesValue, Check, CodeValue, U256Value, ValueError, WordValue,
-    prefixes::{ADDRESS, ANY, CONCAT},
+    prefixes::ANY,
 };
 use std::path::Path;
 
@@ -88,9 +88,7 @@ impl Ctx<'_> {
         // The usual `address:NAME` read straight to its address (what its bytes would give); an
         // error comes from the general path, which words it.
         if let ValueRaw::Str(text) = raw
-            && let Some(name) = text.strip_prefix(ADDRESS)
-            && !name.contains(CONCAT)
-            && let Ok(value) = value::named_address(name)
+            && let Some(value) = AddressValue::named(text)
         {
             return Ok(AddressValue { value, original: std::mem::take(text) });
         }

@@ -1,5 +1,6 @@
 //! Interpreted expectations.
 
+use crate::value::prefixes::NUMBER_SEPARATORS;
 use crate::value::{AbiExpect, AddressValue, BytesValue, Check, U256Value, WordValue};
 use std::fmt;
 
@@ -172,6 +173,21 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// Reads `N`, `<=N` or `>=N` (N decimal, below 2^64, with `,` or `_` between digits).
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        let (op, number) = if let Some(n) = text.strip_prefix("<=") {
+            (CompareOp::Le, n)
+        } else if let Some(n) = text.strip_prefix(">=") {
+            (CompareOp::Ge, n)
+        } else {
+            (CompareOp::Eq, text)
+        };
+        let valid = number.starts_with(|c: char| c.is_ascii_digit()) && number.ends_with(|c: char| c.is_ascii_digit());
+        let digits: String = number.chars().filter(|c| !NUMBER_SEPARATORS.contains(c)).collect();
+        let value = digits.parse::<u64>().ok().filter(|_| valid)?;
+        Some(Comparison { op, value })
+    }
+
     /// Whether `actual` satisfies the comparison.
     pub fn accepts(&self, actual: u64) -> bool {
         match self.op {

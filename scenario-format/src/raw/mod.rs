@@ -9,6 +9,7 @@
 mod common;
 mod expect;
 mod plain;
+mod ready;
 mod state;
 mod steps;
 mod top_each;
@@ -73,6 +74,20 @@ pub enum StepRaw {
     DumpState(Box<DumpStateRaw>),
     /// `externalSteps`.
     ExternalSteps(Box<ExternalStepsRaw>),
+    /// A plain `call` or `query`, read straight into the model (never by serde).
+    #[serde(skip)]
+    Ready(Box<ReadyRaw>),
+}
+
+/// A step read straight into the model ([`ready`]), with its id and comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadyRaw {
+    /// The interpreted step.
+    pub step: crate::model::Step,
+    /// Step id.
+    pub id: Option<Text>,
+    /// Free text.
+    pub comment: Option<Text>,
 }
 
 impl StepRaw {
@@ -88,6 +103,7 @@ impl StepRaw {
             StepRaw::CheckState(_) => "checkState",
             StepRaw::DumpState(_) => "dumpState",
             StepRaw::ExternalSteps(_) => "externalSteps",
+            StepRaw::Ready(r) => r.step.name(),
         }
     }
 
@@ -102,6 +118,7 @@ impl StepRaw {
             StepRaw::CheckState(s) => s.step,
             StepRaw::DumpState(s) => s.step,
             StepRaw::ExternalSteps(s) => s.step,
+            StepRaw::Ready(r) => Some(StepTag(Some(r.step.name()))),
         }
     }
 }
@@ -294,7 +311,7 @@ pub(crate) fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> 
             parse_as(self.0).map(wrap)
         }
     }
-    if let Some((step, len)) = plain::read_call(text, &name)
+    if let Some((step, len)) = ready::read_call(text, &name)
         && len == text.len()
     {
         return Ok(step);
@@ -351,8 +368,9 @@ pub(crate) fn parse_step_ahead(rest: &str, guess: Option<&'static str>) -> Optio
         }
     }
     let no_null = |(step, len): (StepRaw, usize)| (!rest.get(..len)?.contains("null")).then_some((step, len));
-    // A plainly written call is read without serde; it has no `null` (the reader declines one).
-    let plain = |tag: &str| plain::read_call(rest, tag);
+    // A plainly written call is read straight into the model; it has no `null` (the reader
+    // declines one).
+    let plain = |tag: &str| ready::read_call(rest, tag);
     if let Some(tag) = quick_tag(rest) {
         return plain(tag).or_else(|| no_null(read_named(tag, Ahead(rest))??));
     }

@@ -107,6 +107,16 @@ impl U256Value {
 }
 
 impl AddressValue {
+    /// The address of a plain `address:NAME` (what its bytes would give); `None` for any other
+    /// expression, or a name that is not valid (the general interpretation words the error).
+    pub(crate) fn named(text: &str) -> Option<Address> {
+        let name = text.strip_prefix(super::prefixes::ADDRESS)?;
+        if name.contains(super::prefixes::CONCAT) {
+            return None;
+        }
+        super::named_address(name).ok()
+    }
+
     /// Requires exactly 20 bytes.
     pub fn from_bytes(bytes: BytesValue) -> Result<Self, ValueError> {
         if bytes.value.len() != 20 {
