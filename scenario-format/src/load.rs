@@ -6,7 +6,7 @@ use crate::interp::{Ctx, interpret_step};
 use crate::model::{Origin, Scenario, Step, StepEntry};
 use crate::path::{At, join_index, join_key};
 use crate::raw::{
-    RawError, ScenarioRaw, StepRaw, Text, TopError, check_structure, parse_step, parse_top, parse_top_each,
+    RawError, ReadyRaw, ScenarioRaw, StepRaw, Text, TopError, check_structure, parse_step, parse_top, parse_top_each,
 };
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -379,6 +379,10 @@ impl<'a> Place<'a> {
 
 /// Interprets step `i` of a file (an include is only named).
 fn pending_step(ctx: &Ctx<'_>, i: usize, mut step: StepRaw) -> Pending {
+    if let StepRaw::Ready(ReadyRaw { step, id, comment }) = step {
+        // Read and interpreted in one pass, and boxed as handed on.
+        return Pending { id, comment, body: Body::Step(Ok(step)) };
+    }
     let body = match &mut step {
         StepRaw::ExternalSteps(ext) => Body::Include(std::mem::replace(&mut ext.path, Text(String::new()))),
         other => {

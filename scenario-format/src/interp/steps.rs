@@ -42,7 +42,7 @@ pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &mut StepRaw, at: &At<'_>) -> R
         StepRaw::DumpState(d) => Step::DumpState(DumpState { path: d.path.as_ref().map(|p| ctx.base_dir.join(&p.0)) }),
         StepRaw::Ready(r) => {
             // Read and interpreted in one pass; the placeholder is dropped with the raw step.
-            std::mem::replace(&mut r.step, Step::DumpState(DumpState { path: None }))
+            std::mem::replace(&mut *r.step, Step::DumpState(DumpState { path: None }))
         }
         StepRaw::ExternalSteps(_) => {
             return Err(ctx.err(at, "`externalSteps` must be resolved by the loader"));

@@ -76,14 +76,14 @@ pub enum StepRaw {
     ExternalSteps(Box<ExternalStepsRaw>),
     /// A plain `call` or `query`, read straight into the model (never by serde).
     #[serde(skip)]
-    Ready(Box<ReadyRaw>),
+    Ready(ReadyRaw),
 }
 
 /// A step read straight into the model ([`ready`]), with its id and comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadyRaw {
-    /// The interpreted step.
-    pub step: crate::model::Step,
+    /// The interpreted step (boxed as the loader hands steps on).
+    pub step: Box<crate::model::Step>,
     /// Step id.
     pub id: Option<Text>,
     /// Free text.

@@ -52,7 +52,7 @@ pub(crate) fn read_call(rest: &str, name: &str) -> Option<(StepRaw, usize)> {
     let fields = CallFields { function: function.map(str::to_owned), ..fields };
     let call = CallTx { tx: fields, expect };
     let step = if name == "call" { Step::Call(call) } else { Step::Query(call) };
-    Some((StepRaw::Ready(Box::new(ReadyRaw { step, id, comment })), r.offset()))
+    Some((StepRaw::Ready(ReadyRaw { step: Box::new(step), id, comment }), r.offset()))
 }
 
 /// `tx` as read: its fields but `function`, and what the rules look at.
@@ -237,7 +237,7 @@ mod tests {
         // The workspace's folder: the tests run in the crate's, which has another `Cargo.toml`.
         let base_dir = &Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let ctx = Ctx { file: Path::new("test.scen.json"), source: rest, base_dir };
-        let step = interpret_step(&ctx, &mut raw, &At::Rendered("steps").index(0)).ok()?;
+        let step = Box::new(interpret_step(&ctx, &mut raw, &At::Rendered("steps").index(0)).ok()?);
         Some((ReadyRaw { step, id, comment }, offset))
     }
 
@@ -245,7 +245,7 @@ mod tests {
     fn agrees(text: &str, name: &str) -> bool {
         let Some((read, len)) = read_call(text, name) else { return false };
         let StepRaw::Ready(read) = read else { panic!("{name}: {text}: read as {read:?}") };
-        assert_eq!(Some((*read, len)), general(text, name), "{name}: {text}");
+        assert_eq!(Some((read, len)), general(text, name), "{name}: {text}");
         true
     }
 
