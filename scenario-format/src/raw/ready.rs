@@ -138,20 +138,22 @@ fn logs(r: &mut Plain<'_>) -> Option<Option<LogsExpect>> {
     if !r.is_next(b'[') {
         return (r.string()? == ANY).then_some(None);
     }
-    let mut more_allowed = false;
-    let entries = r.list(|r| {
-        if more_allowed {
+    let mut logs = LogsExpect { entries: Vec::new(), more_allowed: false };
+    // The logs are gathered in place (the cursor's own list holds nothing).
+    r.list(|r| {
+        if logs.more_allowed {
             // Only the last entry may be `+`.
             return None;
         }
         if r.is_next(b'{') {
-            log(r).map(Some)
+            logs.entries.push(log(r)?);
         } else {
-            more_allowed = r.string()? == MORE;
-            more_allowed.then_some(None)
+            logs.more_allowed = r.string()? == MORE;
+            logs.more_allowed.then_some(())?;
         }
+        Some(())
     })?;
-    Some(Some(LogsExpect { entries: entries.into_iter().flatten().collect(), more_allowed }))
+    Some(Some(logs))
 }
 
 fn log(r: &mut Plain<'_>) -> Option<LogExpect> {
