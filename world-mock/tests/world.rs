@@ -142,3 +142,38 @@ fn deployment_code_deploys_short_and_long_runtimes_unchanged() {
         assert_eq!(world.state().account(&created).unwrap().code_bytes(), &runtime[..], "runtime of {len} bytes");
     }
 }
+
+#[test]
+fn a_request_becomes_the_transaction_revm_builds_by_default() {
+    use world_mock::revm::context::TxEnv;
+    use world_mock::revm::primitives::TxKind;
+    let mut world = World::default();
+    let contract = deploy(&mut world, &store_runtime());
+    let requests = [
+        TxRequest { from: ALICE, to: Some(contract), data: vec![1, 2].into(), ..Default::default() },
+        TxRequest {
+            from: contract,
+            data: vec![3].into(),
+            value: U256::from(5),
+            gas_limit: Some(90_000),
+            gas_price: 7,
+            to: None,
+        },
+    ];
+    for request in requests {
+        // The default's fields (type, access list, tip, blobs, authorizations) as revm's builder
+        // sets them, and the request's own.
+        let by_default = TxEnv {
+            caller: request.from,
+            gas_limit: request.gas_limit.unwrap_or(world.block().gas_limit),
+            gas_price: request.gas_price,
+            kind: request.to.map_or(TxKind::Create, TxKind::Call),
+            value: request.value,
+            data: request.data.clone(),
+            nonce: world.state().account(&request.from).map_or(0, |a| a.nonce),
+            chain_id: Some(world.block().chain_id),
+            ..TxEnv::default()
+        };
+        assert_eq!(world.tx_env(&request), by_default);
+    }
+}
