@@ -136,23 +136,19 @@ impl<'a> ScenarioRun<'a> {
             report.not_run.push(step_label(step));
             return;
         }
-        let mut step_report = StepReport {
-            index: step.origin.index,
-            id: step.id.clone(),
-            kind: step.kind,
-            location: self.locations.of(&step.origin),
-            ..StepReport::default()
-        };
+        // Written where it is kept: moving a step's report (a few hundred bytes) into the list
+        // cost more than filling it.
+        let step_report = report.steps.push_mut(StepReport::default());
+        (step_report.index, step_report.id, step_report.kind) = (step.origin.index, step.id.clone(), step.kind);
+        step_report.location = self.locations.of(&step.origin);
         crate::isolate::step_started(|| step_label(step), &step_report.location);
         let step_started = Instant::now();
         let world = &mut self.world;
-        let result =
-            run_step(world, self.scenario, step, &mut step_report, self.profiling.as_mut(), self.options.observe);
+        let result = run_step(world, self.scenario, step, step_report, self.profiling.as_mut(), self.options.observe);
         step_report.wall_time = step_started.elapsed();
-        self.names.record(step, &mut step_report, world, result.as_ref().ok().copied().flatten());
+        self.names.record(step, step_report, world, result.as_ref().ok().copied().flatten());
         if let Err(message) = result {
             report.outcome = ScenarioOutcome::Error(format!("{}: {message}", step_report.location));
-            report.steps.push(step_report);
             report.wall_time = self.started.elapsed();
             self.ended = true;
             return;
@@ -165,7 +161,6 @@ impl<'a> ScenarioRun<'a> {
         if !step_report.mismatches.is_empty() {
             report.outcome = ScenarioOutcome::Failed;
         }
-        report.steps.push(step_report);
     }
 
     /// Whether every step so far passed (and the run goes on).
@@ -255,9 +250,24 @@ fn run_step(
             // Read before the transaction; only a deploy's address check uses it.
             let sender_nonce =
                 (*kind == TxKind::Deploy).then(|| world.state().account(&request.from).map_or(0, |a| a.nonce));
-            let outcome = match deployer {
-                Some(call) => crate::deployer::send(world, request, call).map_err(|e| e.to_string())?,
-                None => world.execute(request, commit).unwrap_or_else(|rejected| rejected_outcome(rejected.0)),
+            // The outcome is used where it was returned, not moved out of its `Result` (it is a
+            // few hundred bytes, copied on every transaction).
+            let (sent, executed, rejected);
+            let outcome: &TxOutcome = match deployer {
+                Some(call) => {
+                    sent = crate::deployer::send(world, request, call).map_err(|e| e.to_string())?;
+                    &sent
+                }
+                None => {
+                    executed = world.execute(request, commit);
+                    match &executed {
+                        Ok(outcome) => outcome,
+                        Err(e) => {
+                            rejected = rejected_outcome(e.0.clone());
+                            &rejected
+                        }
+                    }
+                }
             };
             report.status = Some(outcome.status.as_str().into());
             report.gas_used = Some(outcome.gas_used);
@@ -265,7 +275,7 @@ fn run_step(
             report.unmetered = outcome.unmetered;
             report.frames = outcome.stylus_frames.iter().map(FrameReport::of).collect();
             report.detail = outcome.halt_reason.clone().filter(|d| !d.is_empty());
-            checks::check_tx(expect, &outcome, &scenario.errors, report)?;
+            checks::check_tx(expect, outcome, &scenario.errors, report)?;
             report.trace = outcome.trace.as_ref().and_then(|t| crate::report::tree(t, decoder)).map(Box::new);
             if let (Some(profiling), Some(trace)) = (profiling, &outcome.trace) {
                 profiling.add(world, trace, decoder, step_label(step));
@@ -273,19 +283,19 @@ fn run_step(
             if let Some(sender_nonce) = sender_nonce {
                 explain_address_miss(world, request.from, sender_nonce, report);
             }
-            report.observed = observe.then(|| Box::new(Observation::of(&outcome)));
+            report.observed = observe.then(|| Box::new(Observation::of(outcome)));
             created = outcome.created;
             if *activate && let Some(created) = outcome.created {
                 world.activate_program(created).map_err(|e| format!("activating the deployed program: {e}"))?;
                 activation::check_activation(
                     world,
                     created,
-                    &outcome,
+                    outcome,
                     expect.activation.as_deref().unwrap_or(&ActivationExpect::default()),
                     report,
                 );
             }
-            capture_tx(world, &outcome, outcome.created.filter(|_| *activate), report);
+            capture_tx(world, outcome, outcome.created.filter(|_| *activate), report);
         }
         Action::CheckState(check) => {
             state_check::check_state(world, check, report)?;
