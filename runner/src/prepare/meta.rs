@@ -5,7 +5,7 @@ use alloy_primitives::Address;
 use scenario_format::{CodeSource, CodeValue, Step};
 use std::sync::Arc;
 
-use super::Signatures;
+use crate::abi::Signature;
 
 /// A step's names. Function and code names are `Arc`s that the step reports share: every
 /// report names its function and contract. A signature's canonical form is made once per
@@ -40,9 +40,10 @@ pub fn code_name(code: &CodeValue) -> Option<Arc<str>> {
     }
 }
 
-/// The names of `step`. The text naming its target is moved out of the step, which is only
-/// prepared afterwards (preparing uses the target's address, not its text).
-pub(crate) fn step_meta(step: &mut Step, signatures: &Signatures) -> StepMeta {
+/// The names of `step`, once it is prepared (`function`: a call's, as looked up for it). The text
+/// naming its target is moved out of the step (preparing used the target's address, not its
+/// text).
+pub(crate) fn step_meta(step: &mut Step, function: Option<&Signature>) -> StepMeta {
     match step {
         Step::SetState(set) => StepMeta {
             named_code: set
@@ -63,9 +64,7 @@ pub(crate) fn step_meta(step: &mut Step, signatures: &Signatures) -> StepMeta {
         Step::Call(call) | Step::Query(call) => {
             let tx = &mut call.tx;
             let function = match (&tx.function, &tx.data) {
-                (Some(text), _) => {
-                    signatures.parse(text).map_or_else(|_| text.as_str().into(), |sig| sig.canonical_shared())
-                }
+                (Some(text), _) => function.map_or_else(|| text.as_str().into(), Signature::canonical_shared),
                 (None, Some(data)) if data.value.len() >= 4 => {
                     format!("0x{}", alloy_primitives::hex::encode(&data.value[..4])).into()
                 }

@@ -189,9 +189,15 @@ impl<'a> Preparer<'a> {
     /// Prepares the next step.
     pub fn step(&mut self, mut entry: StepEntry) -> Result<PreparedStep, PrepareError> {
         let cx = StepCx { origin: &entry.origin, artifacts: self.artifacts, signatures: &self.signatures };
-        // Named before `prepare_step` takes the step's expectations.
-        let meta = meta::step_meta(&mut entry.step, &self.signatures);
-        let (kind, action) = prepare_step(&cx, &mut entry.step, &mut self.needs)?;
+        // A call's function, looked up once for its calldata, its expectations and its name.
+        let function = match &*entry.step {
+            Step::Call(call) | Step::Query(call) => {
+                call.tx.function.as_deref().map(|f| cx.signature(f, "tx.function")).transpose()?
+            }
+            _ => None,
+        };
+        let (kind, action) = prepare_step(&cx, &mut entry.step, function.as_ref(), &mut self.needs)?;
+        let meta = meta::step_meta(&mut entry.step, function.as_deref());
         Ok(PreparedStep { origin: entry.origin, id: entry.id, kind, action, meta })
     }
 
@@ -361,7 +367,13 @@ impl StepCx<'_> {
 }
 
 /// Prepares `step`, taking its expectations (the step is dropped afterwards).
-fn prepare_step(cx: &StepCx<'_>, step: &mut Step, needs: &mut Needs) -> Result<(&'static str, Action), PrepareError> {
+/// Prepares a step; `function` is a call's, already looked up.
+fn prepare_step(
+    cx: &StepCx<'_>,
+    step: &mut Step,
+    function: Option<&Arc<Signature>>,
+    needs: &mut Needs,
+) -> Result<(&'static str, Action), PrepareError> {
     let query = matches!(step, Step::Query(_));
     Ok(match step {
         Step::SetState(set) => ("setState", Action::SetState(state::prepare_set_state(cx, set, needs)?)),
@@ -414,16 +426,15 @@ fn prepare_step(cx: &StepCx<'_>, step: &mut Step, needs: &mut Needs) -> Result<(
         }
         Step::Call(call) | Step::Query(call) => {
             let tx = &call.tx;
-            let (data, sig) = match (&tx.function, &tx.data) {
-                (Some(function), _) => {
-                    let sig = cx.signature(function, "tx.function")?;
+            let data = match (function, &tx.data) {
+                (Some(sig), _) => {
                     if !cx.signatures.functions.borrow().iter().any(|f| f.selector() == sig.selector()) {
                         cx.signatures.functions.borrow_mut().push(sig.clone());
                     }
-                    (encode_call(&sig, &tx.args).map_err(|e| cx.error("tx.args", e))?, Some(sig))
+                    encode_call(sig, &tx.args).map_err(|e| cx.error("tx.args", e))?
                 }
-                (None, Some(data)) => (data.value.to_vec(), None),
-                (None, None) => (Vec::new(), None),
+                (None, Some(data)) => data.value.to_vec(),
+                (None, None) => Vec::new(),
             };
             let request = TxRequest {
                 from: tx.from.as_ref().map_or(Address::ZERO, |f| f.value),
@@ -433,7 +444,7 @@ fn prepare_step(cx: &StepCx<'_>, step: &mut Step, needs: &mut Needs) -> Result<(
                 gas_limit: tx.gas_limit,
                 gas_price: gas_price(cx, tx.gas_price.as_ref().map(|v| v.value), "tx.gasPrice")?,
             };
-            let expect = expect::prepare(cx, call.expect.take(), sig.as_deref())?;
+            let expect = expect::prepare(cx, call.expect.take(), function.map(|f| &**f))?;
             let kind = if query { TxKind::Query } else { TxKind::Call };
             (
                 if query { "query" } else { "call" },
