@@ -48,6 +48,12 @@ fn decimal_numbers_are_minimal_big_endian() {
     assert_eq!(ok("255"), vec![0xff]);
     assert_eq!(ok("256"), vec![1, 0]);
     assert_eq!(ok("000001"), vec![1]);
+    // The largest value, and one more (digits only, and with separators).
+    let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+    assert_eq!(ok(max), vec![0xff; 32]);
+    let over = "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+    assert!(matches!(err(over), ValueError::DecimalTooBig(_)));
+    assert!(matches!(err(&format!("1,{over}")), ValueError::DecimalTooBig(_)));
     assert!(matches!(err("12a"), ValueError::BadNumber(t) if t == "12a"));
     assert!(matches!(err("1_"), ValueError::BadNumber(_)));
     assert!(matches!(err("-5"), ValueError::Negative(_)));

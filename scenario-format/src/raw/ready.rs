@@ -17,7 +17,9 @@ use super::{ReadyRaw, StepRaw};
 use crate::model::{CallFields, CallTx, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status, Step};
 use crate::signature::{SignatureKind, check_signature, has_returns};
 use crate::value::prefixes::{ANY, FILE, MORE};
-use crate::value::{AbiExpect, AbiValue, AddressValue, BytesValue, Check, U256Value, WordValue, interpret, to_u64};
+use crate::value::{
+    AbiExpect, AbiValue, AddressValue, BytesValue, Check, U256Value, ValueBytes, WordValue, interpret, to_u64,
+};
 use std::path::Path;
 
 /// The `call` or `query` step (`name`) at the start of `rest` and the length of its text, when
@@ -212,10 +214,13 @@ fn leaf(r: &mut Plain<'_>) -> Option<BytesValue> {
 /// A value expression with its bytes. A `file:` value is declined: it is read relative to the
 /// scenario's folder, which only the general way knows; no other expression reads the folder.
 fn text_leaf(text: &str) -> Option<BytesValue> {
-    if text.contains(FILE) {
-        return None;
-    }
-    Some(BytesValue { original: text.to_owned(), value: interpret(text, Path::new("")).ok()? })
+    // `address:NAME`, the commonest argument, gives the bytes of the address `address_of` reads.
+    let value = match AddressValue::named(text) {
+        Some(address) => ValueBytes::from_slice(address.as_slice()),
+        None if text.contains(FILE) => return None,
+        None => interpret(text, Path::new("")).ok()?,
+    };
+    Some(BytesValue { original: text.to_owned(), value })
 }
 
 fn address(r: &mut Plain<'_>) -> Option<AddressValue> {
