@@ -118,9 +118,14 @@ fn interpret_at(expr: &str, base_dir: &Path, depth: usize) -> Result<ValueBytes,
     if depth > MAX_DEPTH {
         return Err(ValueError::TooDeep);
     }
-    // A plain number, the commonest expression, has no prefix or part to look for.
-    if !expr.is_empty() && expr.bytes().all(|b| b.is_ascii_digit()) {
-        return parse_decimal(expr).map_err(|_| ValueError::DecimalTooBig(abbreviate(expr)));
+    // A plain number or boolean, the commonest expressions, has no prefix or part to look for.
+    match expr {
+        "" | FALSE => return Ok(ValueBytes::new()),
+        TRUE => return Ok(ValueBytes::from_elem(1, 1)),
+        _ if expr.bytes().all(|b| b.is_ascii_digit()) => {
+            return parse_decimal(expr).map_err(|_| ValueError::DecimalTooBig(abbreviate(expr)));
+        }
+        _ => {}
     }
     // The usual expression is one part: its bytes are the result, not copied into another list.
     if !expr.contains(CONCAT) && !expr.starts_with(KECCAK256) {
