@@ -25,50 +25,59 @@ pub struct SignatureError {
 /// Checks a signature's shape: an identifier, a parenthesized parameter list, and for
 /// functions an optional parenthesized return list. The error says what was expected.
 pub fn check_signature(sig: &str, kind: SignatureKind) -> Result<(), SignatureError> {
+    check_shape(sig, kind).map(|_| ())
+}
+
+/// [`check_signature`], and whether the signature has a return list ([`has_returns`]), found
+/// once per signature with its check.
+pub(crate) fn check_shape(sig: &str, kind: SignatureKind) -> Result<bool, SignatureError> {
     // Suites repeat a few signatures thousands of times: remember the ones already accepted.
     // One set per kind, so that a lookup needs no owned key.
     thread_local! {
         static ACCEPTED: std::cell::RefCell<[Accepted; 4]> = Default::default();
     }
     let kind_index = kind as usize;
-    if ACCEPTED.with(|a| a.borrow_mut()[kind_index].find(sig)) {
-        return Ok(());
+    if let Some(returns) = ACCEPTED.with(|a| a.borrow_mut()[kind_index].find(sig)) {
+        return Ok(returns);
     }
     check_signature_uncached(sig, kind).map_err(|message| SignatureError { message })?;
-    ACCEPTED.with(|a| a.borrow_mut()[kind_index].accept(sig));
-    Ok(())
+    let returns = kind == SignatureKind::Function && has_returns(sig);
+    ACCEPTED.with(|a| a.borrow_mut()[kind_index].accept(sig, returns));
+    Ok(returns)
 }
 
-/// The signatures of one kind already accepted, and the last one accepted or found again:
-/// steps in a row often use the same one, which a comparison finds sooner than a hash.
+/// The signatures of one kind already accepted (with whether each has a return list), and the
+/// last one accepted or found again: steps in a row often use the same one, which a comparison
+/// finds sooner than a hash.
 #[derive(Default)]
 struct Accepted {
     last: String,
-    all: foldhash::HashSet<String>,
+    last_returns: bool,
+    all: foldhash::HashMap<String, bool>,
 }
 
 impl Accepted {
-    /// Whether `sig` was accepted before; found, it becomes the last one.
-    fn find(&mut self, sig: &str) -> bool {
+    /// Whether `sig` has a return list, when it was accepted before; found, it becomes the last
+    /// one.
+    fn find(&mut self, sig: &str) -> Option<bool> {
         // (Empty until a signature is accepted; an empty one never is.)
         if !self.last.is_empty() && self.last == sig {
-            return true;
+            return Some(self.last_returns);
         }
-        let found = self.all.contains(sig);
-        if found {
-            self.remember_last(sig);
-        }
-        found
+        let returns = *self.all.get(sig)?;
+        self.remember_last(sig, returns);
+        Some(returns)
     }
 
-    fn accept(&mut self, sig: &str) {
-        self.all.insert(sig.to_owned());
-        self.remember_last(sig);
+    fn accept(&mut self, sig: &str, returns: bool) {
+        self.all.insert(sig.to_owned(), returns);
+        self.remember_last(sig, returns);
     }
 
-    fn remember_last(&mut self, sig: &str) {
+    fn remember_last(&mut self, sig: &str, returns: bool) {
         self.last.clear();
         self.last.push_str(sig);
+        self.last_returns = returns;
     }
 }
 

@@ -15,7 +15,7 @@ use super::common::StepTag;
 use super::plain::{MAX_DEPTH, Plain, set};
 use super::{ReadyRaw, StepRaw};
 use crate::model::{CallFields, CallTx, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status, Step};
-use crate::signature::{SignatureKind, check_signature, has_returns};
+use crate::signature::{SignatureKind, check_shape, check_signature};
 use crate::value::prefixes::{ANY, FILE, MORE};
 use crate::value::{
     AbiExpect, AbiValue, AddressValue, BytesValue, Check, U256Value, ValueBytes, WordValue, interpret, to_u64,
@@ -49,12 +49,12 @@ pub(crate) fn read_call(rest: &str, name: &str) -> Option<(StepRaw, usize)> {
     if name == "call" && call.tx.from.is_none() {
         return None;
     }
-    match function {
-        Some(sig) if data_given || check_signature(sig, SignatureKind::Function).is_err() => return None,
+    let returns = match function {
+        Some(_) if data_given => return None,
+        Some(sig) => check_shape(sig, SignatureKind::Function).ok()?,
         None if args_given => return None,
-        _ => {}
-    }
-    let returns = function.is_some_and(has_returns);
+        None => false,
+    };
     if matches!(&call.expect, Some(Expect { out: Some(Out::Values(_)), .. })) && !returns {
         return None;
     }
