@@ -118,15 +118,6 @@ fn interpret_at(expr: &str, base_dir: &Path, depth: usize) -> Result<ValueBytes,
     if depth > MAX_DEPTH {
         return Err(ValueError::TooDeep);
     }
-    // A plain number or boolean, the commonest expressions, has no prefix or part to look for.
-    match expr {
-        "" | FALSE => return Ok(ValueBytes::new()),
-        TRUE => return Ok(ValueBytes::from_elem(1, 1)),
-        _ if expr.bytes().all(|b| b.is_ascii_digit()) => {
-            return parse_decimal(expr).map_err(|_| ValueError::DecimalTooBig(abbreviate(expr)));
-        }
-        _ => {}
-    }
     // The usual expression is one part: its bytes are the result, not copied into another list.
     if !expr.contains(CONCAT) && !expr.starts_with(KECCAK256) {
         return interpret_part(expr, base_dir, depth);
@@ -157,6 +148,16 @@ fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<ValueByte
         return Err(ValueError::TooDeep);
     }
     let depth = depth + 1;
+    // Literals and plain numbers, the commonest values, have no prefix: they skip the search.
+    match text {
+        "" | FALSE => return Ok(ValueBytes::new()),
+        TRUE => return Ok(ValueBytes::from_elem(1, 1)),
+        ANY => return Err(ValueError::Star),
+        _ if text.bytes().all(|b| b.is_ascii_digit()) => {
+            return parse_decimal(text).map_err(|_| ValueError::DecimalTooBig(abbreviate(text)));
+        }
+        _ => {}
+    }
     if let Some(rest) = text.strip_prefix(STR) {
         return Ok(ValueBytes::from_slice(rest.as_bytes()));
     }
@@ -181,12 +182,6 @@ fn interpret_part(text: &str, base_dir: &Path, depth: usize) -> Result<ValueByte
     }
     if let Some(hex) = text.strip_prefix(HEX) {
         return decode_hex(text, hex);
-    }
-    match text {
-        "" | FALSE => return Ok(ValueBytes::new()),
-        TRUE => return Ok(ValueBytes::from_elem(1, 1)),
-        ANY => return Err(ValueError::Star),
-        _ => {}
     }
     match parse_decimal(text) {
         Ok(bytes) => return Ok(bytes),
