@@ -366,8 +366,8 @@ impl StepCx<'_> {
     }
 }
 
-/// Prepares `step`, taking its expectations (the step is dropped afterwards).
-/// Prepares a step; `function` is a call's, already looked up.
+/// Prepares `step`, taking its expectations (the step is dropped afterwards); `function` is a
+/// call's, already looked up.
 fn prepare_step(
     cx: &StepCx<'_>,
     step: &mut Step,

@@ -6,7 +6,7 @@ use super::{Ctx, Result};
 use crate::model::{Activate, ActivateTx, CallFields, CallTx, Deploy, DeployTx, DumpState, Step, Transfer, TransferTx};
 use crate::path::At;
 use crate::raw::{CallRaw, DeployRaw, StepRaw};
-use crate::signature::{SignatureKind, check_signature, has_returns};
+use crate::signature::{SignatureKind, check_shape, check_signature};
 
 /// Interprets one step at `at` (`steps[3]`).
 pub(crate) fn interpret_step(ctx: &Ctx<'_>, raw: &mut StepRaw, at: &At<'_>) -> Result<Step> {
@@ -83,17 +83,19 @@ fn call(ctx: &Ctx<'_>, raw: &mut CallRaw, at: &At<'_>, step: &'static str) -> Re
         let msg = "missing field `from` (a `call` needs a sender; only `query` defaults to the zero address)";
         return Err(ctx.err(&tx_at, msg));
     }
+    // Whether the function has a return list, found with its check.
+    let mut returns = false;
     if let Some(sig) = &tx.function {
         if tx.data.is_some() {
             let msg = "got both `function` and `data`, expected one of them (`data` is the raw calldata)";
             return Err(ctx.err_key(&tx_at.key("data"), msg));
         }
-        check_signature(&sig.0, SignatureKind::Function).map_err(|e| ctx.err(&tx_at.key("function"), e.message))?;
+        returns =
+            check_shape(&sig.0, SignatureKind::Function).map_err(|e| ctx.err(&tx_at.key("function"), e.message))?;
     } else if tx.args.is_some() {
         let msg = "`args` needs `function` (e.g. `transfer(address,uint256)`) to be ABI-encoded";
         return Err(ctx.err_key(&tx_at.key("args"), msg));
     }
-    let returns = tx.function.as_ref().is_some_and(|f| has_returns(&f.0));
     let fields = CallFields {
         from: ctx.opt(&mut tx.from, &tx_at, "from", Ctx::address)?,
         to: ctx.address(&mut tx.to, &tx_at.key("to"))?,
