@@ -306,12 +306,14 @@ mod tests {
         let read = steps.iter().filter(|(text, name)| agrees(text, name)).count();
         // Those not read have escapes, numbers, `null`s, `file:` values or errors (the bad-input fixtures).
         assert!(steps.len() >= 100 && read * 10 >= steps.len() * 8, "{read} of {} read", steps.len());
-        // Whatever the layout: keys sorted, no whitespace, whitespace before the step.
+        // Whatever the layout: keys sorted, no whitespace, whitespace before the step, whitespace
+        // on both sides of each colon.
         for (text, name) in &steps {
             let value: serde_json::Value = serde_json::from_str(text).unwrap();
             let compact = serde_json::to_string(&value).unwrap();
             let pretty = format!(" \n{}", serde_json::to_string_pretty(&value).unwrap());
-            for other in [compact, pretty] {
+            let spaced = compact.replace("\":", "\" :\t");
+            for other in [compact, pretty, spaced] {
                 assert_eq!(read_call(&other, name).is_some(), read_call(text, name).is_some(), "{other}");
                 agrees(&other, name);
             }
