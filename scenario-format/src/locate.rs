@@ -280,6 +280,11 @@ impl<'a> Scanner<'a> {
         (self.peek()? == byte).then(|| self.i += 1)
     }
 
+    /// Like [`Scanner::eat`], for a run of bytes.
+    pub(crate) fn eat_all(&mut self, bytes: &[u8]) -> Option<()> {
+        (self.s.get(self.i..self.i + bytes.len())? == bytes).then(|| self.i += bytes.len())
+    }
+
     /// Reads a JSON string at the cursor, decoding escapes.
     fn string(&mut self) -> Option<String> {
         let start = self.i;
