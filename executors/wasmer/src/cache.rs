@@ -6,7 +6,8 @@
 //! code the body holds: a damaged file could crash the process or, worse, compute a wrong
 //! result that a scenario then passes. So each disk file carries a header with the fingerprint,
 //! the body's length and its Keccak-256, and a body is deserialized only when all three match.
-//! Anything else is a miss: the module is recompiled and the file rewritten, with one warning.
+//! Anything else is a miss: the module is recompiled and the file rewritten, with one warning
+//! (threads needing the same file wait for the first, so it is read, reported and written once).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -140,22 +141,25 @@ impl ModuleCache {
             bump(&self.counters.memory_hits, 1);
             return Ok(module.clone());
         }
-        let path =
-            self.dir.as_ref().map(|dir| dir.join(format!("{id:x}-{}.wasmer", &format!("{fingerprint:x}")[..16])));
-        let module = match path.as_deref().and_then(|path| self.load(compiler, path, fingerprint)) {
-            Some(module) => module,
-            None => {
-                let start = Instant::now();
-                let module = compiler.compile(wasm)?;
-                bump(&self.counters.compile_nanos, start.elapsed().as_nanos() as u64);
-                bump(&self.counters.compiles, 1);
-                if let Some(path) = &path {
-                    self.store(path, fingerprint, &module);
-                }
-                module
+        let module = match &self.dir {
+            Some(dir) => {
+                let path = dir.join(format!("{id:x}-{}.wasmer", &format!("{fingerprint:x}")[..16]));
+                cache_file::one_at_a_time(&path, || match self.load(compiler, &path, fingerprint) {
+                    Some(module) => Ok(module),
+                    None => self.compile(compiler, wasm).inspect(|module| self.store(&path, fingerprint, module)),
+                })?
             }
+            None => self.compile(compiler, wasm)?,
         };
         self.lock().insert(key, module.clone());
+        Ok(module)
+    }
+
+    fn compile(&self, compiler: &Compiler, wasm: &[u8]) -> Result<Module, wasmer::CompileError> {
+        let start = Instant::now();
+        let module = compiler.compile(wasm)?;
+        bump(&self.counters.compile_nanos, start.elapsed().as_nanos() as u64);
+        bump(&self.counters.compiles, 1);
         Ok(module)
     }
 

@@ -4,7 +4,8 @@
 //! damaged, truncated or foreign file is a miss, never a wrong input. Files are written
 //! atomically, so concurrent readers (threads, processes) never see a partial one.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use world_mock::revm::primitives::{B256, keccak256};
 
@@ -74,6 +75,42 @@ pub fn write(path: &Path, magic: &str, fingerprint: B256, body: &[u8]) -> std::i
         let _ = std::fs::remove_file(&tmp);
     }
     written
+}
+
+/// Paths some thread of this process is reading, making or writing, and the signal that one
+/// of them was let go.
+static BUSY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static LET_GO: Condvar = Condvar::new();
+
+/// Runs `work` (read the file at `path`, or make its body and write it) while no other thread
+/// of this process works on the same path. Threads that need the same file thus wait for the
+/// first: a damaged file is reported and rewritten once, and the others read the new one
+/// instead of each making the body again.
+pub fn one_at_a_time<T>(path: &Path, work: impl FnOnce() -> T) -> T {
+    let mut paths = busy_paths();
+    while paths.iter().any(|p| p == path) {
+        paths = LET_GO.wait(paths).unwrap_or_else(PoisonError::into_inner);
+    }
+    paths.push(path.to_path_buf());
+    drop(paths);
+    let _release = Release(path);
+    work()
+}
+
+fn busy_paths() -> MutexGuard<'static, Vec<PathBuf>> {
+    BUSY.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Lets `path` go when dropped, also when the work panics.
+struct Release<'a>(&'a Path);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        let mut paths = busy_paths();
+        paths.retain(|p| p != self.0);
+        drop(paths);
+        LET_GO.notify_all();
+    }
 }
 
 #[cfg(test)]

@@ -31,17 +31,25 @@ pub(crate) fn encoded_program(wasm: &[u8]) -> Vec<u8> {
     if let Some(found) = memory.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
         return found.clone();
     }
-    let path = CacheOptions::from_env().dir.map(|dir| file(&dir, key));
-    let code = path.as_deref().and_then(|path| load(path, wasm)).unwrap_or_else(|| {
-        let code = encode_program(wasm);
-        if let Some(path) = &path {
-            // A failed write only costs encoding again in a later run.
-            let _ = cache_file::write(path, MAGIC, encoder_fingerprint(), &code);
-        }
+    let remembered = |code: Vec<u8>| {
+        memory.lock().unwrap_or_else(PoisonError::into_inner).insert(key, code.clone());
         code
-    });
-    memory.lock().unwrap_or_else(PoisonError::into_inner).insert(key, code.clone());
-    code
+    };
+    let Some(path) = CacheOptions::from_env().dir.map(|dir| file(&dir, key)) else {
+        return remembered(encode_program(wasm));
+    };
+    cache_file::one_at_a_time(&path, || {
+        // A thread that waited for another finds its encoding here.
+        if let Some(found) = memory.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return found.clone();
+        }
+        remembered(load(&path, wasm).unwrap_or_else(|| {
+            let code = encode_program(wasm);
+            // A failed write only costs encoding again in a later run.
+            let _ = cache_file::write(&path, MAGIC, encoder_fingerprint(), &code);
+            code
+        }))
+    })
 }
 
 fn file(dir: &Path, wasm_hash: B256) -> PathBuf {

@@ -64,3 +64,34 @@ fn memory_only_cache_keys_by_module_hash() {
     let stats = executor.stats();
     assert_eq!((stats.compiles, stats.memory_hits), (2, 1));
 }
+
+#[test]
+fn threads_needing_one_damaged_file_report_and_recompile_it_once() {
+    let dir = temp_dir("shared-damage");
+    let mut frame = call(&module("", "i32.const 0"), &[], GAS);
+    frame.program.module_hash = B256::repeat_byte(0x44);
+    WasmerExecutor::new(CacheOptions::with_dir(&dir)).execute(&frame, &mut FakeHooks::default());
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"not a module").unwrap();
+    }
+    const THREADS: usize = 8;
+    let start = std::sync::Barrier::new(THREADS);
+    let stats: Vec<_> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..THREADS)
+            .map(|_| {
+                scope.spawn(|| {
+                    let executor = WasmerExecutor::new(CacheOptions::with_dir(&dir));
+                    start.wait();
+                    assert_eq!(executor.execute(&frame, &mut FakeHooks::default()).status, StylusStatus::Success);
+                    executor.stats()
+                })
+            })
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    });
+    let total = |count: fn(&executor_wasmer::CacheStats) -> u64| stats.iter().map(count).sum::<u64>();
+    assert_eq!(total(|s| s.disk_errors), 1, "the damaged file is reported once");
+    assert_eq!(total(|s| s.compiles), 1, "and recompiled once");
+    assert_eq!(total(|s| s.disk_hits), THREADS as u64 - 1, "the others read the rewritten file");
+    let _ = std::fs::remove_dir_all(&dir);
+}
