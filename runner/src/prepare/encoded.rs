@@ -26,29 +26,29 @@ fn encoder_fingerprint() -> B256 {
 /// The on-chain code for `wasm`.
 pub(crate) fn encoded_program(wasm: &[u8]) -> Vec<u8> {
     static MEMORY: OnceLock<Mutex<HashMap<B256, Vec<u8>>>> = OnceLock::new();
-    let memory = MEMORY.get_or_init(Mutex::default);
+    let memory = || MEMORY.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner);
     let key = keccak256(wasm);
-    if let Some(found) = memory.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
-        return found.clone();
-    }
+    let found = || memory().get(&key).cloned();
     let remembered = |code: Vec<u8>| {
-        memory.lock().unwrap_or_else(PoisonError::into_inner).insert(key, code.clone());
+        memory().insert(key, code.clone());
         code
     };
+    if let Some(code) = found() {
+        return code;
+    }
     let Some(path) = CacheOptions::from_env().dir.map(|dir| file(&dir, key)) else {
         return remembered(encode_program(wasm));
     };
     cache_file::one_at_a_time(&path, || {
         // A thread that waited for another finds its encoding here.
-        if let Some(found) = memory.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
-            return found.clone();
-        }
-        remembered(load(&path, wasm).unwrap_or_else(|| {
-            let code = encode_program(wasm);
-            // A failed write only costs encoding again in a later run.
-            let _ = cache_file::write(&path, MAGIC, encoder_fingerprint(), &code);
-            code
-        }))
+        found().unwrap_or_else(|| {
+            remembered(load(&path, wasm).unwrap_or_else(|| {
+                let code = encode_program(wasm);
+                // A failed write only costs encoding again in a later run.
+                let _ = cache_file::write(&path, MAGIC, encoder_fingerprint(), &code);
+                code
+            }))
+        })
     })
 }
 
