@@ -16,12 +16,18 @@
 //! code: every world runs Stylus code on Wasmer, so the two differ only by their label until
 //! the debugger is planned).
 //!
+//! Since only a passing speculative run is kept, its messages are never shown: its steps are
+//! read without the texts only messages quote ([`Quotes::Dropped`]: values as written, JSON
+//! paths), which saves a few allocations per step. The run again reads them with their texts.
+//!
 //! A step is dropped as soon as it has run: a passing file (the common case) never holds its
 //! prepared steps, and a run given up costs one more reading of the steps before it.
 
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::mpsc::{SendError, channel, sync_channel};
+
+use scenario_format::Quotes;
 
 use crate::artifacts::Artifacts;
 use crate::execute::{ExecOptions, REVM, ScenarioRun};
@@ -116,7 +122,7 @@ fn run_ran(path: &Path, size: u64, artifacts: &Artifacts, options: &RunOptions) 
     let loaded = if second_thread {
         load_beside(path, artifacts, &mut speculation)
     } else {
-        load(path, artifacts, &mut |batch| speculation.feed(&batch))
+        load(path, artifacts, Quotes::Dropped, &mut |batch| speculation.feed(&batch))
     };
     let usable = match loaded {
         Loaded::Whole(prepared) => {
@@ -159,7 +165,7 @@ enum Loaded {
 /// `None` when the file is not usable.
 fn load_kept(path: &Path, artifacts: &Artifacts) -> Option<PreparedScenario> {
     let mut steps = Vec::new();
-    let loaded = load(path, artifacts, &mut |batch| {
+    let loaded = load(path, artifacts, Quotes::Kept, &mut |batch| {
         steps.extend(batch.into_iter().map(|(step, _)| step));
         ControlFlow::Continue(())
     });
@@ -199,7 +205,7 @@ fn load_beside(path: &Path, artifacts: &Artifacts, speculation: &mut Speculation
                 // A send fails when the receiver is gone: the run was given up (or this thread
                 // panicked), and the loading stops. Returning drops both channel ends here, and
                 // the steps still waiting in `ran`.
-                load(path, artifacts, &mut |batch| {
+                load(path, artifacts, Quotes::Dropped, &mut |batch| {
                     ran.try_iter().for_each(drop);
                     match sender.send(batch) {
                         Ok(()) => ControlFlow::Continue(()),
@@ -234,8 +240,14 @@ fn drop_aside(steps: Vec<Vec<Fed>>) {
     }
 }
 
-/// Loads and prepares each step and hands them on in batches until told to stop.
-fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>) -> ControlFlow<()>) -> Loaded {
+/// Loads and prepares each step and hands them on in batches until told to stop; the steps keep
+/// `quotes` of their text.
+fn load(
+    path: &Path,
+    artifacts: &Artifacts,
+    quotes: Quotes,
+    hand_on: &mut dyn FnMut(Vec<Fed>) -> ControlFlow<()>,
+) -> Loaded {
     let mut preparer = Preparer::new(artifacts);
     // 1, 2, 4, … BATCH steps.
     let mut size = 1;
@@ -243,7 +255,7 @@ fn load(path: &Path, artifacts: &Artifacts, hand_on: &mut dyn FnMut(Vec<Fed>) ->
     // next step's to reuse), and a batch of prepared steps is run together.
     let mut batch = Vec::with_capacity(size);
     let mut failed = false;
-    let visited = scenario_format::visit_scenario_early(path, &mut |entry| {
+    let visited = scenario_format::visit_scenario_early(path, quotes, &mut |entry| {
         if failed {
             return ControlFlow::Continue(());
         }
@@ -472,7 +484,7 @@ mod tests {
         // 127th.
         let path = transfers("given-up", 2_000, |_, s| s);
         let mut handed = 0;
-        let loaded = load(&path, &Artifacts::default(), &mut |batch| {
+        let loaded = load(&path, &Artifacts::default(), Quotes::Dropped, &mut |batch| {
             handed += batch.len();
             if handed >= 100 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
         });

@@ -22,7 +22,7 @@ pub use locate::{line_col, locate, locate_key, span};
 pub use model::{
     AccountCheck, AccountState, Activate, ActivateTx, ActivationExpect, ArbitrumState, BlockState, CallFields, CallTx,
     CheckState, CompareOp, Comparison, Deploy, DeployTx, DumpState, ErrorExpect, Expect, LogExpect, LogsExpect,
-    NewAddress, Origin, Out, ProgramCheck, Scenario, SetState, Status, Step, StepEntry, StorageCheck, Transfer,
+    NewAddress, Origin, Out, ProgramCheck, Quotes, Scenario, SetState, Status, Step, StepEntry, StorageCheck, Transfer,
     TransferTx,
 };
 pub use schema::{SCHEMA_JSON, validate_schema};

@@ -3,10 +3,11 @@
 
 use crate::error::FormatError;
 use crate::interp::{Ctx, interpret_step};
-use crate::model::{Origin, Scenario, Step, StepEntry};
+use crate::model::{Origin, Quotes, Scenario, Step, StepEntry};
 use crate::path::{At, join_index, join_key};
 use crate::raw::{
-    RawError, ReadyRaw, ScenarioRaw, StepRaw, Text, TopError, check_structure, parse_step, parse_top, parse_top_each,
+    RawError, ReadyRaw, ScenarioRaw, StepRaw, Text, TopError, check_structure, parse_step, parse_top,
+    parse_top_each_quoting,
 };
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -87,14 +88,16 @@ pub fn visit_scenario(path: &Path, visit: &mut dyn FnMut(StepEntry)) -> Result<S
 /// several): load it for that. When this succeeds, loading succeeds with the same steps.
 ///
 /// `visit` may stop the reading after any step (`Break`): the rest of the file is not read, and
-/// the result is `Break`, neither the header nor an error.
+/// the result is `Break`, neither the header nor an error. The steps keep `quotes` of their text
+/// (errors are worded alike either way).
 pub fn visit_scenario_early(
     path: &Path,
+    quotes: Quotes,
     visit: &mut dyn FnMut(StepEntry) -> ControlFlow<()>,
 ) -> Result<ControlFlow<(), Scenario>, FormatError> {
     let text = read_scenario_text(path)?;
     let mut loader = Loader::new(Sink::Visit(visit), None);
-    loader.early = true;
+    (loader.early, loader.quotes) = (true, quotes);
     match loader.load_file(path, Arc::new(text), &[]) {
         Ok(raw) => Ok(ControlFlow::Continue(scenario_of(path, raw, Vec::new()))),
         Err(_) if loader.stopped => Ok(ControlFlow::Break(())),
@@ -157,13 +160,15 @@ struct Loader<'s> {
     chunk: Option<usize>,
     /// Hand the steps on as they are read ([`visit_scenario_early`]).
     early: bool,
+    /// What the steps handed on keep of their text.
+    quotes: Quotes,
     /// The visitor stopped the loading: the error that ended it only unwinds it.
     stopped: bool,
 }
 
 impl<'s> Loader<'s> {
     fn new(sink: Sink<'s>, chunk: Option<usize>) -> Self {
-        Loader { stack: Vec::new(), sink, count: 0, chunk, early: false, stopped: false }
+        Loader { stack: Vec::new(), sink, count: 0, chunk, early: false, quotes: Quotes::Kept, stopped: false }
     }
 
     fn load_file(&mut self, file: &Path, source: Arc<String>, chain: &[PathBuf]) -> Result<ScenarioRaw, FormatError> {
@@ -249,7 +254,7 @@ impl<'s> Loader<'s> {
                 this.place(&place, &mut ids, i, Some(positions.at(offset)), pending)
             })
         };
-        let raw = parse_top_each(source, &mut |handed| {
+        let raw = parse_top_each_quoting(source, self.quotes, &mut |handed| {
             let i = handed.index;
             let step = match handed.read {
                 Some(step) => step,
@@ -281,21 +286,22 @@ impl<'s> Loader<'s> {
         position: Option<(usize, usize)>,
         Pending { id, comment, body }: Pending,
     ) -> Result<(), FormatError> {
-        let at = join_index("steps", i);
+        // Built for the step only when quoted (a large file has many steps).
+        let at = || join_index("steps", i);
         if let Some(id) = &id
             && let Some(first) = ids.insert(id.0.clone(), i)
         {
             let msg = format!("duplicate step id `{}` (first used by steps[{first}])", id.0);
-            return Err(place.ctx.err(&At::Rendered(&at).key("id"), msg));
+            return Err(place.ctx.err(&At::Rendered(&at()).key("id"), msg));
         }
         let step = match body {
-            Body::Include(path) => return self.include(place.ctx, &path, &join_key(&at, "path"), &place.inner_chain),
+            Body::Include(path) => return self.include(place.ctx, &path, &join_key(&at(), "path"), &place.inner_chain),
             Body::Step(result) => result.map_err(|e| *e)?,
         };
         let flow = self.sink.push(StepEntry {
             origin: Origin {
                 file: Arc::clone(&place.file),
-                json_path: at,
+                json_path: if self.quotes == Quotes::Kept { at() } else { String::new() },
                 index: self.count,
                 position,
                 source: Arc::clone(place.source),

@@ -38,11 +38,16 @@ fn assert_alike(path: &Path) {
 /// steps handed on are those before the step it is at (or every step, for an error of the whole
 /// text found last).
 fn assert_early_alike(path: &Path) {
-    let mut visited = Vec::new();
-    let result = visit_scenario_early(path, &mut |entry| {
-        visited.push(entry);
-        ControlFlow::Continue(())
-    });
+    let visit_early = |quotes| {
+        let mut visited = Vec::new();
+        let result = visit_scenario_early(path, quotes, &mut |entry| {
+            visited.push(entry);
+            ControlFlow::Continue(())
+        });
+        (visited, result)
+    };
+    let (visited, result) = visit_early(Quotes::Kept);
+    let (unquoted, result_unquoted) = visit_early(Quotes::Dropped);
     match (load_scenario(path), result) {
         (Ok(loaded), Ok(ControlFlow::Continue(header))) => {
             assert!(header.steps.is_empty());
@@ -51,10 +56,83 @@ fn assert_early_alike(path: &Path) {
                 (loaded.name, loaded.comment, loaded.executors)
             );
             assert_eq!(visited, loaded.steps, "{}", path.display());
+            assert!(matches!(result_unquoted, Ok(ControlFlow::Continue(_))), "{}", path.display());
+            assert_unquoted(&unquoted, &visited, path);
         }
-        (Err(_), Err(_)) => {}
+        (Err(_), Err(early)) => {
+            // Errors are worded alike, whatever the steps keep.
+            assert_eq!(result_unquoted.unwrap_err().to_string(), early.to_string(), "{}", path.display());
+        }
         (loaded, early) => panic!("{}: loading gives {loaded:?}, visiting early {early:?}", path.display()),
     }
+}
+
+/// The steps visited without quotes are those visited with them, but for the texts they may
+/// leave empty: values' written texts (not a call's `to`) and JSON paths.
+fn assert_unquoted(unquoted: &[StepEntry], quoted: &[StepEntry], path: &Path) {
+    assert_eq!(unquoted.len(), quoted.len(), "{}", path.display());
+    for (without, with) in unquoted.iter().zip(quoted) {
+        let shown = |entry: &StepEntry| blank(&blank(&format!("{entry:?}"), "original"), "json_path");
+        assert_eq!(shown(without), shown(with), "{}", path.display());
+        if let (Step::Call(a) | Step::Query(a), Step::Call(b) | Step::Query(b)) = (&*without.step, &*with.step) {
+            assert_eq!(a.tx.to.original, b.tx.to.original, "{}: a call's `to` is kept", path.display());
+        }
+    }
+}
+
+/// `debug` with every `field: "…"` string emptied.
+fn blank(debug: &str, field: &str) -> String {
+    let mark = format!("{field}: \"");
+    let mut out = String::new();
+    let mut rest = debug;
+    while let Some(at) = rest.find(&mark) {
+        out.push_str(&rest[..at + mark.len()]);
+        rest = &rest[at + mark.len()..];
+        let mut escaped = false;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                let end = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                end
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn steps_visited_without_quotes_leave_their_written_texts_empty() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/scenarios/erc20.scen.json");
+    let visited = |quotes| {
+        let mut steps = Vec::new();
+        let visited = visit_scenario_early(&path, quotes, &mut |entry| {
+            steps.push(entry);
+            ControlFlow::Continue(())
+        });
+        assert!(matches!(visited, Ok(ControlFlow::Continue(_))));
+        steps
+    };
+    let (quoted, unquoted) = (visited(Quotes::Kept), visited(Quotes::Dropped));
+    assert_unquoted(&unquoted, &quoted, &path);
+    // Plainly written calls keep no written text but their `to`, and no step its JSON path.
+    let calls: Vec<_> = unquoted
+        .iter()
+        .filter_map(|entry| match &*entry.step {
+            Step::Call(call) => Some(call),
+            _ => None,
+        })
+        .collect();
+    assert!(calls.len() >= 3);
+    for call in calls {
+        assert!(call.tx.from.as_ref().is_some_and(|from| from.original.is_empty()), "{call:?}");
+        assert!(call.tx.args.iter().all(|arg| matches!(arg, AbiValue::Leaf(leaf) if leaf.original.is_empty())));
+        assert!(!call.tx.to.original.is_empty());
+    }
+    assert!(unquoted.iter().all(|entry| entry.origin.json_path.is_empty()));
+    assert!(quoted.iter().all(|entry| entry.origin.json_path.starts_with("steps[")));
 }
 
 fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -180,7 +258,7 @@ fn visiting_early_hands_steps_on_before_a_late_error() {
             visited += 1;
             ControlFlow::Continue(())
         };
-        let error = visit_scenario_early(&path, count).unwrap_err().to_string();
+        let error = visit_scenario_early(&path, Quotes::Kept, count).unwrap_err().to_string();
         assert!(error.contains(expected), "{error}");
         assert_eq!(visited, 9_000, "{name}");
         std::fs::remove_file(&path).unwrap();
@@ -198,7 +276,7 @@ fn a_visitor_stops_the_reading_where_it_says() {
     std::fs::write(&outer, format!(r#"{{"steps": [{include}, {after}]}}"#)).unwrap();
     for (file, stop_at) in [(&path, 0), (&path, 41), (&outer, 4_999)] {
         let mut ids = Vec::new();
-        let result = visit_scenario_early(file, &mut |entry| {
+        let result = visit_scenario_early(file, Quotes::Dropped, &mut |entry| {
             ids.push(entry.id.clone().unwrap_or_default());
             if ids.len() > stop_at { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
         });

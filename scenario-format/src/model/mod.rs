@@ -49,6 +49,30 @@ impl StepEntry {
     }
 }
 
+/// What the steps of a load keep of their text only messages quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Quotes {
+    /// All of it.
+    #[default]
+    Kept,
+    /// What a passing run reports, for a run whose messages are never shown (one given up at its
+    /// first failure, then run again from steps loaded with quotes). The steps may have empty
+    /// [`Origin::json_path`]s, and empty written texts (`original`) for values, but a call's `to`
+    /// (reports name the contract called by it when its code has no name): each string left
+    /// empty is an allocation less.
+    Dropped,
+}
+
+impl Quotes {
+    /// `text` as a value keeps it.
+    pub(crate) fn of(self, text: &str) -> String {
+        match self {
+            Quotes::Kept => text.to_owned(),
+            Quotes::Dropped => String::new(),
+        }
+    }
+}
+
 /// Where a step is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {

@@ -21,11 +21,12 @@ pub use steps::{
     ActivateRaw, ActivateTxRaw, CallRaw, CallTxRaw, CheckStateRaw, DeployRaw, DeployTxRaw, DumpStateRaw,
     ExternalStepsRaw, SetStateRaw, TransferRaw, TransferTxRaw,
 };
-pub use top_each::{HandedStep, TopError, parse_top_each};
+pub use top_each::{HandedStep, TopError, parse_top_each, parse_top_each_quoting};
 
 use std::borrow::Cow;
 
 use crate::locate::{Structural, find_structural_error, line_col};
+use crate::model::Quotes;
 use crate::path;
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -311,7 +312,7 @@ pub(crate) fn parse_step(text: &str, index: usize) -> Result<StepRaw, RawError> 
             parse_as(self.0).map(wrap)
         }
     }
-    if let Some((step, len)) = ready::read_call(text, &name)
+    if let Some((step, len)) = ready::read_call(text, &name, Quotes::Kept)
         && len == text.len()
     {
         return Ok(step);
@@ -357,7 +358,7 @@ fn read_named<R>(name: &str, reader: impl ReadAs<R>) -> Option<R> {
 /// (files written with sorted keys have it after `expect`): a step that parses as that kind and
 /// whose own tag, as serde read it, names it, is that kind. Otherwise the tag is found by skipping
 /// the keys before it.
-pub(crate) fn parse_step_ahead(rest: &str, guess: Option<&'static str>) -> Option<(StepRaw, usize)> {
+pub(crate) fn parse_step_ahead(rest: &str, guess: Option<&'static str>, quotes: Quotes) -> Option<(StepRaw, usize)> {
     /// One JSON value read from the start of the text, and where it ends.
     struct Ahead<'a>(&'a str);
     impl ReadAs<Option<(StepRaw, usize)>> for Ahead<'_> {
@@ -370,7 +371,7 @@ pub(crate) fn parse_step_ahead(rest: &str, guess: Option<&'static str>) -> Optio
     let no_null = |(step, len): (StepRaw, usize)| (!rest.get(..len)?.contains("null")).then_some((step, len));
     // A plainly written call is read straight into the model; it has no `null` (the reader
     // declines one).
-    let plain = |tag: &str| ready::read_call(rest, tag);
+    let plain = |tag: &str| ready::read_call(rest, tag, quotes);
     if let Some(tag) = quick_tag(rest) {
         return plain(tag).or_else(|| no_null(read_named(tag, Ahead(rest))??));
     }

@@ -6,6 +6,7 @@
 use super::common::StepTag;
 use super::common::Text;
 use crate::locate::Scanner;
+use crate::model::Quotes;
 
 /// Lists nested deeper than this are declined (serde's own limit is 128 levels).
 pub(super) const MAX_DEPTH: usize = 32;
@@ -19,14 +20,20 @@ pub(super) fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
 pub(super) struct Plain<'a> {
     text: &'a str,
     at: Scanner<'a>,
+    /// What the values read keep of their written text.
+    quotes: Quotes,
 }
 
 impl<'a> Plain<'a> {
     /// A cursor at the start of `text`, past any whitespace.
-    pub(super) fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str, quotes: Quotes) -> Self {
         let mut at = Scanner::new(text);
         at.ws();
-        Plain { text, at }
+        Plain { text, at, quotes }
+    }
+
+    pub(super) fn quotes(&self) -> Quotes {
+        self.quotes
     }
 
     /// How far the cursor has read.
@@ -152,7 +159,7 @@ mod tests {
         for s in ["a\u{1}", "abcdefghij\u{1f}", "\t", "abcdefg\n", "abcdefghijklmnop\u{7f}é"] {
             let json = format!("\"{s}\"");
             let serde = serde_json::from_str::<String>(&json).ok();
-            assert_eq!(Plain::new(&json).string().map(str::to_owned), serde, "{s:?}");
+            assert_eq!(Plain::new(&json, Quotes::Kept).string().map(str::to_owned), serde, "{s:?}");
         }
     }
 }

@@ -10,11 +10,16 @@
 //! hold the two ways equal on the bundled calls and thousands of damaged copies of them. Adding
 //! a field to the raw structs without adding it here only makes the steps that use it take the
 //! general way.
+//!
+//! With [`Quotes::Dropped`], the values' written texts are left empty (no allocation each), but
+//! the `to` of the call, which reports name the contract by.
 
 use super::common::StepTag;
 use super::plain::{MAX_DEPTH, Plain, set};
 use super::{ReadyRaw, StepRaw};
-use crate::model::{CallFields, CallTx, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Status, Step};
+use crate::model::{
+    CallFields, CallTx, Comparison, ErrorExpect, Expect, LogExpect, LogsExpect, Out, Quotes, Status, Step,
+};
 use crate::signature::{SignatureKind, check_shape, check_signature};
 use crate::value::prefixes::{ANY, FILE, MORE};
 use crate::value::{
@@ -24,9 +29,9 @@ use std::path::Path;
 
 /// The `call` or `query` step (`name`) at the start of `rest` and the length of its text, when
 /// it is written plainly, its own `step` tag is `name` and it interprets without an error.
-pub(crate) fn read_call(rest: &str, name: &str) -> Option<(StepRaw, usize)> {
+pub(crate) fn read_call(rest: &str, name: &str, quotes: Quotes) -> Option<(StepRaw, usize)> {
     let name = ["call", "query"].into_iter().find(|n| *n == name)?;
-    let mut r = Plain::new(rest);
+    let mut r = Plain::new(rest, quotes);
     // The step is boxed first and each field read into its place: the step and its parts are
     // hundreds of bytes, and moving them from one function's result to the next was a tenth
     // of this reader's time.
@@ -81,7 +86,8 @@ fn call_tx<'a>(r: &mut Plain<'a>, fields: &mut CallFields) -> Option<TxSeen<'a>>
     let (mut to, mut function, mut args) = (None, None, None);
     r.object(|r, key| match key {
         "from" => set(&mut fields.from, address(r)?),
-        "to" => set(&mut to, address(r)?),
+        // Kept whatever the quotes: reports name the contract called by it when its code has no name.
+        "to" => set(&mut to, address_of(r.string()?, Quotes::Kept)?),
         "function" => set(&mut function, r.string()?),
         "args" => set(&mut args, r.list(|r| abi(r, 1))?),
         "data" => set(&mut fields.data, leaf(r)?),
@@ -125,14 +131,14 @@ fn out(r: &mut Plain<'_>) -> Option<Option<Out>> {
         return r.list(|r| abi_expect(r, 1)).map(|values| Some(Out::Values(values)));
     }
     let s = r.string()?;
-    if s == ANY { Some(None) } else { text_leaf(s).map(|b| Some(Out::Raw(b))) }
+    if s == ANY { Some(None) } else { text_leaf(s, r.quotes()).map(|b| Some(Out::Raw(b))) }
 }
 
 /// `error`: `*` (not checked), a message, or a custom error's signature and arguments.
 fn error(r: &mut Plain<'_>) -> Option<Option<ErrorExpect>> {
     if !r.is_next(b'{') {
         let s = r.string()?;
-        return if s == ANY { Some(None) } else { text_leaf(s).map(|b| Some(ErrorExpect::Message(b))) };
+        return if s == ANY { Some(None) } else { text_leaf(s, r.quotes()).map(|b| Some(ErrorExpect::Message(b))) };
     }
     let (mut signature, mut args) = (None, None);
     r.object(|r, key| match key {
@@ -169,11 +175,12 @@ fn logs(r: &mut Plain<'_>) -> Option<Option<LogsExpect>> {
 }
 
 fn log(r: &mut Plain<'_>) -> Option<LogExpect> {
+    let q = r.quotes();
     let (mut address, mut topics, mut data, mut event, mut args) = (None, None, None, None, None);
     r.object(|r, key| match key {
-        "address" => set(&mut address, check(r, address_of)?),
-        "topics" => set(&mut topics, r.list(|r| check(r, |s| WordValue::from_bytes(text_leaf(s)?).ok()))?),
-        "data" => set(&mut data, check(r, text_leaf)?),
+        "address" => set(&mut address, check(r, |s| address_of(s, q))?),
+        "topics" => set(&mut topics, r.list(|r| check(r, |s| WordValue::from_bytes(text_leaf(s, q)?).ok()))?),
+        "data" => set(&mut data, check(r, |s| text_leaf(s, q))?),
         "event" => set(&mut event, r.string()?),
         "args" => set(&mut args, r.list(|r| abi_expect(r, 1))?),
         _ => None,
@@ -204,34 +211,35 @@ fn abi_expect(r: &mut Plain<'_>, depth: usize) -> Option<Check<AbiExpect>> {
         (depth < MAX_DEPTH).then_some(())?;
         return r.list(|r| abi_expect(r, depth + 1)).map(|items| Check::Exact(AbiExpect::List(items)));
     }
-    check(r, |s| text_leaf(s).map(AbiExpect::Leaf))
+    let q = r.quotes();
+    check(r, |s| text_leaf(s, q).map(AbiExpect::Leaf))
 }
 
 fn leaf(r: &mut Plain<'_>) -> Option<BytesValue> {
-    text_leaf(r.string()?)
+    text_leaf(r.string()?, r.quotes())
 }
 
 /// A value expression with its bytes. A `file:` value is declined: it is read relative to the
 /// scenario's folder, which only the general way knows; no other expression reads the folder.
-fn text_leaf(text: &str) -> Option<BytesValue> {
+fn text_leaf(text: &str, quotes: Quotes) -> Option<BytesValue> {
     // `address:NAME`, the commonest argument, gives the bytes of the address `address_of` reads.
     let value = match AddressValue::named(text) {
         Some(address) => ValueBytes::from_slice(address.as_slice()),
         None if text.contains(FILE) => return None,
         None => interpret(text, Path::new("")).ok()?,
     };
-    Some(BytesValue { original: text.to_owned(), value })
+    Some(BytesValue { original: quotes.of(text), value })
 }
 
 fn address(r: &mut Plain<'_>) -> Option<AddressValue> {
-    address_of(r.string()?)
+    address_of(r.string()?, r.quotes())
 }
 
 /// An address expression: `address:NAME` read straight to its address, as the interpretation does.
-fn address_of(text: &str) -> Option<AddressValue> {
+fn address_of(text: &str, quotes: Quotes) -> Option<AddressValue> {
     match AddressValue::named(text) {
-        Some(value) => Some(AddressValue { value, original: text.to_owned() }),
-        None => AddressValue::from_bytes(text_leaf(text)?).ok(),
+        Some(value) => Some(AddressValue { value, original: quotes.of(text) }),
+        None => AddressValue::from_bytes(text_leaf(text, quotes)?).ok(),
     }
 }
 
@@ -259,9 +267,15 @@ mod tests {
         Some((ReadyRaw { step, id, comment }, offset))
     }
 
-    /// Whatever the reader accepts, the general way reads and interprets the same way.
+    /// Whatever the reader accepts, the general way reads and interprets the same way; without
+    /// quotes, the reader accepts the same steps, up to the same place.
     fn agrees(text: &str, name: &str) -> bool {
-        let Some((read, len)) = read_call(text, name) else { return false };
+        let unquoted = read_call(text, name, Quotes::Dropped).map(|(_, len)| len);
+        let Some((read, len)) = read_call(text, name, Quotes::Kept) else {
+            assert_eq!(unquoted, None, "{name}: {text}");
+            return false;
+        };
+        assert_eq!(unquoted, Some(len), "{name}: {text}");
         let StepRaw::Ready(read) = read else { panic!("{name}: {text}: read as {read:?}") };
         assert_eq!(Some((read, len)), general(text, name), "{name}: {text}");
         true
@@ -314,12 +328,16 @@ mod tests {
             let pretty = format!(" \n{}", serde_json::to_string_pretty(&value).unwrap());
             let spaced = compact.replace("\":", "\" :\t");
             for other in [compact, pretty, spaced] {
-                assert_eq!(read_call(&other, name).is_some(), read_call(text, name).is_some(), "{other}");
+                assert_eq!(
+                    read_call(&other, name, Quotes::Kept).is_some(),
+                    read_call(text, name, Quotes::Kept).is_some(),
+                    "{other}"
+                );
                 agrees(&other, name);
             }
             // Read only as the kind its tag names, and with text after it.
             let other = if *name == "call" { "query" } else { "call" };
-            assert!(read_call(text, other).is_none());
+            assert!(read_call(text, other, Quotes::Kept).is_none());
             agrees(&format!("{text} ,{{}}"), name);
         }
     }
@@ -433,11 +451,11 @@ mod tests {
             call(r#""from": "address:alice", "value": "file:missing.bin""#, ""),
         ];
         for text in &errors {
-            assert!(read_call(text, "call").is_none(), "read: {text}");
+            assert!(read_call(text, "call", Quotes::Kept).is_none(), "read: {text}");
             assert!(general(text, "call").is_none(), "the general way reads: {text}");
         }
         // A file's bytes are read from the scenario's folder, which only the general way knows.
         let file = call(r#""from": "address:alice", "data": "file:Cargo.toml""#, "");
-        assert!(read_call(&file, "call").is_none() && general(&file, "call").is_some());
+        assert!(read_call(&file, "call", Quotes::Kept).is_none() && general(&file, "call").is_some());
     }
 }

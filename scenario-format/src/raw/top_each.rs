@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 
 use crate::locate::{Scanner, key_bytes};
+use crate::model::Quotes;
 
 use super::{RawError, ScenarioRaw, StepRaw, Text, check_structure, parse_step_ahead, parse_top};
 
@@ -48,8 +49,17 @@ pub fn parse_top_each<'t, E>(
     text: &'t str,
     each: &mut dyn FnMut(HandedStep<'t>) -> Result<(), E>,
 ) -> Result<ScenarioRaw, TopError<E>> {
+    parse_top_each_quoting(text, Quotes::Kept, each)
+}
+
+/// [`parse_top_each`], with the steps read ahead keeping only `quotes` of their text.
+pub fn parse_top_each_quoting<'t, E>(
+    text: &'t str,
+    quotes: Quotes,
+    each: &mut dyn FnMut(HandedStep<'t>) -> Result<(), E>,
+) -> Result<ScenarioRaw, TopError<E>> {
     let mut failed = None;
-    match scan_top(text, each, &mut failed) {
+    match scan_top(text, quotes, each, &mut failed) {
         Some(raw) => Ok(raw),
         None => Err(failed.map_or_else(|| TopError::Raw(first_error(text)), TopError::Step)),
     }
@@ -70,6 +80,7 @@ fn first_error(text: &str) -> RawError {
 /// The scan; `None` on anything invalid (or when `each` failed, with its error in `failed`).
 fn scan_top<'t, E>(
     text: &'t str,
+    quotes: Quotes,
     each: &mut dyn FnMut(HandedStep<'t>) -> Result<(), E>,
     failed: &mut Option<E>,
 ) -> Option<ScenarioRaw> {
@@ -98,7 +109,7 @@ fn scan_top<'t, E>(
             sc.eat(b':')?;
             sc.ws();
             if *key == *b"steps" {
-                steps = Some(scan_steps(&mut sc, text, each, failed)?);
+                steps = Some(scan_steps(&mut sc, text, quotes, each, failed)?);
             } else {
                 let value = scan_value(&mut sc, text, 1)?;
                 match &*key {
@@ -129,6 +140,7 @@ fn scan_top<'t, E>(
 fn scan_steps<'t, E>(
     sc: &mut Scanner<'t>,
     text: &'t str,
+    quotes: Quotes,
     each: &mut dyn FnMut(HandedStep<'t>) -> Result<(), E>,
     failed: &mut Option<E>,
 ) -> Option<Vec<usize>> {
@@ -145,7 +157,7 @@ fn scan_steps<'t, E>(
         sc.ws();
         let start = sc.i;
         let guess = kinds[0].filter(|kind| kinds[1] == Some(kind));
-        let handed = match parse_step_ahead(text.get(start..)?, guess) {
+        let handed = match parse_step_ahead(text.get(start..)?, guess, quotes) {
             Some((step, len)) => {
                 kinds = [Some(step.name()), kinds[0]];
                 sc.i = start + len;
