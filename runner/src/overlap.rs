@@ -302,10 +302,13 @@ impl<'a> Speculation<'a> {
 
     /// Runs a batch; `Break` once the run is given up (this batch's other steps are not run).
     fn feed(&mut self, batch: &[Fed]) -> ControlFlow<()> {
-        for (step, runnable) in batch {
+        for (i, (step, runnable)) in batch.iter().enumerate() {
             let Some(run) = &mut self.run else { return ControlFlow::Break(()) };
-            if *runnable {
-                run.step(step);
+            match (runnable, i) {
+                (false, _) => {}
+                (true, 0) => run.step(step),
+                // Back to back with the step before.
+                (true, _) => run.step_after(step),
             }
             if !runnable || !run.passing() {
                 self.run = None;

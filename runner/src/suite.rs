@@ -186,11 +186,7 @@ pub fn for_each_file<T: Send>(
 
 /// Runs a prepared scenario on each of its configurations and compares them.
 pub fn run_prepared(prepared: &PreparedScenario, artifacts: &Artifacts, options: &RunOptions) -> Vec<ScenarioReport> {
-    run_configs(prepared, artifacts, options, &|run| {
-        for step in &prepared.steps {
-            run.step(step);
-        }
-    })
+    run_configs(prepared, artifacts, options, &|run| run.steps(&prepared.steps))
 }
 
 /// Runs a scenario on each of its configurations, `feed` giving each run its steps, and

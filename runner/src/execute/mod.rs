@@ -57,9 +57,7 @@ pub fn run_scenario_on(
     options: &ExecOptions,
 ) -> ScenarioReport {
     let mut run = ScenarioRun::new(scenario, label, natives, options);
-    for step in &scenario.steps {
-        run.step(step);
-    }
+    run.steps(&scenario.steps);
     run.finish()
 }
 
@@ -75,6 +73,8 @@ pub struct ScenarioRun<'a> {
     names: CodeNames,
     locations: Locations,
     started: Instant,
+    /// When the last step ended (its wall time's end), if the next one follows it at once.
+    last_end: Option<Instant>,
     /// Skipped, or stopped on an input error: later steps are ignored.
     ended: bool,
 }
@@ -117,6 +117,7 @@ impl<'a> ScenarioRun<'a> {
             names: CodeNames::default(),
             locations: Locations::default(),
             started,
+            last_end: None,
             ended,
         }
     }
@@ -128,6 +129,25 @@ impl<'a> ScenarioRun<'a> {
 
     /// Runs the next step, or lists it as not run once an earlier step failed.
     pub fn step(&mut self, step: &PreparedStep) {
+        self.last_end = None;
+        self.step_after(step);
+    }
+
+    /// Runs `steps` one after the other, as [`ScenarioRun::step`] runs each; nothing else is
+    /// timed between them, so each step's wall time starts where the one before ended: one
+    /// clock read per step instead of two (a read takes about 25 ns on a 2-vCPU VM, 0.5 % of an
+    /// ERC-20 transfer's run).
+    pub fn steps<'s>(&mut self, steps: impl IntoIterator<Item = &'s PreparedStep>) {
+        self.last_end = None;
+        for step in steps {
+            self.step_after(step);
+        }
+    }
+
+    /// Runs the next step right after the last one, as [`ScenarioRun::steps`] runs them: its
+    /// wall time starts where the last step's ended.
+    pub fn step_after(&mut self, step: &PreparedStep) {
+        let last_end = self.last_end.take();
         let report = &mut self.report;
         if self.ended {
             return;
@@ -141,12 +161,15 @@ impl<'a> ScenarioRun<'a> {
         let step_report = report.steps.push_mut(StepReport::default());
         (step_report.index, step_report.id, step_report.kind) = (step.origin.index, step.id.clone(), step.kind);
         step_report.location = self.locations.of(&step.origin);
-        crate::isolate::step_started(|| step_label(step), &step_report.location);
-        let step_started = Instant::now();
+        // A worker's report of the step (a write to its parent) is not the step's time.
+        let reported = crate::isolate::step_started(|| step_label(step), &step_report.location);
+        let step_started = last_end.filter(|_| !reported).unwrap_or_else(Instant::now);
         let world = &mut self.world;
         let result = run_step(world, self.scenario, step, step_report, self.profiling.as_mut(), self.options.observe);
-        step_report.wall_time = step_started.elapsed();
         self.names.record(step, step_report, world, result.as_ref().ok().copied().flatten());
+        let step_ended = Instant::now();
+        step_report.wall_time = step_ended - step_started;
+        self.last_end = Some(step_ended);
         if let Err(message) = result {
             report.outcome = ScenarioOutcome::Error(format!("{}: {message}", step_report.location));
             report.wall_time = self.started.elapsed();

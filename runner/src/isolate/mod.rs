@@ -90,11 +90,13 @@ pub(crate) fn reporting() -> bool {
     REPORTING.load(Ordering::Relaxed)
 }
 
-/// Called by the runner as a step starts (no-op outside a worker).
-pub(crate) fn step_started(label: impl FnOnce() -> String, location: &crate::report::StepLocation) {
-    if REPORTING.load(Ordering::Relaxed) {
+/// Called by the runner as a step starts (no-op outside a worker); whether it reported.
+pub(crate) fn step_started(label: impl FnOnce() -> String, location: &crate::report::StepLocation) -> bool {
+    let reporting = REPORTING.load(Ordering::Relaxed);
+    if reporting {
         emit(&Event::Step { label: label(), location: location.to_string() });
     }
+    reporting
 }
 
 /// Called by the runner as a configuration ends (no-op outside a worker).
