@@ -6,8 +6,7 @@ use crate::interp::{Ctx, interpret_step};
 use crate::model::{Origin, Quotes, Scenario, Step, StepEntry};
 use crate::path::{At, join_index, join_key};
 use crate::raw::{
-    RawError, ReadyRaw, ScenarioRaw, StepRaw, Text, TopError, check_structure, parse_step, parse_top,
-    parse_top_each_quoting,
+    RawError, ReadyRaw, ScenarioRaw, StepRaw, Text, TopError, check_structure, parse_step, parse_top, parse_top_each,
 };
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -254,7 +253,7 @@ impl<'s> Loader<'s> {
                 this.place(&place, &mut ids, i, Some(positions.at(offset)), pending)
             })
         };
-        let raw = parse_top_each_quoting(source, self.quotes, &mut |handed| {
+        let raw = parse_top_each(source, self.quotes, &mut |handed| {
             let i = handed.index;
             let step = match handed.read {
                 Some(step) => step,

@@ -34,20 +34,24 @@ fn assert_alike(path: &Path) {
     }
 }
 
+/// The steps `visit_scenario_early` hands on with `quotes`, and its result.
+type Early = (Vec<StepEntry>, Result<ControlFlow<(), Scenario>, FormatError>);
+
+fn visit_early(path: &Path, quotes: Quotes) -> Early {
+    let mut visited = Vec::new();
+    let result = visit_scenario_early(path, quotes, &mut |entry| {
+        visited.push(entry);
+        ControlFlow::Continue(())
+    });
+    (visited, result)
+}
+
 /// Visiting early succeeds exactly when loading does, with the same steps; on an error, the
 /// steps handed on are those before the step it is at (or every step, for an error of the whole
 /// text found last).
 fn assert_early_alike(path: &Path) {
-    let visit_early = |quotes| {
-        let mut visited = Vec::new();
-        let result = visit_scenario_early(path, quotes, &mut |entry| {
-            visited.push(entry);
-            ControlFlow::Continue(())
-        });
-        (visited, result)
-    };
-    let (visited, result) = visit_early(Quotes::Kept);
-    let (unquoted, result_unquoted) = visit_early(Quotes::Dropped);
+    let (visited, result) = visit_early(path, Quotes::Kept);
+    let (unquoted, result_unquoted) = visit_early(path, Quotes::Dropped);
     match (load_scenario(path), result) {
         (Ok(loaded), Ok(ControlFlow::Continue(header))) => {
             assert!(header.steps.is_empty());
@@ -107,12 +111,8 @@ fn blank(debug: &str, field: &str) -> String {
 fn steps_visited_without_quotes_leave_their_written_texts_empty() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/scenarios/erc20.scen.json");
     let visited = |quotes| {
-        let mut steps = Vec::new();
-        let visited = visit_scenario_early(&path, quotes, &mut |entry| {
-            steps.push(entry);
-            ControlFlow::Continue(())
-        });
-        assert!(matches!(visited, Ok(ControlFlow::Continue(_))));
+        let (steps, result) = visit_early(&path, quotes);
+        assert!(matches!(result, Ok(ControlFlow::Continue(_))));
         steps
     };
     let (quoted, unquoted) = (visited(Quotes::Kept), visited(Quotes::Dropped));

@@ -21,7 +21,7 @@ pub use steps::{
     ActivateRaw, ActivateTxRaw, CallRaw, CallTxRaw, CheckStateRaw, DeployRaw, DeployTxRaw, DumpStateRaw,
     ExternalStepsRaw, SetStateRaw, TransferRaw, TransferTxRaw,
 };
-pub use top_each::{HandedStep, TopError, parse_top_each, parse_top_each_quoting};
+pub use top_each::{HandedStep, TopError, parse_top_each};
 
 use std::borrow::Cow;
 

@@ -44,16 +44,8 @@ pub enum TopError<E> {
 /// rest of the file is. The first error of `each` stops the parse. A step the pass did not read
 /// itself is only delimited: `each` parses its text. A file found invalid
 /// fails (after the steps before the fault were handed on) with the error [`check_structure`]
-/// gives, else the one [`parse_top`] gives.
+/// gives, else the one [`parse_top`] gives. The steps it reads keep `quotes` of their text.
 pub fn parse_top_each<'t, E>(
-    text: &'t str,
-    each: &mut dyn FnMut(HandedStep<'t>) -> Result<(), E>,
-) -> Result<ScenarioRaw, TopError<E>> {
-    parse_top_each_quoting(text, Quotes::Kept, each)
-}
-
-/// [`parse_top_each`], with the steps read ahead keeping only `quotes` of their text.
-pub fn parse_top_each_quoting<'t, E>(
     text: &'t str,
     quotes: Quotes,
     each: &mut dyn FnMut(HandedStep<'t>) -> Result<(), E>,
@@ -206,7 +198,7 @@ mod tests {
         // What loading accepts: the structure, then the top level.
         let whole = check_structure(text).and_then(|()| parse_top(text).map(|top| top.raw));
         let mut steps = Vec::new();
-        let each = parse_top_each(text, &mut |step| {
+        let each = parse_top_each(text, Quotes::Kept, &mut |step| {
             if step.read.is_none() {
                 serde_json::from_str::<serde::de::IgnoredAny>(step.text).map_err(|_| ())?;
             }
@@ -277,7 +269,7 @@ mod tests {
         assert!(each.is_err());
         assert_eq!(steps.len(), 2);
         let mut seen = 0;
-        let stopped = parse_top_each(r#"{"steps": [{"a": 1}, {"b": 2}, {"c": 3}]}"#, &mut |step| {
+        let stopped = parse_top_each(r#"{"steps": [{"a": 1}, {"b": 2}, {"c": 3}]}"#, Quotes::Kept, &mut |step| {
             seen += 1;
             if step.index == 1 { Err("stop") } else { Ok(()) }
         });
@@ -291,7 +283,7 @@ mod tests {
         let text = format!(r#"{{"steps": [{step}]}}"#);
         let whole = check_structure(&text).and_then(|()| parse_top(&text).map(|top| top.raw));
         let mut ahead = None;
-        let each = parse_top_each(&text, &mut |handed| {
+        let each = parse_top_each(&text, Quotes::Kept, &mut |handed| {
             let parsed = super::super::parse_step(handed.text, handed.index);
             if let Some(read) = &handed.read {
                 assert_eq!(Ok(read), parsed.as_ref(), "{step}");
@@ -335,7 +327,7 @@ mod tests {
         ];
         let text = format!(r#"{{"steps": [{}]}}"#, steps.join(", "));
         let mut kinds = Vec::new();
-        let each = parse_top_each(&text, &mut |handed| {
+        let each = parse_top_each(&text, Quotes::Kept, &mut |handed| {
             let parsed = super::super::parse_step(handed.text, handed.index);
             if let Some(read) = &handed.read {
                 assert_eq!(Ok(read), parsed.as_ref(), "step {}", handed.index);
